@@ -1,0 +1,56 @@
+//! Arrival generators: a piecewise-constant-rate Poisson process sampled exactly (a fresh
+//! exponential draw at each rate change, valid by memorylessness), or a recorded log replayed.
+
+use super::streams::{Purpose, stream};
+use crate::model::{ArrivalModel, Model};
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
+
+/// The next arrival times of one channel.
+pub struct ArrivalGen {
+    rng: Pcg64Mcg,
+    cursor: usize,
+}
+
+impl ArrivalGen {
+    pub fn new(seed: u64, rep: u64, key: u64) -> Self {
+        ArrivalGen {
+            rng: stream(seed, rep, Purpose::Arrivals, key),
+            cursor: 0,
+        }
+    }
+
+    /// The first arrival after `t` (strictly before the horizon), and the index of the log row
+    /// it replays.
+    pub fn next(
+        &mut self,
+        m: &Model,
+        arrivals: &ArrivalModel,
+        mut t: f64,
+    ) -> Option<(f64, Option<usize>)> {
+        match arrivals {
+            ArrivalModel::Log(rows) => {
+                let row = rows.get(self.cursor).filter(|r| r.time < m.horizon)?;
+                self.cursor += 1;
+                Some((row.time, Some(self.cursor - 1)))
+            }
+            ArrivalModel::Rates(rates) => {
+                if rates.iter().all(|&r| r <= 0.0) {
+                    return None;
+                }
+                while t < m.horizon {
+                    let rate = rates[m.week_slot(t)];
+                    let slot_end = ((t / m.interval).floor() + 1.0) * m.interval;
+                    if rate > 0.0 {
+                        let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut self.rng) / rate;
+                        if t + dt < slot_end {
+                            return (t + dt < m.horizon).then_some((t + dt, None));
+                        }
+                    }
+                    t = slot_end;
+                }
+                None
+            }
+        }
+    }
+}

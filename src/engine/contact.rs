@@ -1,0 +1,64 @@
+//! A contact in flight: one attempt of an incident, with the incident's running totals carried
+//! along so a retry (a duplicate) continues the same incident in the same slot.
+
+use rand_pcg::Pcg64Mcg;
+
+/// Where a contact is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// The slot is free for reuse.
+    Free,
+    Waiting,
+    InService,
+    SelfService,
+    /// Failed, and the customer will contact again.
+    PendingRetry,
+}
+
+/// No team (for `Contact::target`).
+pub const NO_TEAM: u16 = u16::MAX;
+
+/// One contact attempt and its incident's history.
+#[derive(Clone, Debug)]
+pub struct Contact {
+    /// The contact's own stream: handling times, routing and retry draws.
+    pub rng: Pcg64Mcg,
+    pub incident: u64,
+    /// Incident start (first contact's arrival).
+    pub first_arrival: f64,
+    /// This attempt's arrival.
+    pub arrival: f64,
+    /// When it joined its current queue.
+    pub enqueued: f64,
+    /// Patience deadline while waiting for the entry team (infinite if none).
+    pub deadline: f64,
+    /// This attempt's first answer (NaN until answered).
+    pub answered: f64,
+    /// The incident's first answer over all attempts (NaN until answered).
+    pub incident_answered: f64,
+    /// Queue time over all attempts and visits.
+    pub queue_time: f64,
+    /// Recorded handling time for the first visit (negative: draw one).
+    pub log_handling: f64,
+    /// Queue-visit generation; stale queue entries and patience events carry older ones.
+    pub vgen: u32,
+    pub channel: u16,
+    pub first_channel: u16,
+    pub ty: u16,
+    pub team: u16,
+    /// After a mis-route: the team the contact should have gone to.
+    pub target: u16,
+    pub transfers: u16,
+    pub misroutes: u16,
+    /// Team visits handled, over the incident.
+    pub handled_visits: u16,
+    /// Team visits started in this attempt.
+    pub visits: u16,
+    pub priority: u8,
+    pub first_priority: u8,
+    pub attempt: u8,
+    pub state: State,
+    pub counted: bool,
+    pub incident_counted: bool,
+    pub holds_line: bool,
+}

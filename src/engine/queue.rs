@@ -1,0 +1,104 @@
+//! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first.
+//! Abandoned contacts are removed lazily: entries carry the contact's queue generation and
+//! stale ones are skipped when they reach the head, so abandoning is O(1).
+
+use std::collections::VecDeque;
+
+/// One waiting contact: its index and the generation of its queue visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub contact: u32,
+    pub vgen: u32,
+}
+
+/// Lanes by priority (lane 0 only, for FIFO).
+#[allow(clippy::len_without_is_empty)]
+pub struct TeamQueue {
+    lanes: [VecDeque<Waiting>; 4],
+    by_priority: bool,
+    /// Contacts really waiting (stale entries excluded).
+    len: u32,
+}
+
+impl TeamQueue {
+    pub fn new(by_priority: bool) -> Self {
+        TeamQueue {
+            lanes: Default::default(),
+            by_priority,
+            len: 0,
+        }
+    }
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+    #[inline]
+    pub fn push(&mut self, w: Waiting, priority: u8) {
+        let lane = if self.by_priority {
+            priority as usize
+        } else {
+            0
+        };
+        self.lanes[lane].push_back(w);
+        self.len += 1;
+    }
+    /// A waiting contact left (abandoned): its entry becomes stale.
+    #[inline]
+    pub fn forget_one(&mut self) {
+        self.len -= 1;
+    }
+    /// The next live entry; `live` says whether an entry is still waiting.
+    #[inline]
+    pub fn pop(&mut self, mut live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
+        if self.len == 0 {
+            // Drop stale entries so memory stays bounded by the live queue.
+            self.lanes.iter_mut().for_each(VecDeque::clear);
+            return None;
+        }
+        for lane in &mut self.lanes {
+            while let Some(w) = lane.pop_front() {
+                if live(w) {
+                    self.len -= 1;
+                    return Some(w);
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_lanes_serve_urgent_first_and_skip_stale() {
+        let mut q = TeamQueue::new(true);
+        q.push(
+            Waiting {
+                contact: 1,
+                vgen: 0,
+            },
+            3,
+        );
+        q.push(
+            Waiting {
+                contact: 2,
+                vgen: 0,
+            },
+            0,
+        );
+        q.push(
+            Waiting {
+                contact: 3,
+                vgen: 0,
+            },
+            0,
+        );
+        q.forget_one(); // contact 2 abandoned
+        let got = q.pop(|w| w.contact != 2).unwrap();
+        assert_eq!(got.contact, 3);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert!(q.pop(|_| true).is_none());
+    }
+}

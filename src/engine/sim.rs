@@ -1,0 +1,607 @@
+//! One replication: the event loop and what each event does to contacts, teams and channels.
+
+use super::arrivals::ArrivalGen;
+use super::calendar::{Calendar, Event};
+use super::contact::{Contact, NO_TEAM, State};
+use super::queue::{TeamQueue, Waiting};
+use super::streams::{Purpose, contact_stream, stream};
+use super::{RunOptions, RunOutput, TraceRecord};
+use crate::error::Error;
+use crate::model::{Model, Outcome, unit};
+use crate::scenario::Discipline;
+use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
+use rand::Rng;
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
+
+struct TeamRt {
+    queue: TeamQueue,
+    busy: u32,
+    scheduled: u32,
+    away: u32,
+    duty_version: u32,
+    rng: Pcg64Mcg,
+}
+
+impl TeamRt {
+    #[inline]
+    fn free(&self) -> u32 {
+        self.scheduled
+            .saturating_sub(self.away)
+            .saturating_sub(self.busy)
+    }
+    #[inline]
+    fn available(&self) -> u32 {
+        self.scheduled.saturating_sub(self.away)
+    }
+}
+
+struct ChannelRt {
+    arrivals: ArrivalGen,
+    demand: Pcg64Mcg,
+    lines_busy: u32,
+    pending_row: Option<usize>,
+}
+
+pub(super) struct Sim<'m> {
+    m: &'m Model,
+    cal: Calendar,
+    contacts: Vec<Contact>,
+    free: Vec<u32>,
+    teams: Vec<TeamRt>,
+    channels: Vec<ChannelRt>,
+    stats: Collector,
+    trace: Option<Vec<TraceRecord>>,
+    now: f64,
+    next_incident: u64,
+    events: u64,
+}
+
+impl<'m> Sim<'m> {
+    pub(super) fn new(m: &'m Model, seed: u64, rep: u64, opts: &RunOptions) -> Self {
+        let teams = m
+            .teams
+            .iter()
+            .map(|t| TeamRt {
+                queue: TeamQueue::new(t.discipline == Discipline::Priority),
+                busy: 0,
+                scheduled: 0,
+                away: 0,
+                duty_version: 0,
+                rng: stream(seed, rep, Purpose::Organisation, t.stream_key),
+            })
+            .collect();
+        let channels = m
+            .channels
+            .iter()
+            .map(|c| ChannelRt {
+                arrivals: ArrivalGen::new(seed, rep, c.stream_key),
+                demand: stream(seed, rep, Purpose::Demand, c.stream_key),
+                lines_busy: 0,
+                pending_row: None,
+            })
+            .collect();
+        Sim {
+            m,
+            cal: Calendar::with_capacity(1024),
+            contacts: Vec::with_capacity(1024),
+            free: Vec::new(),
+            teams,
+            channels,
+            stats: Collector::new(m),
+            trace: opts.trace.then(Vec::new),
+            now: 0.0,
+            next_incident: 0,
+            events: 0,
+        }
+    }
+
+    pub(super) fn run(mut self) -> Result<RunOutput, Error> {
+        let m = self.m;
+        for ch in 0..m.channels.len() {
+            self.schedule_arrival(ch as u16, 0.0);
+        }
+        self.staff(0.0);
+        self.cal.schedule(m.interval, Event::Tick);
+        while let Some((t, ev)) = self.cal.pop() {
+            if t > m.horizon {
+                break;
+            }
+            self.now = t;
+            self.events += 1;
+            match ev {
+                Event::Arrival(ch) => self.on_arrival(ch),
+                Event::Retry(c) => self.on_retry(c),
+                Event::ServiceEnd(c) => self.on_service_end(c),
+                Event::Patience(c, vgen) => self.on_patience(c, vgen),
+                Event::SelfServiceEnd(c) => self.end_contact(c, ContactEnd::Resolved),
+                Event::Tick => self.on_tick(),
+                Event::Duty(team, version) => self.on_duty(team, version),
+            }
+        }
+        self.finish()
+    }
+
+    fn schedule_arrival(&mut self, ch: u16, after: f64) {
+        let m = self.m;
+        let rt = &mut self.channels[ch as usize];
+        if let Some((t, row)) = rt
+            .arrivals
+            .next(m, &m.channels[ch as usize].arrivals, after)
+        {
+            rt.pending_row = row;
+            self.cal.schedule(t, Event::Arrival(ch));
+        }
+    }
+
+    fn ids(&self, c: &Contact) -> ScopeIds {
+        self.stats.scope_ids(c.channel, c.ty, c.priority)
+    }
+
+    fn on_arrival(&mut self, ch: u16) {
+        let m = self.m;
+        let cm = &m.channels[ch as usize];
+        let rt = &mut self.channels[ch as usize];
+        let row = rt.pending_row.and_then(|i| match &cm.arrivals {
+            crate::model::ArrivalModel::Log(rows) => rows.get(i),
+            _ => None,
+        });
+        // Demand-side draws, always the same number per contact, so the stream stays in step
+        // whatever the organisation does.
+        let d = &mut rt.demand;
+        let (u_type, u_prio) = (unit(d), unit(d));
+        let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
+        let (s1, s2) = (d.next_u64(), d.next_u64());
+        let ty = row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty);
+        let priority = row
+            .and_then(|r| r.priority)
+            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
+        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
+        let now = self.now;
+        let contact = Contact {
+            rng: contact_stream(s1, s2),
+            incident: self.next_incident,
+            first_arrival: now,
+            arrival: now,
+            enqueued: now,
+            deadline: now + patience,
+            answered: f64::NAN,
+            incident_answered: f64::NAN,
+            queue_time: 0.0,
+            log_handling,
+            vgen: 0,
+            channel: ch,
+            first_channel: ch,
+            ty,
+            team: NO_TEAM,
+            target: NO_TEAM,
+            transfers: 0,
+            misroutes: 0,
+            handled_visits: 0,
+            visits: 0,
+            priority,
+            first_priority: priority,
+            attempt: 1,
+            state: State::Waiting,
+            counted: now >= m.warmup,
+            incident_counted: now >= m.warmup,
+            holds_line: false,
+        };
+        self.next_incident += 1;
+        let idx = match self.free.pop() {
+            Some(i) => {
+                // Keep the generation rising so stale entries for this slot never match.
+                let vgen = self.contacts[i as usize].vgen;
+                self.contacts[i as usize] = Contact { vgen, ..contact };
+                i
+            }
+            None => {
+                self.contacts.push(contact);
+                (self.contacts.len() - 1) as u32
+            }
+        };
+        self.schedule_arrival(ch, now);
+        self.admit(idx);
+    }
+
+    /// A contact (first or repeated) presents itself on its channel.
+    fn admit(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let cm = &m.channels[c.channel as usize];
+        c.counted = now >= m.warmup;
+        let (u_forget, u_self) = (unit(&mut c.rng), unit(&mut c.rng));
+        let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1, c.channel, c.ty);
+        if counted {
+            let ids = self.stats.scope_ids(ch, ty, c.priority);
+            self.stats.arrived(ids, duplicate, ch);
+        }
+        if cm.reject_after_hours && !m.open[m.week_slot(now)] {
+            return self.end_contact(idx, ContactEnd::Blocked);
+        }
+        if let Some(lines) = cm.lines {
+            let rt = &mut self.channels[ch as usize];
+            if rt.lines_busy >= lines {
+                return self.end_contact(idx, ContactEnd::Blocked);
+            }
+            rt.lines_busy += 1;
+            self.contacts[idx as usize].holds_line = true;
+        }
+        if u_forget < cm.forget {
+            return self.end_contact(idx, ContactEnd::Lost);
+        }
+        if u_self < cm.self_service[ty as usize] {
+            let c = &mut self.contacts[idx as usize];
+            match &cm.self_service_time {
+                Some(d) => {
+                    let t = d.sample(&mut c.rng);
+                    c.state = State::SelfService;
+                    self.cal.schedule(now + t, Event::SelfServiceEnd(idx));
+                }
+                None => self.end_contact(idx, ContactEnd::Resolved),
+            }
+            return;
+        }
+        self.enqueue(idx, cm.entry[ty as usize]);
+    }
+
+    fn enqueue(&mut self, idx: u32, team: u16) {
+        let c = &mut self.contacts[idx as usize];
+        c.team = team;
+        c.state = State::Waiting;
+        c.vgen = c.vgen.wrapping_add(1);
+        c.enqueued = self.now;
+        let (vgen, priority, first_visit, deadline) =
+            (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let rt = &mut self.teams[team as usize];
+        if rt.free() > 0 {
+            self.start_service(idx);
+        } else {
+            rt.queue.push(Waiting { contact: idx, vgen }, priority);
+            if first_visit && deadline.is_finite() {
+                self.cal
+                    .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
+            }
+            self.team_changed(team);
+        }
+    }
+
+    fn start_service(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let team = c.team;
+        let waited = now - c.enqueued;
+        c.queue_time += waited;
+        c.state = State::InService;
+        let first_answer = c.answered.is_nan();
+        if first_answer {
+            c.answered = now;
+        }
+        if c.incident_answered.is_nan() {
+            c.incident_answered = now;
+        }
+        let handling = if c.visits == 0 && c.attempt == 1 && c.log_handling >= 0.0 {
+            c.log_handling
+        } else {
+            m.teams[team as usize].handling[c.ty as usize]
+                .as_ref()
+                .map_or(0.0, |d| d.sample(&mut c.rng))
+        };
+        c.visits += 1;
+        c.handled_visits = c.handled_visits.saturating_add(1);
+        let (counted, response) = (c.counted, now - c.arrival);
+        if counted {
+            let ids = self.ids(&self.contacts[idx as usize]);
+            self.stats.visit_started(team, waited);
+            if first_answer {
+                self.stats.answered(ids, response);
+            }
+        }
+        self.teams[team as usize].busy += 1;
+        self.cal.schedule(now + handling, Event::ServiceEnd(idx));
+        self.team_changed(team);
+    }
+
+    fn on_service_end(&mut self, idx: u32) {
+        let m = self.m;
+        let c = &mut self.contacts[idx as usize];
+        let team = c.team;
+        let tm = &m.teams[team as usize];
+        let misrouted = c.target != NO_TEAM;
+        if c.counted {
+            self.stats.handled(team, misrouted);
+        }
+        self.teams[team as usize].busy -= 1;
+        self.release_line(idx);
+        let c = &mut self.contacts[idx as usize];
+        if misrouted {
+            // The wrong team sends it on to the right one: a reassignment.
+            let next = c.target;
+            c.target = NO_TEAM;
+            c.transfers = c.transfers.saturating_add(1);
+            self.enqueue(idx, next);
+        } else {
+            let route = tm.routes[c.ty as usize]
+                .as_ref()
+                .expect("validated: every reachable team has a route");
+            match route.pick(unit(&mut c.rng)) {
+                Outcome::Resolve => self.end_contact(idx, ContactEnd::Resolved),
+                Outcome::Lose => self.end_contact(idx, ContactEnd::Lost),
+                Outcome::Pass(to) => {
+                    c.transfers = c.transfers.saturating_add(1);
+                    let mut dest = to;
+                    if let Some((acc, confused)) = &tm.triage
+                        && unit(&mut c.rng) >= *acc
+                    {
+                        let wrong: Vec<u16> =
+                            confused.iter().copied().filter(|&t| t != to).collect();
+                        if !wrong.is_empty() {
+                            dest = wrong[((unit(&mut c.rng) * wrong.len() as f64) as usize)
+                                .min(wrong.len() - 1)];
+                            c.target = to;
+                            c.misroutes = c.misroutes.saturating_add(1);
+                        }
+                    }
+                    self.enqueue(idx, dest);
+                }
+            }
+        }
+        self.dispatch(team);
+    }
+
+    fn release_line(&mut self, idx: u32) {
+        let c = &mut self.contacts[idx as usize];
+        if c.holds_line {
+            c.holds_line = false;
+            self.channels[c.channel as usize].lines_busy -= 1;
+        }
+    }
+
+    /// Free agents take waiting contacts.
+    fn dispatch(&mut self, team: u16) {
+        let contacts = &self.contacts;
+        loop {
+            let rt = &mut self.teams[team as usize];
+            if rt.free() == 0 {
+                break;
+            }
+            let live = |w: Waiting| {
+                let c = &contacts[w.contact as usize];
+                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+            };
+            let Some(w) = rt.queue.pop(live) else { break };
+            self.start_service(w.contact);
+            return self.dispatch(team);
+        }
+        self.team_changed(team);
+    }
+
+    fn on_patience(&mut self, idx: u32, vgen: u32) {
+        let c = &mut self.contacts[idx as usize];
+        if c.vgen != vgen || c.state != State::Waiting {
+            return;
+        }
+        c.queue_time += self.now - c.enqueued;
+        let team = c.team;
+        self.teams[team as usize].queue.forget_one();
+        self.team_changed(team);
+        self.end_contact(idx, ContactEnd::Abandoned);
+    }
+
+    fn end_contact(&mut self, idx: u32, end: ContactEnd) {
+        let m = self.m;
+        self.release_line(idx);
+        let c = &mut self.contacts[idx as usize];
+        if c.counted {
+            let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
+            self.stats.contact_ended(ids, end);
+        }
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceRecord {
+                incident: c.incident,
+                attempt: c.attempt,
+                channel: c.channel,
+                ty: c.ty,
+                priority: c.priority,
+                arrival: c.arrival,
+                answered: c.answered,
+                end: self.now,
+                outcome: end,
+                last_team: c.team,
+                transfers: c.transfers,
+                misroutes: c.misroutes,
+            });
+        }
+        if end != ContactEnd::Resolved
+            && let Some(r) = &m.channels[c.channel as usize].retry
+            && u32::from(c.attempt) < r.max_attempts
+            && unit(&mut c.rng) < r.prob
+        {
+            let delay = r.delay.sample(&mut c.rng);
+            c.state = State::PendingRetry;
+            self.cal.schedule(self.now + delay, Event::Retry(idx));
+            return;
+        }
+        self.end_incident(idx, end == ContactEnd::Resolved);
+    }
+
+    fn end_incident(&mut self, idx: u32, resolved: bool) {
+        let c = &mut self.contacts[idx as usize];
+        c.state = State::Free;
+        if c.incident_counted {
+            let record = IncidentRecord {
+                first_response: (!c.incident_answered.is_nan())
+                    .then(|| c.incident_answered - c.first_arrival),
+                resolution: resolved.then(|| self.now - c.first_arrival),
+                first_contact: resolved && c.handled_visits <= 1,
+                transfers: c.transfers,
+                misroutes: c.misroutes,
+                queue_time: c.queue_time,
+            };
+            let sla = self.m.sla[c.first_priority as usize];
+            let ids = self
+                .stats
+                .scope_ids(c.first_channel, c.ty, c.first_priority);
+            self.stats
+                .incident_ended(ids, &record, (sla.response, sla.resolution));
+        }
+        self.free.push(idx);
+    }
+
+    fn on_retry(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let retry = m.channels[c.channel as usize]
+            .retry
+            .as_ref()
+            .expect("retries come from channels with retry");
+        c.attempt = c.attempt.saturating_add(1);
+        c.channel = retry.channel;
+        if retry.raise_priority {
+            c.priority = c.priority.saturating_sub(1);
+        }
+        c.arrival = now;
+        c.answered = f64::NAN;
+        c.visits = 0;
+        c.target = NO_TEAM;
+        let patience = m.channels[c.channel as usize]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut c.rng));
+        c.deadline = now + patience;
+        self.admit(idx);
+    }
+
+    /// Sets each team's staffing for the slot starting at `now`.
+    fn staff(&mut self, now: f64) {
+        let m = self.m;
+        let slot = m.week_slot(now);
+        for (i, tm) in m.teams.iter().enumerate() {
+            let rt = &mut self.teams[i];
+            let want = tm.agents[slot];
+            if want == rt.scheduled {
+                continue;
+            }
+            if want > rt.scheduled {
+                // New agents are away on other duties with the stationary probability.
+                for _ in rt.scheduled..want {
+                    rt.away +=
+                        u32::from(tm.availability < 1.0 && unit(&mut rt.rng) >= tm.availability);
+                }
+            } else {
+                rt.away = rt.away.min(want);
+            }
+            rt.scheduled = want;
+            self.reschedule_duty(i as u16);
+            self.dispatch(i as u16);
+        }
+    }
+
+    fn reschedule_duty(&mut self, team: u16) {
+        let tm = &self.m.teams[team as usize];
+        let rt = &mut self.teams[team as usize];
+        rt.duty_version = rt.duty_version.wrapping_add(1);
+        if tm.availability >= 1.0 || rt.scheduled == 0 {
+            return;
+        }
+        let (leave, back) = duty_rates(tm.availability, tm.duty_cycle, rt.available(), rt.away);
+        let total = leave + back;
+        if total > 0.0 {
+            let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut rt.rng) / total;
+            self.cal
+                .schedule(self.now + dt, Event::Duty(team, rt.duty_version));
+        }
+    }
+
+    fn on_duty(&mut self, team: u16, version: u32) {
+        let tm = &self.m.teams[team as usize];
+        let rt = &mut self.teams[team as usize];
+        if version != rt.duty_version {
+            return;
+        }
+        let (leave, back) = duty_rates(tm.availability, tm.duty_cycle, rt.available(), rt.away);
+        if unit(&mut rt.rng) * (leave + back) < leave {
+            rt.away += 1;
+        } else {
+            rt.away = rt.away.saturating_sub(1);
+        }
+        self.reschedule_duty(team);
+        self.dispatch(team);
+    }
+
+    fn on_tick(&mut self) {
+        let m = self.m;
+        let now = self.now;
+        let next_slot = ((now / m.interval).round() as usize) % m.slots_per_day;
+        self.stats.interval_boundary(now, m.interval, next_slot);
+        self.staff(now);
+        if now + m.interval <= m.horizon + 1e-9 {
+            self.cal.schedule(now + m.interval, Event::Tick);
+        }
+    }
+
+    fn team_changed(&mut self, team: u16) {
+        let rt = &self.teams[team as usize];
+        self.stats
+            .team_state(team, self.now, rt.busy, rt.available(), rt.queue.len());
+    }
+
+    fn finish(mut self) -> Result<RunOutput, Error> {
+        let m = self.m;
+        self.now = m.horizon;
+        for t in 0..m.teams.len() {
+            self.team_changed(t as u16);
+        }
+        for c in &self.contacts {
+            let open = matches!(
+                c.state,
+                State::Waiting | State::InService | State::SelfService
+            );
+            let contact =
+                (open && c.counted).then(|| self.stats.scope_ids(c.channel, c.ty, c.priority));
+            let incident = (c.state != State::Free && c.incident_counted).then(|| {
+                self.stats
+                    .scope_ids(c.first_channel, c.ty, c.first_priority)
+            });
+            self.stats.open_at_end(contact, incident);
+        }
+        check_conservation(m, &self.stats)?;
+        Ok(RunOutput {
+            collector: self.stats,
+            trace: self.trace.unwrap_or_default(),
+            events: self.events,
+        })
+    }
+}
+
+/// Rates at which present agents leave for other duties and away agents come back, so that
+/// each agent is present a share `a` of the time in cycles of mean length `cycle`.
+fn duty_rates(a: f64, cycle: f64, present: u32, away: u32) -> (f64, f64) {
+    (
+        f64::from(present) / (a * cycle),
+        f64::from(away) / ((1.0 - a) * cycle),
+    )
+}
+
+/// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the
+/// system, on each channel and overall. A violation is a bug in the engine.
+fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
+    for (i, s) in stats.scopes.iter().enumerate().take(1 + m.channels.len()) {
+        let out = s.resolved + s.abandoned + s.blocked + s.lost + s.in_system_end;
+        if s.arrived != out {
+            let what = if i == 0 {
+                "overall".to_string()
+            } else {
+                format!("channel `{}`", m.channels[i - 1].name)
+            };
+            return Err(Error::Invariant(format!(
+                "conservation violated for {what}: arrived {} but resolved {} + abandoned {} + blocked {} + lost {} + in system {} = {out}",
+                s.arrived, s.resolved, s.abandoned, s.blocked, s.lost, s.in_system_end
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Experiments over models: replications in parallel and their summaries. Rayon is used here
+//! and nowhere deeper; every result is seeded by index and collected in order.
+
+mod replicate;
+mod summary;
+
+pub use replicate::{Layout, RepResult, replicate, run_replications};
+pub use summary::{IntervalSeries, Summary};
+
+use crate::error::Result;
+use crate::model::Model;
+
+/// Runs `replications` of `model` from `seed` and summarises them.
+pub fn run(model: &Model, seed: u64, replications: u64) -> Result<Summary> {
+    let (layout, reps, _) = run_replications(model, seed, 0..replications, false)?;
+    Ok(Summary::new(model, layout, &reps))
+}

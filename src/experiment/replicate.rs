@@ -1,0 +1,82 @@
+//! Replications of one model, run in parallel with rayon. Replication `r` always uses the
+//! streams of `(seed, r)` and results are collected in replication order, so numbers do not
+//! depend on the thread count.
+
+use crate::engine::{self, RunOptions, TraceRecord};
+use crate::error::Result;
+use crate::model::Model;
+use crate::stats::{Kpi, Scope, Series};
+use rayon::prelude::*;
+
+/// The KPIs of one replication, in [`Layout`] order, and its per-interval series.
+#[derive(Clone, Debug)]
+pub struct RepResult {
+    pub kpis: Vec<f64>,
+    pub series: Series,
+    pub events: u64,
+}
+
+/// Which KPI and breakdown each position of [`RepResult::kpis`] holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub keys: Vec<(Kpi, Scope)>,
+}
+
+impl Layout {
+    /// Position of a KPI for a breakdown.
+    pub fn index(&self, kpi: Kpi, scope: Scope) -> Option<usize> {
+        self.keys.iter().position(|&k| k == (kpi, scope))
+    }
+}
+
+/// Runs one replication and flattens its KPIs.
+pub fn replicate(
+    model: &Model,
+    seed: u64,
+    rep: u64,
+    trace: bool,
+) -> Result<(Layout, RepResult, Vec<TraceRecord>)> {
+    let out = engine::simulate(model, seed, rep, &RunOptions { trace })?;
+    let mut keys = Vec::new();
+    let mut kpis = Vec::new();
+    out.collector.kpis(model, |k, s, v| {
+        keys.push((k, s));
+        kpis.push(v);
+    });
+    Ok((
+        Layout { keys },
+        RepResult {
+            kpis,
+            series: out.collector.series,
+            events: out.events,
+        },
+        out.trace,
+    ))
+}
+
+/// Replications `reps` of `model`, in parallel, in order. The trace, if asked for, is the
+/// first replication's.
+pub fn run_replications(
+    model: &Model,
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    trace: bool,
+) -> Result<(Layout, Vec<RepResult>, Vec<TraceRecord>)> {
+    let first = reps.start;
+    let results: Vec<_> = reps
+        .into_par_iter()
+        .map(|r| replicate(model, seed, r, trace && r == first))
+        .collect::<Result<_>>()?;
+    let mut layout = None;
+    let mut trace_out = Vec::new();
+    let mut out = Vec::with_capacity(results.len());
+    for (l, r, t) in results {
+        layout.get_or_insert(l);
+        if !t.is_empty() {
+            trace_out = t;
+        }
+        out.push(r);
+    }
+    let layout = layout.unwrap_or(Layout { keys: Vec::new() });
+    Ok((layout, out, trace_out))
+}

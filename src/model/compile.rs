@@ -1,0 +1,853 @@
+//! Turning a [`Scenario`] into a [`Model`]: resolve names, check every field, expand the
+//! calendar, and reject inconsistent organisations (unknown names, probabilities that do not
+//! sum to 1, teams with no route out, types nobody handles, cycles that never end).
+
+use super::log::read_log;
+use super::{
+    ArrivalModel, Categorical, ChannelModel, Model, Outcome, RetryModel, RouteModel, Sampler,
+    SlaModel, TeamId, TeamModel,
+};
+use crate::error::InputError;
+use crate::hash::fnv1a;
+use crate::scenario::{
+    self, AfterHours, Arrivals, Channel, ChannelKind, Dist, Priority, Route, Scenario, Source, Team,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Tolerance on probabilities that must sum to 1.
+pub const SUM_TOLERANCE: f64 = 1e-9;
+const DAY: f64 = 86_400.0;
+
+/// Reads, parses and compiles a scenario file.
+pub fn load_model(path: &Path) -> Result<Model, InputError> {
+    let (scenario, source) = scenario::load(path)?;
+    compile(&scenario, &source)
+}
+
+/// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
+pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
+    let c = Compiler { s, src: source };
+    c.run()
+}
+
+struct Compiler<'a> {
+    s: &'a Scenario,
+    src: &'a Source,
+}
+
+impl Compiler<'_> {
+    fn err(
+        &self,
+        anchors: &[&str],
+        field: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> InputError {
+        self.src.error(anchors, field, msg)
+    }
+
+    fn run(&self) -> Result<Model, InputError> {
+        let s = self.s;
+        let (interval, slots_per_day, open) = self.calendar()?;
+        let types = self.types()?;
+        self.unique("teams", s.teams.iter().map(|t| t.name.as_str()))?;
+        self.unique("channels", s.channels.iter().map(|c| c.name.as_str()))?;
+        let team_names: Vec<&str> = s.teams.iter().map(|t| t.name.as_str()).collect();
+        let teams = s
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
+            .collect::<Result<Vec<_>, _>>()?;
+        let channels = s
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.channel(i, c, &types, &team_names, interval, slots_per_day, &open))
+            .collect::<Result<Vec<_>, _>>()?;
+        let model = Model {
+            name: s.name.clone(),
+            interval,
+            slots_per_day,
+            start_weekday: s.calendar.start as usize,
+            warmup: s.calendar.warmup.secs(),
+            horizon: s.calendar.warmup.secs() + f64::from(s.calendar.days) * DAY,
+            open,
+            types,
+            channels,
+            teams,
+            thresholds: self.thresholds()?,
+            sla: self.sla(),
+            demand_fingerprint: self.fingerprint(),
+        };
+        self.check_flows(&model)?;
+        Ok(model)
+    }
+
+    fn calendar(&self) -> Result<(f64, usize, Vec<bool>), InputError> {
+        let cal = &self.s.calendar;
+        if cal.days == 0 {
+            return Err(self.err(&["calendar", "days"], "calendar.days", "must be at least 1"));
+        }
+        let interval = cal.interval.secs();
+        let per_day = DAY / interval;
+        if interval < 60.0 || (per_day - per_day.round()).abs() > 1e-9 {
+            return Err(self.err(
+                &["calendar", "interval"],
+                "calendar.interval",
+                format!("must divide a day into whole intervals of at least 1 min (e.g. \"15min\", \"30min\", \"1h\"), got {}", cal.interval),
+            ));
+        }
+        let slots = per_day.round() as usize;
+        let mut open = vec![cal.open.is_none(); 7 * slots];
+        for (i, o) in cal.open.iter().flatten().enumerate() {
+            let field = format!("calendar.open[{i}]");
+            let (from, to) = (o.from.secs(), o.to.secs());
+            if from >= to {
+                return Err(self.err(&["open", "from"], field, "`from` must be before `to`"));
+            }
+            for t in [from, to] {
+                if (t / interval).fract().abs() > 1e-9 {
+                    return Err(self.err(
+                        &["open", "from"],
+                        field,
+                        format!(
+                            "opening hours must fall on interval boundaries ({})",
+                            cal.interval
+                        ),
+                    ));
+                }
+            }
+            for d in &o.days {
+                let base = *d as usize * slots;
+                for k in (from / interval).round() as usize..(to / interval).round() as usize {
+                    open[base + k] = true;
+                }
+            }
+        }
+        if !open.iter().any(|&o| o) {
+            return Err(self.err(
+                &["calendar", "open"],
+                "calendar.open",
+                "the service is never open",
+            ));
+        }
+        Ok((interval, slots, open))
+    }
+
+    fn types(&self) -> Result<Vec<String>, InputError> {
+        let t = &self.s.incident_types;
+        if t.is_empty() {
+            return Err(self.err(
+                &["incident_types"],
+                "incident_types",
+                "list at least one incident type",
+            ));
+        }
+        self.unique("incident_types", t.iter().map(String::as_str))?;
+        if let Some(bad) = t.iter().find(|n| n.as_str() == "*") {
+            return Err(self.err(
+                &["incident_types", bad],
+                "incident_types",
+                "`*` is reserved for \"any other type\"",
+            ));
+        }
+        Ok(t.clone())
+    }
+
+    fn unique<'b>(
+        &self,
+        what: &str,
+        names: impl Iterator<Item = &'b str>,
+    ) -> Result<(), InputError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for n in names {
+            if !seen.insert(n) {
+                let q = format!("\"{n}\"");
+                return Err(self.err(
+                    &[what, &q, &q],
+                    what,
+                    format!("the name `{n}` is used twice"),
+                ));
+            }
+        }
+        if seen.is_empty() && what != "incident_types" {
+            return Err(self.err(&[what], what, format!("define at least one of {what}")));
+        }
+        Ok(())
+    }
+
+    /// Checks a probability map keyed by names from `known`, returning probabilities by index.
+    fn mix(
+        &self,
+        anchors: &[&str],
+        field: &str,
+        map: &BTreeMap<String, f64>,
+        known: &[String],
+    ) -> Result<Vec<f64>, InputError> {
+        let mut probs = vec![0.0; known.len()];
+        for (k, &p) in map {
+            let q = format!("\"{k}\"");
+            let at: Vec<&str> = anchors.iter().copied().chain([q.as_str()]).collect();
+            let i = known.iter().position(|t| t == k).ok_or_else(|| {
+                self.err(
+                    &at,
+                    field,
+                    format!(
+                        "unknown incident type `{k}`; known types: {}",
+                        known.join(", ")
+                    ),
+                )
+            })?;
+            probs[i] = self.prob(&at, field, p)?;
+        }
+        self.sums_to_one(anchors, field, probs.iter().sum())?;
+        Ok(probs)
+    }
+
+    fn prob(&self, anchors: &[&str], field: &str, p: f64) -> Result<f64, InputError> {
+        if (0.0..=1.0).contains(&p) {
+            Ok(p)
+        } else {
+            Err(self.err(
+                anchors,
+                field,
+                format!("a probability must be between 0 and 1, got {p}"),
+            ))
+        }
+    }
+
+    fn sums_to_one(&self, anchors: &[&str], field: &str, sum: f64) -> Result<(), InputError> {
+        if (sum - 1.0).abs() > SUM_TOLERANCE {
+            return Err(self.err(
+                anchors,
+                field,
+                format!(
+                    "probabilities must sum to 1 (within {SUM_TOLERANCE:e}), they sum to {sum}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn team_id(
+        &self,
+        anchors: &[&str],
+        field: &str,
+        name: &str,
+        teams: &[&str],
+    ) -> Result<TeamId, InputError> {
+        teams
+            .iter()
+            .position(|t| *t == name)
+            .map(|i| i as TeamId)
+            .ok_or_else(|| {
+                let q = format!("\"{name}\"");
+                let at: Vec<&str> = anchors.iter().copied().chain([q.as_str()]).collect();
+                self.err(
+                    &at,
+                    field,
+                    format!("unknown team `{name}`; known teams: {}", teams.join(", ")),
+                )
+            })
+    }
+
+    fn sampler(&self, anchors: &[&str], field: &str, d: &Dist) -> Result<Sampler, InputError> {
+        Sampler::new(d).map_err(|m| self.err(anchors, field, m))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn channel(
+        &self,
+        i: usize,
+        c: &Channel,
+        types: &[String],
+        teams: &[&str],
+        interval: f64,
+        slots: usize,
+        open: &[bool],
+    ) -> Result<ChannelModel, InputError> {
+        let q = format!("\"{}\"", c.name);
+        let base = format!("channels[{i}] {q}");
+        let f = |x: &str| format!("{base}.{x}");
+        let a = |x: &'static str| [q.as_str(), x];
+        let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?);
+        let priority_mix = match &c.priorities {
+            None => Categorical::new(&[0.0, 0.0, 1.0, 0.0]),
+            Some(m) => {
+                let mut p = [0.0; 4];
+                for (k, &v) in m {
+                    p[*k as usize] = self.prob(&a("priorities"), &f("priorities"), v)?;
+                }
+                self.sums_to_one(&a("priorities"), &f("priorities"), p.iter().sum())?;
+                Categorical::new(&p)
+            }
+        };
+        let default_entry = self.team_id(&a("entry"), &f("entry"), &c.entry, teams)?;
+        let mut entry = vec![default_entry; types.len()];
+        for (ty, team) in &c.entry_by_type {
+            let t = types.iter().position(|x| x == ty).ok_or_else(|| {
+                self.err(
+                    &a("entry_by_type"),
+                    f("entry_by_type"),
+                    format!(
+                        "unknown incident type `{ty}`; known types: {}",
+                        types.join(", ")
+                    ),
+                )
+            })?;
+            entry[t] = self.team_id(&a("entry_by_type"), &f("entry_by_type"), team, teams)?;
+        }
+        if c.lines == Some(0) {
+            return Err(self.err(
+                &a("lines"),
+                f("lines"),
+                "a channel with lines needs at least one",
+            ));
+        }
+        let patience = c
+            .patience
+            .as_ref()
+            .map(|d| self.sampler(&a("patience"), &f("patience"), d))
+            .transpose()?;
+        let retry = match &c.retry {
+            None => None,
+            Some(r) => {
+                let prob = self.prob(&a("retry"), &f("retry.prob"), r.prob)?;
+                if r.max_attempts == 0 {
+                    return Err(self.err(
+                        &a("max_attempts"),
+                        f("retry.max_attempts"),
+                        "must be at least 1 (the first contact counts)",
+                    ));
+                }
+                let channel = match &r.channel {
+                    None => i,
+                    Some(n) => self
+                        .s
+                        .channels
+                        .iter()
+                        .position(|x| &x.name == n)
+                        .ok_or_else(|| {
+                            self.err(
+                                &a("retry"),
+                                f("retry.channel"),
+                                format!("unknown channel `{n}`"),
+                            )
+                        })?,
+                };
+                Some(RetryModel {
+                    prob,
+                    delay: self.sampler(&a("delay"), &f("retry.delay"), &r.delay)?,
+                    max_attempts: r.max_attempts,
+                    channel: channel as u16,
+                    raise_priority: r.raise_priority,
+                })
+            }
+        };
+        let forget = self.prob(&a("forget"), &f("forget"), c.forget)?;
+        let mut self_service = vec![0.0; types.len()];
+        let mut self_service_time = None;
+        if let Some(ss) = &c.self_service {
+            for (ty, &p) in &ss.resolves {
+                let t = types.iter().position(|x| x == ty).ok_or_else(|| {
+                    self.err(
+                        &a("resolves"),
+                        f("self_service.resolves"),
+                        format!(
+                            "unknown incident type `{ty}`; known types: {}",
+                            types.join(", ")
+                        ),
+                    )
+                })?;
+                self_service[t] = self.prob(&a("resolves"), &f("self_service.resolves"), p)?;
+            }
+            self_service_time = ss
+                .time
+                .as_ref()
+                .map(|d| self.sampler(&a("self_service"), &f("self_service.time"), d))
+                .transpose()?;
+        }
+        let arrivals = self.arrivals(&q, &base, c, types, interval, slots, open)?;
+        let reject_after_hours = match c.after_hours {
+            Some(h) => h == AfterHours::Reject,
+            None => matches!(c.kind, ChannelKind::Phone | ChannelKind::Chat),
+        };
+        Ok(ChannelModel {
+            name: c.name.clone(),
+            kind: c.kind,
+            arrivals,
+            type_mix,
+            priority_mix,
+            entry,
+            reject_after_hours,
+            lines: c.lines,
+            patience,
+            retry,
+            forget,
+            self_service,
+            self_service_time,
+            stream_key: fnv1a(c.name.as_bytes()),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn arrivals(
+        &self,
+        q: &str,
+        base: &str,
+        c: &Channel,
+        types: &[String],
+        interval: f64,
+        slots: usize,
+        open: &[bool],
+    ) -> Result<ArrivalModel, InputError> {
+        let field = format!("{base}.arrivals");
+        let at = [q, "arrivals"];
+        let nonneg = |v: f64, what: &str| -> Result<f64, InputError> {
+            if v >= 0.0 && v.is_finite() {
+                Ok(v)
+            } else {
+                Err(self.err(
+                    &[q, what],
+                    format!("{field}.{what}"),
+                    format!("must be a non-negative number, got {v}"),
+                ))
+            }
+        };
+        match &c.arrivals {
+            Arrivals::Poisson { per_hour } => Ok(ArrivalModel::Rates(vec![
+                nonneg(
+                    *per_hour, "per_hour"
+                )? / 3600.0;
+                7 * slots
+            ])),
+            Arrivals::Daily {
+                per_day,
+                weekdays,
+                intraday,
+            } => {
+                let per_day = nonneg(*per_day, "per_day")?;
+                let factors: Vec<f64> = match weekdays {
+                    Some(w) if w.len() != 7 => {
+                        return Err(self.err(
+                            &[q, "weekdays"],
+                            format!("{field}.weekdays"),
+                            format!("give 7 factors, Monday to Sunday; got {}", w.len()),
+                        ));
+                    }
+                    Some(w) => w
+                        .iter()
+                        .map(|&v| nonneg(v, "weekdays"))
+                        .collect::<Result<_, _>>()?,
+                    None => (0..7)
+                        .map(|d| {
+                            if open[d * slots..(d + 1) * slots].iter().any(|&o| o) {
+                                1.0
+                            } else {
+                                0.0
+                            }
+                        })
+                        .collect(),
+                };
+                let mut rates = vec![0.0; 7 * slots];
+                for (d, &factor) in factors.iter().enumerate() {
+                    let day = &mut rates[d * slots..(d + 1) * slots];
+                    match intraday {
+                        Some(p) => {
+                            let start = p.from.secs() / interval;
+                            if start.fract().abs() > 1e-9
+                                || start.round() as usize + p.weights.len() > slots
+                            {
+                                return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
+                                    "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
+                            }
+                            let w: Vec<f64> = p
+                                .weights
+                                .iter()
+                                .map(|&v| nonneg(v, "weights"))
+                                .collect::<Result<_, _>>()?;
+                            let total: f64 = w.iter().sum();
+                            if total <= 0.0 {
+                                return Err(self.err(
+                                    &[q, "weights"],
+                                    format!("{field}.intraday.weights"),
+                                    "at least one weight must be positive",
+                                ));
+                            }
+                            for (k, wk) in w.iter().enumerate() {
+                                day[start.round() as usize + k] =
+                                    per_day * factor * wk / total / interval;
+                            }
+                        }
+                        None => {
+                            let open_slots = open[d * slots..(d + 1) * slots]
+                                .iter()
+                                .filter(|&&o| o)
+                                .count();
+                            for (k, r) in day.iter_mut().enumerate() {
+                                if open[d * slots + k] {
+                                    *r = per_day * factor / open_slots as f64 / interval;
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(ArrivalModel::Rates(rates))
+            }
+            Arrivals::Log { file } => {
+                if file.is_empty() {
+                    return Err(self.err(&at, field, "give the log's file name"));
+                }
+                Ok(ArrivalModel::Log(read_log(
+                    &self.src.dir().join(file),
+                    &c.name,
+                    types,
+                )?))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn team(
+        &self,
+        i: usize,
+        t: &Team,
+        types: &[String],
+        teams: &[&str],
+        interval: f64,
+        slots: usize,
+        open: &[bool],
+    ) -> Result<TeamModel, InputError> {
+        let q = format!("\"{}\"", t.name);
+        let base = format!("teams[{i}] {q}");
+        let f = |x: &str| format!("{base}.{x}");
+        // Staffing per slot of the day, then per slot of the week (zero while closed).
+        let mut day = vec![t.agents; slots];
+        let mut last = -1.0;
+        for &(clock, n) in &t.schedule {
+            let k = clock.secs() / interval;
+            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
+                return Err(self.err(&[&q, "schedule"], f("schedule"), "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+            }
+            last = clock.secs();
+            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+        }
+        let agents = (0..7 * slots)
+            .map(|w| if open[w] { day[w % slots] } else { 0 })
+            .collect();
+        if !(t.availability > 0.0 && t.availability <= 1.0) {
+            return Err(self.err(
+                &[&q, "availability"],
+                f("availability"),
+                format!("must be in (0, 1], got {}", t.availability),
+            ));
+        }
+        let duty_cycle = t.duty_cycle.map_or(3600.0, |d| d.secs());
+        if duty_cycle <= 0.0 {
+            return Err(self.err(
+                &[&q, "duty_cycle"],
+                f("duty_cycle"),
+                "must be longer than zero",
+            ));
+        }
+        let per_type = |map_name: &str,
+                        keys: &mut dyn Iterator<Item = &String>|
+         -> Result<(), InputError> {
+            for k in keys {
+                if k != "*" && !types.contains(k) {
+                    let kq = format!("\"{k}\"");
+                    return Err(self.err(
+                        &[&q, map_name, &kq],
+                        f(map_name),
+                        format!(
+                            "unknown incident type `{k}`; known types: {} (or \"*\" for any other)",
+                            types.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        };
+        per_type("handling", &mut t.handling.keys())?;
+        per_type("routes", &mut t.routes.keys())?;
+        fn lookup<'k>(h: &'k BTreeMap<String, Dist>, ty: &'k str) -> Option<&'k str> {
+            if h.contains_key(ty) {
+                Some(ty)
+            } else if h.contains_key("*") {
+                Some("*")
+            } else {
+                None
+            }
+        }
+        let handling = types
+            .iter()
+            .map(|ty| {
+                lookup(&t.handling, ty)
+                    .map(|k| {
+                        let kq = format!("\"{k}\"");
+                        self.sampler(
+                            &[&q, "handling", &kq],
+                            &format!("{base}.handling[\"{k}\"]"),
+                            &t.handling[k],
+                        )
+                    })
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut compiled: BTreeMap<&str, RouteModel> = BTreeMap::new();
+        for (k, r) in &t.routes {
+            compiled.insert(
+                k,
+                self.route(&q, &format!("{base}.routes[\"{k}\"]"), k, r, teams)?,
+            );
+        }
+        let routes = types
+            .iter()
+            .map(|ty| {
+                compiled
+                    .get(ty.as_str())
+                    .or_else(|| compiled.get("*"))
+                    .cloned()
+            })
+            .collect();
+        let triage = match &t.triage {
+            None => None,
+            Some(tr) => {
+                let acc = self.prob(&[&q, "accuracy"], &f("triage.accuracy"), tr.accuracy)?;
+                let confused = if tr.confused_with.is_empty() {
+                    let mut v: Vec<TeamId> = t
+                        .routes
+                        .values()
+                        .flat_map(|r| r.pass.keys())
+                        .filter_map(|n| teams.iter().position(|x| x == n))
+                        .map(|x| x as TeamId)
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                } else {
+                    tr.confused_with
+                        .iter()
+                        .map(|n| {
+                            self.team_id(
+                                &[&q, "confused_with"],
+                                &f("triage.confused_with"),
+                                n,
+                                teams,
+                            )
+                        })
+                        .collect::<Result<_, _>>()?
+                };
+                Some((acc, confused))
+            }
+        };
+        if let Some(c) = t.cost_per_hour
+            && !(c >= 0.0 && c.is_finite())
+        {
+            return Err(self.err(
+                &[&q, "cost_per_hour"],
+                f("cost_per_hour"),
+                format!("must be a non-negative number, got {c}"),
+            ));
+        }
+        Ok(TeamModel {
+            name: t.name.clone(),
+            agents,
+            availability: t.availability,
+            duty_cycle,
+            handling,
+            discipline: t.discipline,
+            routes,
+            triage,
+            cost_per_hour: t.cost_per_hour,
+            stream_key: fnv1a(t.name.as_bytes()),
+        })
+    }
+
+    fn route(
+        &self,
+        q: &str,
+        field: &str,
+        key: &str,
+        r: &Route,
+        teams: &[&str],
+    ) -> Result<RouteModel, InputError> {
+        let kq = format!("\"{key}\"");
+        let at = [q, "routes", kq.as_str()];
+        let mut outcomes = vec![Outcome::Resolve];
+        let mut probs = vec![self.prob(&at, &format!("{field}.resolve"), r.resolve)?];
+        for (name, &p) in &r.pass {
+            outcomes.push(Outcome::Pass(self.team_id(
+                &at,
+                &format!("{field}.pass"),
+                name,
+                teams,
+            )?));
+            probs.push(self.prob(&at, &format!("{field}.pass"), p)?);
+        }
+        outcomes.push(Outcome::Lose);
+        probs.push(self.prob(&at, &format!("{field}.lose"), r.lose)?);
+        self.sums_to_one(&at, field, probs.iter().sum())?;
+        Ok(RouteModel {
+            outcomes,
+            dist: Categorical::new(&probs),
+        })
+    }
+
+    fn thresholds(&self) -> Result<Vec<f64>, InputError> {
+        let t: Vec<f64> = self
+            .s
+            .targets
+            .answer_within
+            .iter()
+            .map(|d| d.secs())
+            .collect();
+        if t.is_empty() {
+            return Err(self.err(
+                &["answer_within"],
+                "targets.answer_within",
+                "give at least one service-level threshold",
+            ));
+        }
+        Ok(t)
+    }
+
+    fn sla(&self) -> [SlaModel; 4] {
+        let mut out = [SlaModel::default(); 4];
+        for p in Priority::ALL {
+            if let Some(s) = self.s.targets.sla.get(&p) {
+                out[p as usize] = SlaModel {
+                    response: s.response.map(|d| d.secs()),
+                    resolution: s.resolution.map(|d| d.secs()),
+                };
+            }
+        }
+        out
+    }
+
+    fn fingerprint(&self) -> u64 {
+        let s = self.s;
+        let demand: Vec<_> = s
+            .channels
+            .iter()
+            .map(|c| {
+                (
+                    &c.name,
+                    c.kind,
+                    &c.arrivals,
+                    &c.mix,
+                    &c.priorities,
+                    &c.patience,
+                    &c.retry,
+                )
+            })
+            .collect();
+        let text = ron::to_string(&(&s.calendar, &s.incident_types, demand)).unwrap_or_default();
+        let mut h = fnv1a(text.as_bytes());
+        for c in &s.channels {
+            if let Arrivals::Log { file } = &c.arrivals
+                && let Ok(bytes) = std::fs::read(self.src.dir().join(file))
+            {
+                h ^= fnv1a(&bytes).rotate_left(17);
+            }
+        }
+        h
+    }
+
+    /// Every contact that can arrive must meet teams that can handle it and a way out.
+    fn check_flows(&self, m: &Model) -> Result<(), InputError> {
+        for (ti, ty) in m.types.iter().enumerate() {
+            // Teams reachable by contacts of this type, with the channel or team that sends them.
+            let mut reach: Vec<Option<String>> = vec![None; m.teams.len()];
+            let mut stack = Vec::new();
+            for c in &m.channels {
+                let needs_team =
+                    c.type_mix.prob(ti) > 0.0 && c.self_service[ti] < 1.0 && c.forget < 1.0;
+                let replay = matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti));
+                if needs_team || replay {
+                    let e = c.entry[ti] as usize;
+                    if reach[e].is_none() {
+                        reach[e] = Some(format!("channel `{}`", c.name));
+                        stack.push(e);
+                    }
+                }
+            }
+            while let Some(tm) = stack.pop() {
+                let team = &m.teams[tm];
+                let q = format!("\"{}\"", team.name);
+                let from = reach[tm].clone().unwrap_or_default();
+                if team.handling[ti].is_none() {
+                    return Err(self.err(&[&q, "handling"], format!("teams \"{}\".handling", team.name), format!(
+                        "incident type `{ty}` reaches this team (from {from}) but it has no handling time for it: add `\"{ty}\"` or `\"*\"`")));
+                }
+                let Some(route) = &team.routes[ti] else {
+                    return Err(self.err(&[&q, "routes"], format!("teams \"{}\".routes", team.name), format!(
+                        "incident type `{ty}` reaches this team (from {from}) but it has no route out for it: add `\"{ty}\"` or `\"*\"`")));
+                };
+                let mut next: Vec<usize> = route
+                    .outcomes
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| route.dist.prob(*k) > 0.0)
+                    .filter_map(|(_, o)| match o {
+                        Outcome::Pass(t) => Some(*t as usize),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some((acc, confused)) = &team.triage
+                    && *acc < 1.0
+                    && !next.is_empty()
+                {
+                    next.extend(confused.iter().map(|&t| t as usize));
+                }
+                for n in next {
+                    if reach[n].is_none() {
+                        reach[n] = Some(format!("team `{}`", team.name));
+                        stack.push(n);
+                    }
+                }
+            }
+            // Absorption: from every reachable team, resolving or losing must stay possible.
+            let terminal = |t: usize| {
+                m.teams[t].routes[ti].as_ref().is_some_and(|r| {
+                    r.outcomes
+                        .iter()
+                        .enumerate()
+                        .any(|(k, o)| !matches!(o, Outcome::Pass(_)) && r.dist.prob(k) > 0.0)
+                })
+            };
+            let mut can_end: Vec<bool> = (0..m.teams.len())
+                .map(|t| reach[t].is_some() && terminal(t))
+                .collect();
+            loop {
+                let mut changed = false;
+                for t in 0..m.teams.len() {
+                    if reach[t].is_none() || can_end[t] {
+                        continue;
+                    }
+                    let r = m.teams[t].routes[ti]
+                        .as_ref()
+                        .expect("reachable teams have routes");
+                    let ok = r.outcomes.iter().enumerate().any(|(k, o)| {
+                        matches!(o, Outcome::Pass(n) if can_end[*n as usize])
+                            && r.dist.prob(k) > 0.0
+                    });
+                    if ok {
+                        can_end[t] = true;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            if let Some(t) = (0..m.teams.len()).find(|&t| reach[t].is_some() && !can_end[t]) {
+                let team = &m.teams[t];
+                return Err(self.err(&[&format!("\"{}\"", team.name), "routes"], format!("teams \"{}\".routes", team.name), format!(
+                    "incident type `{ty}` can be passed around forever from here: no team it can reach ever resolves or loses it (a cycle that never ends)")));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! The validated, compiled model: every name resolved to an index, every probability checked,
+//! the calendar expanded into per-interval tables. The engine reads only this.
+
+mod compile;
+mod dist;
+mod log;
+
+pub use compile::{compile, load_model};
+pub use dist::{Categorical, Sampler, unit};
+pub use log::LogRow;
+
+use crate::scenario::{ChannelKind, Discipline};
+
+/// Index of a team in [`Model::teams`].
+pub type TeamId = u16;
+/// Index of a channel in [`Model::channels`].
+pub type ChannelId = u16;
+/// Index of an incident type in [`Model::types`].
+pub type TypeId = u16;
+
+/// A scenario ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    /// Reporting interval, seconds.
+    pub interval: f64,
+    pub slots_per_day: usize,
+    /// Weekday (0 = Monday) of simulated day 0.
+    pub start_weekday: usize,
+    /// Statistics start here (seconds).
+    pub warmup: f64,
+    /// The run ends here (seconds): warm-up plus the simulated days.
+    pub horizon: f64,
+    /// Open or not, per slot of the week (Monday 00:00 first).
+    pub open: Vec<bool>,
+    pub types: Vec<String>,
+    pub channels: Vec<ChannelModel>,
+    pub teams: Vec<TeamModel>,
+    /// Service-level thresholds on time to first response, seconds; the first is the headline.
+    pub thresholds: Vec<f64>,
+    /// Per priority (urgent first): response and resolution targets, seconds.
+    pub sla: [SlaModel; 4],
+    /// Hash of everything that defines demand (calendar, types, arrival streams, mixes,
+    /// patience, retries): equal fingerprints mean two designs face the same demand.
+    pub demand_fingerprint: u64,
+}
+
+/// Per-priority SLA targets in seconds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SlaModel {
+    pub response: Option<f64>,
+    pub resolution: Option<f64>,
+}
+
+/// A compiled channel.
+#[derive(Clone, Debug)]
+pub struct ChannelModel {
+    pub name: String,
+    pub kind: ChannelKind,
+    pub arrivals: ArrivalModel,
+    pub type_mix: Categorical,
+    pub priority_mix: Categorical,
+    /// Entry team per incident type.
+    pub entry: Vec<TeamId>,
+    pub reject_after_hours: bool,
+    pub lines: Option<u32>,
+    pub patience: Option<Sampler>,
+    pub retry: Option<RetryModel>,
+    pub forget: f64,
+    /// Share resolved by self-service, per incident type.
+    pub self_service: Vec<f64>,
+    pub self_service_time: Option<Sampler>,
+    /// Stable key for this channel's random streams (a hash of its name).
+    pub stream_key: u64,
+}
+
+/// When contacts arrive.
+#[derive(Clone, Debug)]
+pub enum ArrivalModel {
+    /// Piecewise-constant Poisson rate (per second), per slot of the week.
+    Rates(Vec<f64>),
+    /// Recorded contacts, sorted by time.
+    Log(Vec<LogRow>),
+}
+
+/// A compiled retry behaviour.
+#[derive(Clone, Debug)]
+pub struct RetryModel {
+    pub prob: f64,
+    pub delay: Sampler,
+    pub max_attempts: u32,
+    pub channel: ChannelId,
+    pub raise_priority: bool,
+}
+
+/// A compiled team.
+#[derive(Clone, Debug)]
+pub struct TeamModel {
+    pub name: String,
+    /// Agents on the floor per slot of the week (zero while closed).
+    pub agents: Vec<u32>,
+    pub availability: f64,
+    /// Mean length of one work/other-duties cycle, seconds.
+    pub duty_cycle: f64,
+    /// Handling time per incident type (`None`: this team cannot handle it).
+    pub handling: Vec<Option<Sampler>>,
+    pub discipline: Discipline,
+    /// What happens after handling, per incident type.
+    pub routes: Vec<Option<RouteModel>>,
+    /// Triage accuracy and the teams a mis-routed contact can land on.
+    pub triage: Option<(f64, Vec<TeamId>)>,
+    pub cost_per_hour: Option<f64>,
+    pub stream_key: u64,
+}
+
+/// Where a contact goes after a team handled it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Resolve,
+    Pass(TeamId),
+    Lose,
+}
+
+/// Outcome probabilities for one team and incident type.
+#[derive(Clone, Debug)]
+pub struct RouteModel {
+    pub outcomes: Vec<Outcome>,
+    pub dist: Categorical,
+}
+
+impl RouteModel {
+    /// The outcome of a uniform draw.
+    #[inline]
+    pub fn pick(&self, u: f64) -> Outcome {
+        self.outcomes[self.dist.pick(u)]
+    }
+}
+
+impl Model {
+    /// Slot of the week (0 = Monday 00:00) containing simulated time `t`.
+    #[inline]
+    pub fn week_slot(&self, t: f64) -> usize {
+        let slot = (t / self.interval) as usize;
+        (slot + self.start_weekday * self.slots_per_day) % (7 * self.slots_per_day)
+    }
+    /// Index of the channel called `name`.
+    pub fn channel(&self, name: &str) -> Option<ChannelId> {
+        self.channels
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as ChannelId)
+    }
+    /// Index of the team called `name`.
+    pub fn team(&self, name: &str) -> Option<TeamId> {
+        self.teams
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as TeamId)
+    }
+    /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
+    pub fn agent_hours(&self, team: TeamId) -> f64 {
+        let t = &self.teams[team as usize];
+        let first = (self.warmup / self.interval).round() as usize;
+        let last = (self.horizon / self.interval).round() as usize;
+        (first..last)
+            .map(|s| {
+                let w = (s + self.start_weekday * self.slots_per_day) % t.agents.len();
+                f64::from(t.agents[w])
+            })
+            .sum::<f64>()
+            * self.interval
+            / 3600.0
+    }
+}

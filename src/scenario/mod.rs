@@ -1,0 +1,361 @@
+//! The scenario file as the user writes it (RON, serde, `deny_unknown_fields`): calendar,
+//! incident types, channels with their arrival streams, teams with their routes, and targets.
+//!
+//! These types hold names, not ids, and are checked only for shape; [`crate::model`] resolves
+//! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
+
+mod load;
+mod units;
+
+pub use load::{Source, load, parse};
+pub use units::{Clock, Dur};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole scenario: one organisation facing one demand.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used for the default output folder.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub calendar: Calendar,
+    /// Incident types, by name (password_reset, technical, ...).
+    pub incident_types: Vec<String>,
+    pub channels: Vec<Channel>,
+    pub teams: Vec<Team>,
+    #[serde(default)]
+    pub targets: Targets,
+}
+
+/// Horizon, opening hours and the reporting interval.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// Simulated days after the warm-up.
+    pub days: u32,
+    /// Weekday of the first simulated day.
+    #[serde(default)]
+    pub start: Weekday,
+    /// Opening hours; absent means open around the clock. Agents work only while open.
+    #[serde(default)]
+    pub open: Option<Vec<Opening>>,
+    /// Reporting and staffing interval (default 30 min). Opening hours and staffing changes
+    /// fall on its boundaries.
+    #[serde(default = "default_interval")]
+    pub interval: Dur,
+    /// Simulated time before statistics start (default none).
+    #[serde(default)]
+    pub warmup: Dur,
+}
+
+fn default_interval() -> Dur {
+    Dur::from_mins(30.0)
+}
+
+/// Days of the week.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Weekday {
+    #[default]
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// Opening hours on some weekdays.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opening {
+    pub days: Vec<Weekday>,
+    pub from: Clock,
+    pub to: Clock,
+}
+
+/// Priority levels, most urgent first.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    Urgent,
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    /// All levels, most urgent first.
+    pub const ALL: [Priority; 4] = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Medium,
+        Priority::Low,
+    ];
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        ["urgent", "high", "medium", "low"][self as usize]
+    }
+}
+
+/// What kind of channel; sets defaults (phone and chat turn contacts away while closed).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum ChannelKind {
+    Phone,
+    Email,
+    Chat,
+    Portal,
+    Social,
+    Chatbot,
+    /// A direct contact with a sales rep or trainer.
+    Organic,
+    /// Cases created automatically from monitoring events.
+    Monitoring,
+    Other,
+}
+
+/// One way contacts arrive, with its demand and its behaviour.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    pub arrivals: Arrivals,
+    /// Incident-type mix: type name to probability (sums to 1).
+    pub mix: BTreeMap<String, f64>,
+    /// Priority mix (sums to 1); absent means all `Medium`.
+    #[serde(default)]
+    pub priorities: Option<BTreeMap<Priority, f64>>,
+    /// The team that receives contacts from this channel.
+    pub entry: String,
+    /// Per-type entry teams overriding `entry` (e.g. organic contacts: commercial to sales).
+    #[serde(default)]
+    pub entry_by_type: BTreeMap<String, String>,
+    /// What happens to a contact arriving while closed (default: `Reject` for phone and chat,
+    /// `Queue` otherwise).
+    #[serde(default)]
+    pub after_hours: Option<AfterHours>,
+    /// Phone lines: a call finding all lines busy is blocked. A line is held while the caller
+    /// waits for and talks to the entry team.
+    #[serde(default)]
+    pub lines: Option<u32>,
+    /// Patience while waiting for the entry team; waiting longer means abandoning.
+    #[serde(default)]
+    pub patience: Option<Dist>,
+    /// How customers whose contact was blocked, abandoned or lost contact again (duplicates).
+    #[serde(default)]
+    pub retry: Option<Retry>,
+    /// Probability that the informal hand-off is forgotten: the contact is lost at entry.
+    #[serde(default)]
+    pub forget: f64,
+    /// Automation in front of the entry team (chatbot flows, self-service portal).
+    #[serde(default)]
+    pub self_service: Option<SelfService>,
+}
+
+/// Whether contacts arriving while closed are turned away or wait for opening.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AfterHours {
+    /// Not answered: counted as blocked.
+    Reject,
+    /// Waits in the entry team's queue until opening.
+    Queue,
+}
+
+/// When contacts arrive on a channel.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum Arrivals {
+    /// A homogeneous Poisson stream, around the clock.
+    Poisson { per_hour: f64 },
+    /// A daily volume spread over the day by an intraday profile and scaled by weekday factors
+    /// (a non-homogeneous Poisson process, piecewise constant per interval).
+    Daily {
+        per_day: f64,
+        /// Factors Mon..Sun (default: 1 on days with opening hours, 0 otherwise).
+        #[serde(default)]
+        weekdays: Option<Vec<f64>>,
+        /// Weights per interval from `from`; absent means flat over the opening hours.
+        #[serde(default)]
+        intraday: Option<Profile>,
+    },
+    /// A recorded log replayed from CSV, path relative to the scenario file. Columns:
+    /// `time` (minutes since the start, or `D HH:MM[:SS]` with D the day index), `channel`,
+    /// `type`, and optionally `priority` and `handling_min`. Rows of other channels are skipped.
+    Log { file: String },
+}
+
+/// An intraday profile: one weight per calendar interval, starting at `from`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub from: Clock,
+    pub weights: Vec<f64>,
+}
+
+/// Contacting again after a failed attempt; every further contact is a duplicate.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// Probability of contacting again after being blocked, abandoning or being lost.
+    pub prob: f64,
+    /// Time until the next attempt.
+    pub delay: Dist,
+    /// Attempts in all, the first included (default 3).
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+    /// Channel of the next attempt (default: the same channel).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Raise the priority one level on each further attempt (repeated contacts are urgent).
+    #[serde(default)]
+    pub raise_priority: bool,
+}
+
+fn default_attempts() -> u32 {
+    3
+}
+
+/// Automation in front of a channel's entry team.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelfService {
+    /// Per incident type, the share resolved without an agent; unlisted types get none.
+    pub resolves: BTreeMap<String, f64>,
+    /// Time the automated flow takes (default: instant).
+    #[serde(default)]
+    pub time: Option<Dist>,
+}
+
+/// A pool of agents.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub name: String,
+    /// Agents on the floor while open.
+    pub agents: u32,
+    /// Staffing changes by time of day: `[("08:00", 2), ("10:00", 4)]`; each holds until the
+    /// next, and `agents` holds before the first.
+    #[serde(default)]
+    pub schedule: Vec<(Clock, u32)>,
+    /// Share of their time the agents give this work (sales reps and trainers have other
+    /// duties); they alternate between this work and other duties.
+    #[serde(default = "one")]
+    pub availability: f64,
+    /// Mean length of one cycle of this work and other duties (default 1 h).
+    #[serde(default)]
+    pub duty_cycle: Option<Dur>,
+    /// Handling time per incident type; the key `"*"` covers unlisted types.
+    pub handling: BTreeMap<String, Dist>,
+    #[serde(default)]
+    pub discipline: Discipline,
+    /// What happens after handling, per incident type; the key `"*"` covers unlisted types.
+    pub routes: BTreeMap<String, Route>,
+    /// Classification accuracy when passing contacts on (Level 1 triage).
+    #[serde(default)]
+    pub triage: Option<Triage>,
+    /// Cost of one agent-hour (for staffing reports).
+    #[serde(default)]
+    pub cost_per_hour: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Queue discipline.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Discipline {
+    #[default]
+    Fifo,
+    /// Most urgent first, first come first served within a priority.
+    Priority,
+}
+
+/// Outcome probabilities after a team handles a contact (sum to 1).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    #[serde(default)]
+    pub resolve: f64,
+    /// Team name to probability of passing the contact there.
+    #[serde(default)]
+    pub pass: BTreeMap<String, f64>,
+    /// Probability the contact is dropped (forgotten, never solved).
+    #[serde(default)]
+    pub lose: f64,
+}
+
+/// Triage errors: with probability `1 - accuracy` a contact passed on goes to a wrong team,
+/// which spends a handling time and sends it on (a reassignment).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    pub accuracy: f64,
+    /// Teams a mis-routed contact can land on (default: the team's other pass targets).
+    #[serde(default)]
+    pub confused_with: Vec<String>,
+}
+
+/// Service targets.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Service-level thresholds on the time to first response (default 20 s and 60 s).
+    #[serde(default = "default_thresholds")]
+    pub answer_within: Vec<Dur>,
+    /// Per-priority response and resolution targets.
+    #[serde(default)]
+    pub sla: BTreeMap<Priority, Sla>,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            answer_within: default_thresholds(),
+            sla: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_thresholds() -> Vec<Dur> {
+    vec![Dur::from_secs(20.0), Dur::from_secs(60.0)]
+}
+
+/// Response and resolution targets for one priority.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    #[serde(default)]
+    pub response: Option<Dur>,
+    #[serde(default)]
+    pub resolution: Option<Dur>,
+}
+
+/// A distribution of durations.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum Dist {
+    Exponential {
+        mean: Dur,
+    },
+    LogNormal {
+        mean: Dur,
+        sd: Dur,
+    },
+    Gamma {
+        mean: Dur,
+        sd: Dur,
+    },
+    Weibull {
+        shape: f64,
+        scale: Dur,
+    },
+    Uniform {
+        min: Dur,
+        max: Dur,
+    },
+    Deterministic(Dur),
+    /// Resampled from observed values.
+    Empirical(Vec<Dur>),
+}

@@ -1,0 +1,190 @@
+//! Units as users write them: durations (`"20s"`, `"6min"`, `"1.5h"`, `"2d"`, or a bare number
+//! of minutes) and clock times of day (`"08:30"`, `"24:00"`).
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// A non-negative duration, stored in seconds.
+///
+/// Written in a scenario as a string with a unit (`"20s"`, `"6min"`, `"1.5h"`, `"2d"`) or as a
+/// bare number, read as minutes.
+///
+/// ```
+/// use tiersim::scenario::Dur;
+/// assert_eq!(Dur::parse("6min").unwrap().secs(), 360.0);
+/// assert_eq!(Dur::parse("1.5h").unwrap().secs(), 5400.0);
+/// assert!(Dur::parse("-3s").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct Dur(f64);
+
+impl Dur {
+    /// A duration of `s` seconds.
+    pub const fn from_secs(s: f64) -> Self {
+        Dur(s)
+    }
+    /// A duration of `m` minutes.
+    pub fn from_mins(m: f64) -> Self {
+        Dur(m * 60.0)
+    }
+    /// Seconds.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+
+    /// Parses `"20s"`, `"6min"`, `"1.5h"`, `"2d"`, or a number of minutes.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let value: f64 = num.trim().parse().map_err(|_| {
+            format!("`{text}` is not a duration: expected a number with a unit, like \"20s\", \"6min\", \"1.5h\" or \"2d\"")
+        })?;
+        let scale = match unit.trim() {
+            "" | "m" | "min" | "mins" => 60.0,
+            "s" | "sec" | "secs" => 1.0,
+            "ms" => 0.001,
+            "h" | "hr" | "hours" => 3600.0,
+            "d" | "day" | "days" => 86_400.0,
+            other => {
+                return Err(format!(
+                    "unknown duration unit `{other}` in `{text}`: use s, min, h or d"
+                ));
+            }
+        };
+        Self::checked(value * scale).ok_or_else(|| {
+            format!("duration `{text}` must be a finite, non-negative amount of time")
+        })
+    }
+
+    fn checked(secs: f64) -> Option<Self> {
+        (secs.is_finite() && secs >= 0.0).then_some(Dur(secs))
+    }
+}
+
+impl fmt::Display for Dur {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if s < 120.0 {
+            write!(f, "{s}s")
+        } else if s < 2.0 * 3600.0 {
+            write!(f, "{}min", s / 60.0)
+        } else {
+            write!(f, "{}h", s / 3600.0)
+        }
+    }
+}
+
+impl Serialize for Dur {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}s", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dur;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration like \"20s\", \"6min\", \"1.5h\", or a number of minutes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dur, E> {
+                Dur::parse(v).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dur, E> {
+                Dur::checked(v * 60.0).ok_or_else(|| {
+                    E::custom(format!(
+                        "duration {v} must be a finite, non-negative number of minutes"
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dur, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dur, E> {
+                self.visit_f64(v as f64)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A time of day, `"HH:MM"` from `"00:00"` to `"24:00"`, stored in seconds after midnight.
+///
+/// ```
+/// use tiersim::scenario::Clock;
+/// assert_eq!(Clock::parse("08:30").unwrap().secs(), 30_600.0);
+/// assert!(Clock::parse("25:00").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Clock(f64);
+
+impl Clock {
+    /// Seconds after midnight.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+    /// Parses `"HH:MM"`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a time of day: expected \"HH:MM\" between \"00:00\" and \"24:00\""
+            )
+        };
+        let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+        let h: u32 = h.parse().map_err(|_| bad())?;
+        let m: u32 = m.parse().map_err(|_| bad())?;
+        if m >= 60 || h > 24 || (h == 24 && m > 0) {
+            return Err(bad());
+        }
+        Ok(Clock(f64::from(h * 3600 + m * 60)))
+    }
+}
+
+impl Serialize for Clock {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = (self.0 / 60.0).round() as u32;
+        s.serialize_str(&format!("{:02}:{:02}", m / 60, m % 60))
+    }
+}
+
+impl<'de> Deserialize<'de> for Clock {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Clock::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_units_and_bare_minutes() {
+        assert_eq!(Dur::parse("20s").unwrap().secs(), 20.0);
+        assert_eq!(Dur::parse("2d").unwrap().secs(), 172_800.0);
+        assert_eq!(Dur::parse("10").unwrap().secs(), 600.0);
+        let d: Dur = ron::from_str("7.5").unwrap();
+        assert_eq!(d.secs(), 450.0);
+    }
+
+    #[test]
+    fn durations_reject_negative_and_unknown_units() {
+        assert!(Dur::parse("-1min").unwrap_err().contains("non-negative"));
+        assert!(
+            Dur::parse("3 weeks")
+                .unwrap_err()
+                .contains("unknown duration unit")
+        );
+        assert!(ron::from_str::<Dur>("-2").is_err());
+    }
+
+    #[test]
+    fn clock_times_parse_and_reject_nonsense() {
+        assert_eq!(Clock::parse("24:00").unwrap().secs(), 86_400.0);
+        assert!(Clock::parse("12:60").is_err());
+        assert!(Clock::parse("noon").is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! Streaming statistics: per-replication collectors ([`Collector`]), KPI identities
+//! ([`Kpi`], [`Scope`]), per-interval series, and confidence intervals across replications.
+
+mod collect;
+mod kpi;
+mod series;
+mod summary;
+mod tally;
+
+pub use collect::{Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
+pub use kpi::{Kpi, QUANTILES, Scope, Unit};
+pub use series::Series;
+pub use summary::{Estimate, estimate, paired_estimate};
+pub use tally::Tally;

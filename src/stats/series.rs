@@ -1,0 +1,75 @@
+//! Per-interval series over the day (averaged over the simulated days): arrivals per channel,
+//! and per team the visits' waits, utilisation and queue length. Sized by the number of
+//! intervals in a day.
+
+use crate::model::Model;
+
+/// Sums per slot of the day, for one replication.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub slots: usize,
+    /// `[channel][slot]` arrivals.
+    pub arrivals: Vec<Vec<f64>>,
+    /// `[slot]`: answered, answered within the first threshold, abandoned.
+    pub answered: Vec<f64>,
+    pub answered_within: Vec<f64>,
+    pub abandoned: Vec<f64>,
+    /// `[team][slot]` sums.
+    pub wait_sum: Vec<Vec<f64>>,
+    pub wait_n: Vec<Vec<f64>>,
+    pub busy_area: Vec<Vec<f64>>,
+    pub capacity_area: Vec<Vec<f64>>,
+    pub queue_area: Vec<Vec<f64>>,
+}
+
+impl Series {
+    pub fn new(m: &Model) -> Self {
+        let s = m.slots_per_day;
+        let grid = |n: usize| vec![vec![0.0; s]; n];
+        Series {
+            slots: s,
+            arrivals: grid(m.channels.len()),
+            answered: vec![0.0; s],
+            answered_within: vec![0.0; s],
+            abandoned: vec![0.0; s],
+            wait_sum: grid(m.teams.len()),
+            wait_n: grid(m.teams.len()),
+            busy_area: grid(m.teams.len()),
+            capacity_area: grid(m.teams.len()),
+            queue_area: grid(m.teams.len()),
+        }
+    }
+    #[inline]
+    pub(crate) fn arrival(&mut self, ch: u16, slot: usize) {
+        {
+            self.arrivals[ch as usize][slot] += 1.0;
+        }
+    }
+    #[inline]
+    pub(crate) fn answered(&mut self, slot: usize, within: bool) {
+        {
+            self.answered[slot] += 1.0;
+            self.answered_within[slot] += f64::from(u8::from(within));
+        }
+    }
+    #[inline]
+    pub(crate) fn abandoned(&mut self, slot: usize) {
+        {
+            self.abandoned[slot] += 1.0;
+        }
+    }
+    #[inline]
+    pub(crate) fn visit(&mut self, team: u16, slot: usize, waited: f64) {
+        {
+            self.wait_sum[team as usize][slot] += waited;
+            self.wait_n[team as usize][slot] += 1.0;
+        }
+    }
+    #[inline]
+    pub(crate) fn team_area(&mut self, team: u16, slot: usize, busy: f64, cap: f64, queue: f64) {
+        let t = team as usize;
+        self.busy_area[t][slot] += busy;
+        self.capacity_area[t][slot] += cap;
+        self.queue_area[t][slot] += queue;
+    }
+}
