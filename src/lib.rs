@@ -10,5 +10,6 @@ pub mod error;
 pub mod experiment;
 pub mod hash;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -551,13 +551,12 @@ impl Compiler<'_> {
                 "must be longer than zero",
             ));
         }
-        let per_type = |map_name: &str,
-                        keys: &mut dyn Iterator<Item = &String>|
-         -> Result<(), InputError> {
-            for k in keys {
-                if k != "*" && !types.contains(k) {
-                    let kq = format!("\"{k}\"");
-                    return Err(self.err(
+        let per_type =
+            |map_name: &str, keys: &mut dyn Iterator<Item = &String>| -> Result<(), InputError> {
+                for k in keys {
+                    if k != "*" && !types.contains(k) {
+                        let kq = format!("\"{k}\"");
+                        return Err(self.err(
                         &[&q, map_name, &kq],
                         f(map_name),
                         format!(
@@ -565,10 +564,10 @@ impl Compiler<'_> {
                             types.join(", ")
                         ),
                     ));
+                    }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         per_type("handling", &mut t.handling.keys())?;
         per_type("routes", &mut t.routes.keys())?;
         fn lookup<'k>(h: &'k BTreeMap<String, Dist>, ty: &'k str) -> Option<&'k str> {
