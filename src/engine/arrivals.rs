@@ -10,6 +10,8 @@ use rand_pcg::Pcg64Mcg;
 pub struct ArrivalGen {
     rng: Pcg64Mcg,
     cursor: usize,
+    /// Whether any slot of the week has a positive rate (checked once, not per arrival).
+    any_rate: Option<bool>,
 }
 
 impl ArrivalGen {
@@ -17,6 +19,7 @@ impl ArrivalGen {
         ArrivalGen {
             rng: stream(seed, rep, Purpose::Arrivals, key),
             cursor: 0,
+            any_rate: None,
         }
     }
 
@@ -35,7 +38,10 @@ impl ArrivalGen {
                 Some((row.time, Some(self.cursor - 1)))
             }
             ArrivalModel::Rates(rates) => {
-                if rates.iter().all(|&r| r <= 0.0) {
+                if !*self
+                    .any_rate
+                    .get_or_insert_with(|| rates.iter().any(|&r| r > 0.0))
+                {
                     return None;
                 }
                 while t < m.horizon {

@@ -24,16 +24,23 @@ pub enum Event {
     Duty(u16, u32),
 }
 
+/// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above
+/// the insertion sequence, so ordering is one integer comparison.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    time: f64,
-    seq: u64,
+    key: u128,
     event: Event,
+}
+
+impl Entry {
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl Eq for Entry {}
@@ -44,11 +51,9 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     // Reversed: the heap's maximum is the earliest event.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -66,24 +71,26 @@ impl Calendar {
             seq: 0,
         }
     }
-    /// Schedules `event` at `time`.
+    /// Schedules `event` at `time` (a non-negative, finite number of seconds).
     #[inline]
     pub fn schedule(&mut self, time: f64, event: Event) {
+        debug_assert!(time >= 0.0 && time.is_finite(), "event time {time}");
         self.seq += 1;
+        // +0.0 turns -0.0 (whose bits would sort last) into 0.0.
+        let bits = (time + 0.0).to_bits();
         self.heap.push(Entry {
-            time,
-            seq: self.seq,
+            key: (u128::from(bits) << 64) | u128::from(self.seq),
             event,
         });
     }
     /// The earliest event, if any.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        self.heap.pop().map(|e| (e.time(), e.event))
     }
     /// Time of the earliest event.
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(Entry::time)
     }
 }
 
