@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and report KPIs with 95% confidence intervals.
     Run(RunArgs),
+    /// Compare designs on the same demand (common random numbers, paired differences).
+    Compare(CompareArgs),
     /// Check a scenario file without simulating.
     Validate {
         /// Scenario files (RON).
@@ -61,6 +63,23 @@ pub struct RunArgs {
     pub trace: Option<PathBuf>,
 }
 
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files; differences are against the first.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub replications: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Override the simulated days of every design.
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Output folder (default: results/compare-<first>-<second>...).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs the command line.
 pub fn main(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -71,6 +90,7 @@ pub fn main(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Run(a) => run(a),
+        Command::Compare(a) => compare(a),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -138,6 +158,36 @@ fn validate(paths: &[PathBuf]) -> Result<()> {
     }
     if failed > 0 {
         bail!("{failed} of {} scenario files are invalid", paths.len());
+    }
+    Ok(())
+}
+
+fn compare(a: CompareArgs) -> Result<()> {
+    if a.replications < 2 {
+        bail!("--replications must be at least 2 to give confidence intervals");
+    }
+    let models = a
+        .scenarios
+        .iter()
+        .map(|p| {
+            Ok((
+                p.file_stem().map_or_else(
+                    || p.display().to_string(),
+                    |s| s.to_string_lossy().into_owned(),
+                ),
+                load(p, a.days)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let dir = a.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = models.iter().map(|(_, m)| m.name.as_str()).collect();
+        Path::new("results").join(format!("compare-{}", names.join("-")))
+    });
+    let c = experiment::compare(models, a.seed, a.replications)?;
+    print!("{}", report::compare::compare_table(&c));
+    println!();
+    for p in report::compare::write_compare(&dir, &c)? {
+        println!("wrote {}", p.display());
     }
     Ok(())
 }

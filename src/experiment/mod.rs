@@ -1,9 +1,11 @@
 //! Experiments over models: replications in parallel and their summaries. Rayon is used here
 //! and nowhere deeper; every result is seeded by index and collected in order.
 
+mod compare;
 mod replicate;
 mod summary;
 
+pub use compare::{CompareRow, Comparison, Design, compare};
 pub use replicate::{Layout, RepResult, replicate, run_replications};
 pub use summary::{IntervalSeries, Summary};
 

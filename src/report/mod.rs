@@ -2,6 +2,7 @@
 //! here simulates; everything is written atomically.
 
 pub mod atomic;
+pub mod compare;
 pub mod format;
 pub mod plot;
 pub mod table;

@@ -179,7 +179,7 @@ impl Collector {
             }
         }
         self.series
-            .answered(self.slot, waited <= self.thresholds[0]);
+            .answered(self.slot, waited <= self.thresholds[0], waited);
     }
 
     /// A contact attempt ended.

@@ -9,6 +9,6 @@ mod tally;
 
 pub use collect::{Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
-pub use series::Series;
-pub use summary::{Estimate, estimate, paired_estimate};
+pub use series::{CDF_BINS, Series, cdf_edges};
+pub use summary::{Estimate, estimate, paired_estimate, t_quantile};
 pub use tally::Tally;

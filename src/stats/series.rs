@@ -14,6 +14,8 @@ pub struct Series {
     pub answered: Vec<f64>,
     pub answered_within: Vec<f64>,
     pub abandoned: Vec<f64>,
+    /// Answered contacts by time to answer, in the bins of [`cdf_edges`] (all channels).
+    pub response_bins: Vec<f64>,
     /// `[team][slot]` sums.
     pub wait_sum: Vec<Vec<f64>>,
     pub wait_n: Vec<Vec<f64>>,
@@ -32,6 +34,7 @@ impl Series {
             answered: vec![0.0; s],
             answered_within: vec![0.0; s],
             abandoned: vec![0.0; s],
+            response_bins: vec![0.0; CDF_BINS],
             wait_sum: grid(m.teams.len()),
             wait_n: grid(m.teams.len()),
             busy_area: grid(m.teams.len()),
@@ -46,7 +49,8 @@ impl Series {
         }
     }
     #[inline]
-    pub(crate) fn answered(&mut self, slot: usize, within: bool) {
+    pub(crate) fn answered(&mut self, slot: usize, within: bool, waited: f64) {
+        self.response_bins[cdf_bin(waited)] += 1.0;
         {
             self.answered[slot] += 1.0;
             self.answered_within[slot] += f64::from(u8::from(within));
@@ -72,4 +76,24 @@ impl Series {
         self.capacity_area[t][slot] += cap;
         self.queue_area[t][slot] += queue;
     }
+}
+
+/// Bins of the answer-time distribution: `[0, 1 s)`, then log-spaced up to 30 days, then one
+/// bin for longer.
+pub const CDF_BINS: usize = 66;
+
+/// Upper edges (seconds) of the answer-time bins; the last bin is open-ended.
+pub fn cdf_edges() -> Vec<f64> {
+    (0..CDF_BINS - 1)
+        .map(|i| 10f64.powf(i as f64 * 6.5 / (CDF_BINS - 2) as f64))
+        .collect()
+}
+
+#[inline]
+fn cdf_bin(waited: f64) -> usize {
+    if waited < 1.0 {
+        return 0;
+    }
+    let i = (waited.log10() * (CDF_BINS - 2) as f64 / 6.5).floor() as usize + 1;
+    i.min(CDF_BINS - 1)
 }
