@@ -34,7 +34,7 @@ impl std::error::Error for InputError {}
 /// Everything tiersim's library can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputError),
     #[error("{path}: {source}")]
     Io {

@@ -4,10 +4,12 @@
 mod compare;
 mod replicate;
 mod summary;
+mod sweep;
 
 pub use compare::{CompareRow, Comparison, Design, compare};
 pub use replicate::{Layout, RepResult, replicate, run_replications};
 pub use summary::{IntervalSeries, Summary};
+pub use sweep::{Param, Plan, PointResult, SweepFile, apply, describe, parse_values, run_points};
 
 use crate::error::Result;
 use crate::model::Model;

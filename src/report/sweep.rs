@@ -1,0 +1,494 @@
+//! Sweep results on disk: a manifest naming the sweep (with a fingerprint of the scenario and
+//! the points), one file per finished point (written atomically, so an interrupted sweep keeps
+//! every finished point and a rerun resumes), and the final tidy CSV, JSON and plots, built
+//! from the point files alone, so a single run and a merge of shards give identical bytes.
+
+use super::format::clock;
+use super::plot::{self, Band, LineSeries};
+use super::tidy::rows;
+use super::write_atomic;
+use crate::error::{Error, Result};
+use crate::experiment::{Plan, PointResult, describe};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a sweep folder holds results for.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub fingerprint: String,
+    pub scenario: String,
+    pub params: Vec<String>,
+    pub points: Vec<Vec<(String, f64)>>,
+    pub replications: u64,
+    pub seed: u64,
+    pub days: Option<u32>,
+}
+
+impl Manifest {
+    pub fn new(plan: &Plan) -> Self {
+        Manifest {
+            fingerprint: format!("{:016x}", plan.fingerprint()),
+            scenario: plan.source.path.display().to_string(),
+            params: plan.params.clone(),
+            points: plan.points.clone(),
+            replications: plan.replications,
+            seed: plan.seed,
+            days: plan.days,
+        }
+    }
+}
+
+/// One KPI row of a point (undefined values are `null`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PointRow {
+    pub kpi: String,
+    pub scope: String,
+    pub name: String,
+    pub unit: String,
+    pub mean: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub replications: usize,
+}
+
+/// A finished point as stored.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PointFile {
+    pub fingerprint: String,
+    pub index: usize,
+    pub point: Vec<(String, f64)>,
+    pub rows: Vec<PointRow>,
+    /// Per team: mean queue length per interval of the day (for plots).
+    pub queue_by_interval: BTreeMap<String, Vec<Option<f64>>>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(v).map_err(|e| Error::Usage(format!("JSON output failed: {e}")))
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Input(crate::error::InputError {
+            file: path.to_path_buf(),
+            at: Some((e.line(), e.column())),
+            field: None,
+            message: format!("not a tiersim sweep file: {e}"),
+        })
+    })
+}
+
+/// A sweep's output folder.
+pub struct Store {
+    pub dir: PathBuf,
+}
+
+impl Store {
+    fn manifest_path(&self) -> PathBuf {
+        self.dir.join("manifest.json")
+    }
+    fn point_path(&self, i: usize) -> PathBuf {
+        self.dir.join("points").join(format!("point-{i:05}.json"))
+    }
+
+    /// Opens `dir` for `manifest`: writes the manifest if new, refuses a folder holding results
+    /// of a different sweep or scenario.
+    pub fn open(dir: &Path, manifest: &Manifest) -> Result<Self> {
+        let store = Store {
+            dir: dir.to_path_buf(),
+        };
+        let mp = store.manifest_path();
+        if mp.exists() {
+            let old: Manifest = read_json(&mp)?;
+            if old.fingerprint != manifest.fingerprint {
+                return Err(Error::Usage(format!(
+                    "{} holds partial results of a different sweep (fingerprint {} vs {} now): the scenario \
+                     file or the sweep definition changed since they were written. Refusing to mix them: use \
+                     another --out folder, or delete {} to start again.",
+                    dir.display(),
+                    old.fingerprint,
+                    manifest.fingerprint,
+                    dir.display()
+                )));
+            }
+        } else {
+            write_atomic(&mp, &json(manifest)?)?;
+        }
+        Ok(store)
+    }
+
+    /// Reads the manifest of an existing sweep folder.
+    pub fn manifest(dir: &Path) -> Result<Manifest> {
+        read_json(&dir.join("manifest.json"))
+    }
+
+    /// Indices of the points already stored for this sweep.
+    pub fn done(&self, fingerprint: &str) -> Result<Vec<usize>> {
+        let dir = self.dir.join("points");
+        let mut out = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(out);
+        };
+        for e in entries {
+            let p = e.map_err(|e| Error::io(&dir, e))?.path();
+            if p.extension().is_some_and(|x| x == "json") {
+                let f: PointFile = read_json(&p)?;
+                if f.fingerprint == fingerprint {
+                    out.push(f.index);
+                }
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    /// Stores a finished point atomically.
+    pub fn save(&self, plan: &Plan, fingerprint: &str, r: &PointResult) -> Result<()> {
+        let m = &r.model;
+        let rows = rows(m, &r.summary)
+            .into_iter()
+            .map(|t| PointRow {
+                kpi: t.kpi,
+                scope: t.scope.into(),
+                name: t.name,
+                unit: t.unit.into(),
+                mean: finite(t.mean),
+                ci_low: finite(t.ci_low),
+                ci_high: finite(t.ci_high),
+                replications: t.replications,
+            })
+            .collect();
+        let queue_by_interval = m
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(t, team)| {
+                (
+                    team.name.clone(),
+                    r.summary.series.queue_mean[t]
+                        .iter()
+                        .map(|&x| finite(x))
+                        .collect(),
+                )
+            })
+            .collect();
+        let file = PointFile {
+            fingerprint: fingerprint.into(),
+            index: r.index,
+            point: plan.points[r.index].clone(),
+            rows,
+            queue_by_interval,
+        };
+        write_atomic(&self.point_path(r.index), &json(&file)?)
+    }
+
+    fn load(&self, i: usize) -> Result<PointFile> {
+        read_json(&self.point_path(i))
+    }
+}
+
+/// Gathers every point of `manifest` from `dirs`, or says which are missing.
+pub fn collect(manifest: &Manifest, dirs: &[PathBuf]) -> Result<Vec<PointFile>> {
+    let mut found: BTreeMap<usize, PointFile> = BTreeMap::new();
+    for d in dirs {
+        let other = Store::manifest(d)?;
+        if other.fingerprint != manifest.fingerprint {
+            return Err(Error::Usage(format!(
+                "{} holds a different sweep (fingerprint {}, expected {}): cannot merge",
+                d.display(),
+                other.fingerprint,
+                manifest.fingerprint
+            )));
+        }
+        let store = Store { dir: d.clone() };
+        for i in store.done(&manifest.fingerprint)? {
+            if let std::collections::btree_map::Entry::Vacant(e) = found.entry(i) {
+                e.insert(store.load(i)?);
+            }
+        }
+    }
+    let missing: Vec<usize> = (0..manifest.points.len())
+        .filter(|i| !found.contains_key(i))
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .take(10)
+            .map(|&i| format!("{i} ({})", describe(&manifest.points[i])))
+            .collect();
+        return Err(Error::Usage(format!(
+            "{} of {} points are missing, e.g. {}: run the remaining shards first",
+            missing.len(),
+            manifest.points.len(),
+            list.join("; ")
+        )));
+    }
+    Ok(found.into_values().collect())
+}
+
+/// Writes `sweep.csv`, `sweep.json` and the plots for complete results; returns the paths.
+pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<PathBuf>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Error::Usage(format!("CSV output failed: {e}"));
+    let mut header = vec!["point".to_string()];
+    header.extend(manifest.params.iter().cloned());
+    header.extend(
+        [
+            "kpi",
+            "scope",
+            "name",
+            "unit",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "replications",
+        ]
+        .map(String::from),
+    );
+    w.write_record(&header).map_err(csv_err)?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+    for p in points {
+        let values: Vec<String> = manifest
+            .params
+            .iter()
+            .map(|name| {
+                p.point
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or(String::new(), |(_, v)| v.to_string())
+            })
+            .collect();
+        for r in &p.rows {
+            let mut rec = vec![p.index.to_string()];
+            rec.extend(values.iter().cloned());
+            rec.extend([
+                r.kpi.clone(),
+                r.scope.clone(),
+                r.name.clone(),
+                r.unit.clone(),
+                opt(r.mean),
+                opt(r.ci_low),
+                opt(r.ci_high),
+                r.replications.to_string(),
+            ]);
+            w.write_record(&rec).map_err(csv_err)?;
+        }
+    }
+    let csv_bytes = w
+        .into_inner()
+        .map_err(|e| Error::Usage(format!("CSV output failed: {e}")))?;
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        manifest: &'a Manifest,
+        points: &'a [PointFile],
+    }
+    let files = [
+        (dir.join("sweep.csv"), csv_bytes),
+        (dir.join("sweep.json"), json(&Doc { manifest, points })?),
+    ];
+    for (p, b) in &files {
+        write_atomic(p, b)?;
+    }
+    let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
+    written.extend(plots(dir, manifest, points)?);
+    Ok(written)
+}
+
+fn value_of(p: &PointFile, kpi: &str, scope: &str, name: &str) -> Option<(f64, f64, f64)> {
+    p.rows
+        .iter()
+        .find(|r| r.kpi == kpi && r.scope == scope && r.name == name)
+        .and_then(|r| {
+            let m = r.mean?;
+            Some((r.ci_low.unwrap_or(m), m, r.ci_high.unwrap_or(m)))
+        })
+}
+
+fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let Some(x_param) = manifest.params.first() else {
+        return Ok(written);
+    };
+    let scenario = Path::new(&manifest.scenario)
+        .file_stem()
+        .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+    let others: Vec<&String> = manifest.params.iter().skip(1).collect();
+    let x_of = |p: &PointFile, name: &str| p.point.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    // Lines: one per combination of the other parameters.
+    let group = |p: &PointFile| -> String {
+        let parts: Vec<String> = others
+            .iter()
+            .filter_map(|o| x_of(p, o).map(|v| format!("{o}={v}")))
+            .collect();
+        if parts.is_empty() {
+            "all".into()
+        } else {
+            parts.join(", ")
+        }
+    };
+    let first_sl = points.first().and_then(|p| {
+        p.rows
+            .iter()
+            .find(|r| r.kpi.starts_with("service_level_") && !r.kpi.contains("excl"))
+            .map(|r| r.kpi.clone())
+    });
+    let mut charts: Vec<(String, String, String, f64, &str)> = vec![
+        (
+            "response_mean".into(),
+            "overall".into(),
+            "all".into(),
+            1.0 / 60.0,
+            "mean time to answer (min)",
+        ),
+        (
+            "abandon_rate".into(),
+            "overall".into(),
+            "all".into(),
+            100.0,
+            "abandoned (% of contacts)",
+        ),
+        (
+            "loss_rate".into(),
+            "overall".into(),
+            "all".into(),
+            100.0,
+            "lost (% of contacts)",
+        ),
+        (
+            "incidents_unresolved".into(),
+            "overall".into(),
+            "all".into(),
+            1.0,
+            "incidents never solved",
+        ),
+        (
+            "resolution_mean".into(),
+            "overall".into(),
+            "all".into(),
+            1.0 / 3600.0,
+            "mean resolution time (h)",
+        ),
+    ];
+    if let Some(sl) = &first_sl {
+        charts.insert(
+            0,
+            (
+                sl.clone(),
+                "overall".into(),
+                "all".into(),
+                100.0,
+                "service level (%)",
+            ),
+        );
+    }
+    let mut draw = |stem: String,
+                    f: &dyn Fn(&Path) -> std::result::Result<(), plot::PlotError>|
+     -> Result<()> {
+        for ext in ["png", "svg"] {
+            let p = dir.join(format!("{stem}.{ext}"));
+            match f(&p) {
+                Ok(()) => written.push(p),
+                Err(plot::PlotError::Empty { .. }) => {}
+                Err(e) => return Err(Error::Usage(format!("plot failed: {e}"))),
+            }
+        }
+        Ok(())
+    };
+    for (kpi, scope, name, scale, label) in &charts {
+        let mut lines: BTreeMap<String, Vec<Band>> = BTreeMap::new();
+        for p in points {
+            if let (Some(x), Some((lo, mid, hi))) =
+                (x_of(p, x_param), value_of(p, kpi, scope, name))
+            {
+                lines.entry(group(p)).or_default().push(Band {
+                    x,
+                    lo: lo * scale,
+                    mid: mid * scale,
+                    hi: hi * scale,
+                });
+            }
+        }
+        let series: Vec<LineSeries> = lines
+            .into_iter()
+            .map(|(label, points)| LineSeries { label, points })
+            .collect();
+        let title = format!("{scenario}: {kpi} vs {x_param} (95% CI band)");
+        draw(format!("sweep_{kpi}"), &|p| {
+            plot::line_chart(p, &title, x_param, label, &series)
+        })?;
+    }
+    // Utilisation per team against the first parameter.
+    let teams: Vec<String> = points
+        .first()
+        .map(|p| {
+            p.rows
+                .iter()
+                .filter(|r| r.kpi == "utilisation")
+                .map(|r| r.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut util: Vec<LineSeries> = Vec::new();
+    for t in &teams {
+        let mut lines: BTreeMap<String, Vec<Band>> = BTreeMap::new();
+        for p in points {
+            if let (Some(x), Some((lo, mid, hi))) =
+                (x_of(p, x_param), value_of(p, "utilisation", "team", t))
+            {
+                lines.entry(group(p)).or_default().push(Band {
+                    x,
+                    lo: lo * 100.0,
+                    mid: mid * 100.0,
+                    hi: hi * 100.0,
+                });
+            }
+        }
+        util.extend(lines.into_iter().map(|(g, points)| LineSeries {
+            label: if g == "all" {
+                t.clone()
+            } else {
+                format!("{t} ({g})")
+            },
+            points,
+        }));
+    }
+    let title = format!("{scenario}: utilisation per team vs {x_param}");
+    draw("sweep_utilisation".into(), &|p| {
+        plot::line_chart(p, &title, x_param, "utilisation (%)", &util)
+    })?;
+    // Heatmaps for two-parameter grids.
+    if manifest.params.len() == 2 {
+        let y_param = &manifest.params[1];
+        let mut xs: Vec<f64> = points.iter().filter_map(|p| x_of(p, x_param)).collect();
+        let mut ys: Vec<f64> = points.iter().filter_map(|p| x_of(p, y_param)).collect();
+        for v in [&mut xs, &mut ys] {
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+        }
+        for (kpi, _, _, scale, label) in charts.iter().take(2) {
+            let mut grid = vec![vec![f64::NAN; xs.len()]; ys.len()];
+            for p in points {
+                if let (Some(x), Some(y), Some((_, m, _))) = (
+                    x_of(p, x_param),
+                    x_of(p, y_param),
+                    value_of(p, kpi, "overall", "all"),
+                ) {
+                    let ix = xs.iter().position(|v| *v == x).unwrap_or(0);
+                    let iy = ys.iter().position(|v| *v == y).unwrap_or(0);
+                    grid[iy][ix] = m * scale;
+                }
+            }
+            let title = format!("{scenario}: {kpi}");
+            draw(format!("heatmap_{kpi}"), &|p| {
+                plot::heatmap(p, &title, x_param, y_param, &xs, &ys, &grid, label)
+            })?;
+        }
+    }
+    let _ = clock;
+    Ok(written)
+}

@@ -1,0 +1,208 @@
+//! Sweeps: results independent of thread count, shards merged equal a single run byte for
+//! byte, an interrupted sweep resumes without recomputing finished points, and a changed
+//! scenario is refused rather than mixed with old results.
+
+use std::path::Path;
+use std::process::Command;
+
+const EXE: &str = env!("CARGO_BIN_EXE_tiersim");
+
+/// A small grid on the M/M/c validation scenario: 3 x 2 points, 3 replications, 2 days.
+fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut c = Command::new(EXE);
+    c.args([
+        "sweep",
+        "--scenario",
+        "scenarios/validation/mmc.ron",
+        "--set",
+        "teams.agents.agents=9..11",
+        "--set",
+        "demand=0.9,1.0",
+        "-n",
+        "3",
+        "--days",
+        "2",
+        "--out",
+    ])
+    .arg(out)
+    .args(extra)
+    .env_remove("SLURM_ARRAY_TASK_ID")
+    .env_remove("JOB_COMPLETION_INDEX");
+    let o = c.output().unwrap();
+    assert!(
+        o.status.success(),
+        "sweep failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn results_do_not_depend_on_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("t1"), d.path().join("t2"));
+    sweep(&a, &["--threads", "1"]);
+    sweep(&b, &["--threads", "2"]);
+    assert_eq!(read(&a.join("sweep.csv")), read(&b.join("sweep.csv")));
+}
+
+#[test]
+fn shards_merged_equal_a_single_run() {
+    let d = tempfile::tempdir().unwrap();
+    let single = d.path().join("single");
+    sweep(&single, &[]);
+    let shards: Vec<_> = (0..3).map(|k| d.path().join(format!("shard{k}"))).collect();
+    // Three separate processes, as three array tasks would run them.
+    for (k, dir) in shards.iter().enumerate() {
+        let o = sweep(dir, &["--shard", &format!("{k}/3")]);
+        assert!(String::from_utf8_lossy(&o.stdout).contains("shard done"));
+        assert!(
+            !dir.join("sweep.csv").exists(),
+            "a shard alone must not write final results"
+        );
+    }
+    let merged = d.path().join("merged");
+    let o = Command::new(EXE)
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read(&single.join("sweep.csv")),
+        read(&merged.join("sweep.csv"))
+    );
+    assert_eq!(
+        read(&single.join("sweep.json")),
+        read(&merged.join("sweep.json"))
+    );
+}
+
+#[test]
+fn shard_index_comes_from_slurm_array_variables() {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(EXE)
+        .args([
+            "sweep",
+            "--scenario",
+            "scenarios/validation/mmc.ron",
+            "--set",
+            "teams.agents.agents=9..11",
+            "-n",
+            "2",
+            "--days",
+            "1",
+            "--out",
+        ])
+        .arg(d.path())
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "2")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shard 1/2: 1 points"));
+    let points: Vec<_> = std::fs::read_dir(d.path().join("points"))
+        .unwrap()
+        .collect();
+    assert_eq!(
+        points.len(),
+        1,
+        "shard 1 of 2 over 3 points runs point 1 only"
+    );
+}
+
+#[test]
+fn merge_refuses_incomplete_shards() {
+    let d = tempfile::tempdir().unwrap();
+    let s0 = d.path().join("s0");
+    sweep(&s0, &["--shard", "0/2"]);
+    let o = Command::new(EXE).arg("merge").arg(&s0).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("points are missing"));
+}
+
+#[test]
+fn interrupted_sweep_resumes_without_recomputing_finished_points() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    sweep(&out, &[]);
+    let full = read(&out.join("sweep.csv"));
+    // As if the run had been killed after four points: two point files and the final
+    // outputs are missing.
+    for f in [
+        "points/point-00001.json",
+        "points/point-00004.json",
+        "sweep.csv",
+        "sweep.json",
+    ] {
+        std::fs::remove_file(out.join(f)).unwrap();
+    }
+    let kept = out.join("points/point-00000.json");
+    let before = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    let o = sweep(&out, &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("4 already done, computing 2"), "{err}");
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        before,
+        "finished points are not rewritten"
+    );
+    assert_eq!(
+        read(&out.join("sweep.csv")),
+        full,
+        "the resumed sweep gives the same results"
+    );
+}
+
+#[test]
+fn changed_scenario_is_not_mixed_with_old_results() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    sweep(&out, &[]);
+    let o = Command::new(EXE)
+        .args([
+            "sweep",
+            "--scenario",
+            "scenarios/validation/mmc.ron",
+            "--set",
+            "teams.agents.agents=9..11",
+            "--set",
+            "demand=0.9,1.0",
+            "-n",
+            "4",
+            "--days",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Refusing to mix them"));
+}
+
+#[test]
+fn sweep_plots_are_written_and_name_the_scenario() {
+    let d = tempfile::tempdir().unwrap();
+    sweep(d.path(), &[]);
+    let svg = String::from_utf8(read(&d.path().join("sweep_response_mean.svg"))).unwrap();
+    assert!(svg.contains("mmc: response_mean vs teams.agents.agents"));
+    assert!(
+        svg.contains("demand=0.9") && svg.contains("demand=1"),
+        "one line per other-parameter value"
+    );
+    let heat = String::from_utf8(read(&d.path().join("heatmap_service_level_20s.svg"))).unwrap();
+    assert!(heat.len() > 1000);
+    assert!(
+        std::fs::metadata(d.path().join("sweep_utilisation.png"))
+            .unwrap()
+            .len()
+            > 1000
+    );
+}
