@@ -19,6 +19,8 @@ struct TeamRt {
     busy: u32,
     scheduled: u32,
     away: u32,
+    /// Busy agents due to leave for other duties when their current contact is done.
+    leaving: u32,
     duty_version: u32,
     rng: Pcg64Mcg,
 }
@@ -67,6 +69,7 @@ impl<'m> Sim<'m> {
                 busy: 0,
                 scheduled: 0,
                 away: 0,
+                leaving: 0,
                 duty_version: 0,
                 rng: stream(seed, rep, Purpose::Organisation, t.stream_key),
             })
@@ -313,7 +316,13 @@ impl<'m> Sim<'m> {
         if c.counted {
             self.stats.handled(team, misrouted);
         }
-        self.teams[team as usize].busy -= 1;
+        let rt = &mut self.teams[team as usize];
+        rt.busy -= 1;
+        if rt.leaving > 0 {
+            // This agent was due to leave for other duties once done.
+            rt.leaving -= 1;
+            rt.away += 1;
+        }
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];
         if misrouted {
@@ -361,8 +370,8 @@ impl<'m> Sim<'m> {
 
     /// Free agents take waiting contacts.
     fn dispatch(&mut self, team: u16) {
-        let contacts = &self.contacts;
         loop {
+            let contacts = &self.contacts;
             let rt = &mut self.teams[team as usize];
             if rt.free() == 0 {
                 break;
@@ -373,7 +382,6 @@ impl<'m> Sim<'m> {
             };
             let Some(w) = rt.queue.pop(live) else { break };
             self.start_service(w.contact);
-            return self.dispatch(team);
         }
         self.team_changed(team);
     }
@@ -433,8 +441,8 @@ impl<'m> Sim<'m> {
         if c.incident_counted {
             let record = IncidentRecord {
                 first_response: (!c.incident_answered.is_nan())
-                    .then(|| c.incident_answered - c.first_arrival),
-                resolution: resolved.then(|| self.now - c.first_arrival),
+                    .then_some(c.incident_answered - c.first_arrival),
+                resolution: resolved.then_some(self.now - c.first_arrival),
                 first_contact: resolved && c.handled_visits <= 1,
                 transfers: c.transfers,
                 misroutes: c.misroutes,
@@ -493,6 +501,7 @@ impl<'m> Sim<'m> {
                 }
             } else {
                 rt.away = rt.away.min(want);
+                rt.leaving = rt.leaving.min(want - rt.away);
             }
             rt.scheduled = want;
             self.reschedule_duty(i as u16);
@@ -507,7 +516,12 @@ impl<'m> Sim<'m> {
         if tm.availability >= 1.0 || rt.scheduled == 0 {
             return;
         }
-        let (leave, back) = duty_rates(tm.availability, tm.duty_cycle, rt.available(), rt.away);
+        let (leave, back) = duty_rates(
+            tm.availability,
+            tm.duty_cycle,
+            rt.available() - rt.leaving.min(rt.available()),
+            rt.away,
+        );
         let total = leave + back;
         if total > 0.0 {
             let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut rt.rng) / total;
@@ -522,9 +536,19 @@ impl<'m> Sim<'m> {
         if version != rt.duty_version {
             return;
         }
-        let (leave, back) = duty_rates(tm.availability, tm.duty_cycle, rt.available(), rt.away);
+        let (leave, back) = duty_rates(
+            tm.availability,
+            tm.duty_cycle,
+            rt.available() - rt.leaving.min(rt.available()),
+            rt.away,
+        );
         if unit(&mut rt.rng) * (leave + back) < leave {
-            rt.away += 1;
+            // An idle agent leaves now; a busy one once the current contact is done.
+            if rt.free() > 0 {
+                rt.away += 1;
+            } else {
+                rt.leaving += 1;
+            }
         } else {
             rt.away = rt.away.saturating_sub(1);
         }
@@ -545,8 +569,14 @@ impl<'m> Sim<'m> {
 
     fn team_changed(&mut self, team: u16) {
         let rt = &self.teams[team as usize];
-        self.stats
-            .team_state(team, self.now, rt.busy, rt.available(), rt.queue.len());
+        self.stats.team_state(
+            team,
+            self.now,
+            rt.busy,
+            rt.available(),
+            rt.scheduled > 0,
+            rt.queue.len(),
+        );
     }
 
     fn finish(mut self) -> Result<RunOutput, Error> {

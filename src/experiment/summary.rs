@@ -18,6 +18,7 @@ pub struct IntervalSeries {
     pub wait_mean: Vec<Vec<f64>>,
     pub utilisation: Vec<Vec<f64>>,
     pub queue_mean: Vec<Vec<f64>>,
+    /// `[team][slot]` mean agents available while rostered (NaN where never rostered).
     pub agents: Vec<Vec<f64>>,
 }
 
@@ -97,6 +98,6 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
         wait_mean: per_team(&|r, t, s| (r.series.wait_sum[t][s], r.series.wait_n[t][s])),
         utilisation: per_team(&|r, t, s| (r.series.busy_area[t][s], r.series.capacity_area[t][s])),
         queue_mean: per_team(&|r, t, s| (r.series.queue_area[t][s], m.interval * days)),
-        agents: per_team(&|r, t, s| (r.series.capacity_area[t][s], m.interval * days)),
+        agents: per_team(&|r, t, s| (r.series.capacity_area[t][s], r.series.open_time[t][s])),
     }
 }

@@ -61,7 +61,7 @@ pub fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
             None => (num(rest)?, 1.0),
         };
         let a = num(a)?;
-        if !(step > 0.0) || b < a {
+        if step.is_nan() || step <= 0.0 || b < a {
             return Err(format!(
                 "range `{text}` needs start <= end and a positive step"
             ));

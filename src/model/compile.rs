@@ -91,7 +91,7 @@ impl Compiler<'_> {
         }
         let interval = cal.interval.secs();
         let per_day = DAY / interval;
-        if interval < 60.0 || (per_day - per_day.round()).abs() > 1e-9 {
+        if !(60.0..=DAY).contains(&interval) || (per_day - per_day.round()).abs() > 1e-9 {
             return Err(self.err(
                 &["calendar", "interval"],
                 "calendar.interval",
@@ -103,13 +103,18 @@ impl Compiler<'_> {
         for (i, o) in cal.open.iter().flatten().enumerate() {
             let field = format!("calendar.open[{i}]");
             let (from, to) = (o.from.secs(), o.to.secs());
+            // The i-th opening: its `days` is the (i+1)-th after `open`.
+            let mut at: Vec<&str> = vec!["open"];
+            at.extend(std::iter::repeat_n("days", i + 1));
             if from >= to {
-                return Err(self.err(&["open", "from"], field, "`from` must be before `to`"));
+                at.push("to");
+                return Err(self.err(&at, field, "`from` must be before `to`"));
             }
-            for t in [from, to] {
+            for (t, which) in [(from, "from"), (to, "to")] {
                 if (t / interval).fract().abs() > 1e-9 {
+                    at.push(which);
                     return Err(self.err(
-                        &["open", "from"],
+                        &at,
                         field,
                         format!(
                             "opening hours must fall on interval boundaries ({})",
@@ -223,7 +228,8 @@ impl Compiler<'_> {
                 anchors,
                 field,
                 format!(
-                    "probabilities must sum to 1 (within {SUM_TOLERANCE:e}), they sum to {sum}"
+                    "probabilities must sum to 1 (within {SUM_TOLERANCE:e}), they sum to {}",
+                    (sum * 1e12).round() / 1e12
                 ),
             ));
         }
@@ -313,10 +319,11 @@ impl Compiler<'_> {
         let retry = match &c.retry {
             None => None,
             Some(r) => {
-                let prob = self.prob(&a("retry"), &f("retry.prob"), r.prob)?;
+                let at = |x: &'static str| [q.as_str(), "retry", x];
+                let prob = self.prob(&at("prob"), &f("retry.prob"), r.prob)?;
                 if r.max_attempts == 0 {
                     return Err(self.err(
-                        &a("max_attempts"),
+                        &at("max_attempts"),
                         f("retry.max_attempts"),
                         "must be at least 1 (the first contact counts)",
                     ));
@@ -329,16 +336,22 @@ impl Compiler<'_> {
                         .iter()
                         .position(|x| &x.name == n)
                         .ok_or_else(|| {
+                            let known: Vec<&str> =
+                                self.s.channels.iter().map(|c| c.name.as_str()).collect();
+                            let nq = format!("\"{n}\"");
                             self.err(
-                                &a("retry"),
+                                &[q.as_str(), "retry", "channel", nq.as_str()],
                                 f("retry.channel"),
-                                format!("unknown channel `{n}`"),
+                                format!(
+                                    "unknown channel `{n}`; known channels: {}",
+                                    known.join(", ")
+                                ),
                             )
                         })?,
                 };
                 Some(RetryModel {
                     prob,
-                    delay: self.sampler(&a("delay"), &f("retry.delay"), &r.delay)?,
+                    delay: self.sampler(&at("delay"), &f("retry.delay"), &r.delay)?,
                     max_attempts: r.max_attempts,
                     channel: channel as u16,
                     raise_priority: r.raise_priority,
@@ -499,11 +512,19 @@ impl Compiler<'_> {
                 if file.is_empty() {
                     return Err(self.err(&at, field, "give the log's file name"));
                 }
-                Ok(ArrivalModel::Log(read_log(
-                    &self.src.dir().join(file),
-                    &c.name,
-                    types,
-                )?))
+                let fq = format!("\"{file}\"");
+                read_log(&self.src.dir().join(file), &c.name, types)
+                    .map(ArrivalModel::Log)
+                    .map_err(|mut e| {
+                        let (line, col) = self.src.locate(&[q, "arrivals", &fq]).unwrap_or((0, 0));
+                        e.message = format!(
+                            "{} (the arrival log of channel `{}`, named in {}:{line}:{col})",
+                            e.message,
+                            c.name,
+                            self.src.path.display()
+                        );
+                        e
+                    })
             }
         }
     }
@@ -777,11 +798,11 @@ impl Compiler<'_> {
                 let q = format!("\"{}\"", team.name);
                 let from = reach[tm].clone().unwrap_or_default();
                 if team.handling[ti].is_none() {
-                    return Err(self.err(&[&q, "handling"], format!("teams \"{}\".handling", team.name), format!(
+                    return Err(self.err(&[&q, "handling"], format!("teams[{tm}] \"{}\".handling", team.name), format!(
                         "incident type `{ty}` reaches this team (from {from}) but it has no handling time for it: add `\"{ty}\"` or `\"*\"`")));
                 }
                 let Some(route) = &team.routes[ti] else {
-                    return Err(self.err(&[&q, "routes"], format!("teams \"{}\".routes", team.name), format!(
+                    return Err(self.err(&[&q, "routes"], format!("teams[{tm}] \"{}\".routes", team.name), format!(
                         "incident type `{ty}` reaches this team (from {from}) but it has no route out for it: add `\"{ty}\"` or `\"*\"`")));
                 };
                 let mut next: Vec<usize> = route
@@ -843,7 +864,7 @@ impl Compiler<'_> {
             }
             if let Some(t) = (0..m.teams.len()).find(|&t| reach[t].is_some() && !can_end[t]) {
                 let team = &m.teams[t];
-                return Err(self.err(&[&format!("\"{}\"", team.name), "routes"], format!("teams \"{}\".routes", team.name), format!(
+                return Err(self.err(&[&format!("\"{}\"", team.name), "routes"], format!("teams[{t}] \"{}\".routes", team.name), format!(
                     "incident type `{ty}` can be passed around forever from here: no team it can reach ever resolves or loses it (a cycle that never ends)")));
             }
         }

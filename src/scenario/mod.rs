@@ -5,6 +5,7 @@
 //! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
 
 mod load;
+mod unique;
 mod units;
 
 pub use load::{Source, load, parse};
@@ -12,6 +13,7 @@ pub use units::{Clock, Dur};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use unique::{unique, unique_opt};
 
 /// A whole scenario: one organisation facing one demand.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -124,14 +126,15 @@ pub struct Channel {
     pub kind: ChannelKind,
     pub arrivals: Arrivals,
     /// Incident-type mix: type name to probability (sums to 1).
+    #[serde(deserialize_with = "unique")]
     pub mix: BTreeMap<String, f64>,
     /// Priority mix (sums to 1); absent means all `Medium`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_opt")]
     pub priorities: Option<BTreeMap<Priority, f64>>,
     /// The team that receives contacts from this channel.
     pub entry: String,
     /// Per-type entry teams overriding `entry` (e.g. organic contacts: commercial to sales).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique")]
     pub entry_by_type: BTreeMap<String, String>,
     /// What happens to a contact arriving while closed (default: `Reject` for phone and chat,
     /// `Queue` otherwise).
@@ -222,6 +225,7 @@ fn default_attempts() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct SelfService {
     /// Per incident type, the share resolved without an agent; unlisted types get none.
+    #[serde(deserialize_with = "unique")]
     pub resolves: BTreeMap<String, f64>,
     /// Time the automated flow takes (default: instant).
     #[serde(default)]
@@ -247,10 +251,12 @@ pub struct Team {
     #[serde(default)]
     pub duty_cycle: Option<Dur>,
     /// Handling time per incident type; the key `"*"` covers unlisted types.
+    #[serde(deserialize_with = "unique")]
     pub handling: BTreeMap<String, Dist>,
     #[serde(default)]
     pub discipline: Discipline,
     /// What happens after handling, per incident type; the key `"*"` covers unlisted types.
+    #[serde(deserialize_with = "unique")]
     pub routes: BTreeMap<String, Route>,
     /// Classification accuracy when passing contacts on (Level 1 triage).
     #[serde(default)]
@@ -280,7 +286,7 @@ pub struct Route {
     #[serde(default)]
     pub resolve: f64,
     /// Team name to probability of passing the contact there.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique")]
     pub pass: BTreeMap<String, f64>,
     /// Probability the contact is dropped (forgotten, never solved).
     #[serde(default)]
@@ -306,7 +312,7 @@ pub struct Targets {
     #[serde(default = "default_thresholds")]
     pub answer_within: Vec<Dur>,
     /// Per-priority response and resolution targets.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique")]
     pub sla: BTreeMap<Priority, Sla>,
 }
 

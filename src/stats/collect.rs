@@ -80,6 +80,7 @@ pub struct TeamStats {
     last: f64,
     busy: u32,
     capacity: u32,
+    rostered: bool,
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
@@ -137,6 +138,7 @@ impl Collector {
                     last: 0.0,
                     busy: 0,
                     capacity: 0,
+                    rostered: false,
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
@@ -259,13 +261,23 @@ impl Collector {
         t.misrouted += u64::from(misrouted);
     }
 
-    /// A team's state changes at `now`: busy agents, agents available, queue length.
+    /// A team's state changes at `now`: busy agents, agents available (rostered and not on
+    /// other duties), whether anyone is rostered, and the queue length.
     #[inline]
-    pub fn team_state(&mut self, team: u16, now: f64, busy: u32, capacity: u32, queue: u32) {
+    pub fn team_state(
+        &mut self,
+        team: u16,
+        now: f64,
+        busy: u32,
+        capacity: u32,
+        rostered: bool,
+        queue: u32,
+    ) {
         self.advance(team, now);
         let t = &mut self.teams[team as usize];
         t.busy = busy;
         t.capacity = capacity;
+        t.rostered = rostered;
         t.queue = queue;
         if now >= self.warmup && queue > t.queue_max {
             t.queue_max = queue;
@@ -285,7 +297,8 @@ impl Collector {
         t.busy_area += f64::from(t.busy) * dt;
         t.capacity_area += f64::from(cap) * dt;
         t.queue_area += f64::from(t.queue) * dt;
-        if cap > 0 {
+        if t.rostered {
+            // Open time: someone is rostered. Saturated: no agent free to take a contact.
             t.open_time += dt;
             if t.busy >= cap {
                 t.all_busy_time += dt;
@@ -298,6 +311,7 @@ impl Collector {
             f64::from(t.busy) * dt,
             f64::from(cap) * dt,
             f64::from(t.queue) * dt,
+            if t.rostered { dt } else { 0.0 },
         );
     }
 

@@ -22,6 +22,8 @@ pub struct Series {
     pub busy_area: Vec<Vec<f64>>,
     pub capacity_area: Vec<Vec<f64>>,
     pub queue_area: Vec<Vec<f64>>,
+    /// Time with someone rostered.
+    pub open_time: Vec<Vec<f64>>,
 }
 
 impl Series {
@@ -40,6 +42,7 @@ impl Series {
             busy_area: grid(m.teams.len()),
             capacity_area: grid(m.teams.len()),
             queue_area: grid(m.teams.len()),
+            open_time: grid(m.teams.len()),
         }
     }
     #[inline]
@@ -70,8 +73,17 @@ impl Series {
         }
     }
     #[inline]
-    pub(crate) fn team_area(&mut self, team: u16, slot: usize, busy: f64, cap: f64, queue: f64) {
+    pub(crate) fn team_area(
+        &mut self,
+        team: u16,
+        slot: usize,
+        busy: f64,
+        cap: f64,
+        queue: f64,
+        open: f64,
+    ) {
         let t = team as usize;
+        self.open_time[t][slot] += open;
         self.busy_area[t][slot] += busy;
         self.capacity_area[t][slot] += cap;
         self.queue_area[t][slot] += queue;

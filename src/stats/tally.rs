@@ -35,7 +35,7 @@ impl Tally {
     pub fn record(&mut self, secs: f64) {
         self.n += 1;
         self.sum += secs;
-        if !(self.max >= secs) {
+        if self.max.is_nan() || secs > self.max {
             self.max = secs;
         }
         if let Some(h) = &mut self.hist {
