@@ -5,6 +5,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use tiersim::{experiment, model, report};
 
+/// Writes to stdout; a closed pipe (`tiersim run ... | head`) ends the program quietly
+/// instead of panicking.
+fn say(text: impl std::fmt::Display) {
+    use std::io::Write;
+    if let Err(e) = write!(std::io::stdout().lock(), "{text}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
+macro_rules! sayln {
+    ($($arg:tt)*) => { say(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "tiersim",
@@ -161,14 +176,13 @@ fn run(a: RunArgs) -> Result<()> {
     }
     match a.format {
         Format::Table => {
-            print!("{}", report::table::run_table(&m, &summary));
-            println!();
+            say(report::table::run_table(&m, &summary));
             for p in written.iter().chain(a.trace.as_ref()) {
-                println!("wrote {}", p.display());
+                sayln!("wrote {}", p.display());
             }
         }
         Format::Json => {
-            println!(
+            sayln!(
                 "{}",
                 String::from_utf8_lossy(&report::tidy::summary_json(&m, &meta, &summary)?)
             );
@@ -181,7 +195,7 @@ fn validate(paths: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for p in paths {
         match model::load_model(p) {
-            Ok(m) => println!(
+            Ok(m) => sayln!(
                 "{}: ok ({} channels, {} teams, {} incident types, {} days)",
                 p.display(),
                 m.channels.len(),
@@ -223,10 +237,9 @@ fn compare(a: CompareArgs) -> Result<()> {
         Path::new("results").join(format!("compare-{}", names.join("-")))
     });
     let c = experiment::compare(models, a.seed, a.replications)?;
-    print!("{}", report::compare::compare_table(&c));
-    println!();
+    say(report::compare::compare_table(&c));
     for p in report::compare::write_compare(&dir, &c)? {
-        println!("wrote {}", p.display());
+        sayln!("wrote {}", p.display());
     }
     Ok(())
 }
@@ -270,15 +283,20 @@ fn sweep(a: SweepArgs) -> Result<()> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("{}: cannot read the sweep file", p.display()))?;
-            Some(ron::from_str(&text).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}:{}:{}: {}",
-                    p.display(),
-                    e.span.start.line,
-                    e.span.start.col,
-                    e.code
-                )
-            })?)
+            Some(
+                ron::Options::default()
+                    .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                    .from_str(&text)
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "{}:{}:{}: {}",
+                            p.display(),
+                            e.span.start.line,
+                            e.span.start.col,
+                            e.code
+                        )
+                    })?,
+            )
         }
     };
     let scenario_path = match (&a.scenario, &file) {
@@ -358,7 +376,7 @@ fn sweep(a: SweepArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     if shard.is_some_and(|(_, n)| n > 1) {
-        println!(
+        sayln!(
             "shard done: {} points in {}; combine the shards with `tiersim merge`",
             mine.len(),
             dir.display()
@@ -367,7 +385,7 @@ fn sweep(a: SweepArgs) -> Result<()> {
     }
     let points = collect(&manifest, std::slice::from_ref(&dir))?;
     for p in write_final(&dir, &manifest, &points)? {
-        println!("wrote {}", p.display());
+        sayln!("wrote {}", p.display());
     }
     Ok(())
 }
@@ -396,7 +414,7 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         Store::open(&out, &manifest)?;
     }
     for p in write_final(&out, &manifest, &points)? {
-        println!("wrote {}", p.display());
+        sayln!("wrote {}", p.display());
     }
     Ok(())
 }

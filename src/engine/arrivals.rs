@@ -12,6 +12,9 @@ pub struct ArrivalGen {
     cursor: usize,
     /// Whether any slot of the week has a positive rate (checked once, not per arrival).
     any_rate: Option<bool>,
+    /// The slot the last draw was in: its end and its rate.
+    slot_end: f64,
+    rate: f64,
 }
 
 impl ArrivalGen {
@@ -20,6 +23,8 @@ impl ArrivalGen {
             rng: stream(seed, rep, Purpose::Arrivals, key),
             cursor: 0,
             any_rate: None,
+            slot_end: f64::NEG_INFINITY,
+            rate: 0.0,
         }
     }
 
@@ -44,9 +49,13 @@ impl ArrivalGen {
                 {
                     return None;
                 }
+                // Times only move forward, so the current slot is cached between draws.
                 while t < m.horizon {
-                    let rate = rates[m.week_slot(t)];
-                    let slot_end = ((t / m.interval).floor() + 1.0) * m.interval;
+                    if t >= self.slot_end {
+                        self.rate = rates[m.week_slot(t)];
+                        self.slot_end = ((t / m.interval).floor() + 1.0) * m.interval;
+                    }
+                    let (rate, slot_end) = (self.rate, self.slot_end);
                     if rate > 0.0 {
                         let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut self.rng) / rate;
                         if t + dt < slot_end {

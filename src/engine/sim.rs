@@ -319,9 +319,11 @@ impl<'m> Sim<'m> {
         let rt = &mut self.teams[team as usize];
         rt.busy -= 1;
         if rt.leaving > 0 {
-            // This agent was due to leave for other duties once done.
+            // This agent was due to leave for other duties once done. The duty clock's rates
+            // changed, so its next toggle is drawn again (valid: it is memoryless).
             rt.leaving -= 1;
             rt.away += 1;
+            self.reschedule_duty(team);
         }
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];

@@ -21,9 +21,9 @@ pub struct Param {
     pub values: Vec<f64>,
 }
 
-/// A sweep as written in a sweep file (RON).
+/// A sweep as written in a sweep file (RON), `Sweep(scenario: ..., parameters: [...])`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Sweep")]
 pub struct SweepFile {
     /// The scenario, relative to the sweep file.
     pub scenario: String,

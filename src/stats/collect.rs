@@ -53,7 +53,7 @@ impl ScopeStats {
             fcr: 0,
             reassignments: 0,
             misroutes: 0,
-            incident_queue_time: Tally::with_quantiles(),
+            incident_queue_time: Tally::mean_only(),
             resolution: Tally::with_quantiles(),
             sla_response: (0, 0),
             sla_resolution: (0, 0),

@@ -94,7 +94,7 @@ mod tests {
         assert!((t_quantile(9) - 2.262_157).abs() < 1e-5);
         let e = estimate((1..=10).map(f64::from));
         assert_eq!(e.n, 10);
-        assert!((e.half_width() - 2.262_157 * e.sd / 10f64.sqrt()).abs() < 1e-9);
+        assert!((e.half_width() - t_quantile(9) * e.sd / 10f64.sqrt()).abs() < 1e-12);
     }
 
     #[test]

@@ -30,6 +30,16 @@ impl Tally {
         }
     }
 
+    /// A tally of count, sum and max only (no quantiles), for KPIs reported as means.
+    pub fn mean_only() -> Self {
+        Tally {
+            n: 0,
+            sum: 0.0,
+            max: f64::NAN,
+            hist: None,
+        }
+    }
+
     /// Records a duration in seconds.
     #[inline]
     pub fn record(&mut self, secs: f64) {
@@ -39,7 +49,8 @@ impl Tally {
             self.max = secs;
         }
         if let Some(h) = &mut self.hist {
-            h.saturating_record((secs * 1000.0).round() as u64);
+            // Durations are non-negative: adding 0.5 and truncating rounds without a libm call.
+            h.saturating_record((secs * 1000.0 + 0.5) as u64);
         }
     }
 
