@@ -6,6 +6,7 @@
 //!   else (the floor);
 //! - the sweep machinery on 1 thread: plan, parallel runner, summaries, atomic point files;
 //! - the same on 2 threads (and more, if the machine has them).
+//!
 //! Reports wall times, the speed-up over 1 thread and the machinery's overhead over the bare
 //! engine.
 
