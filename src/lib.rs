@@ -5,6 +5,7 @@
 //! confidence intervals) → [`experiment`] (replications in parallel) → [`report`] (tables,
 //! CSV, JSON). The binary's `cli` is a thin layer over these.
 
+pub mod analytic;
 pub mod engine;
 pub mod error;
 pub mod experiment;
