@@ -12,6 +12,7 @@
 //!    never misses it, and with a fixed seed the outcome is deterministic anyway), and
 //! 2. the half-width itself is below the stated share of the value, so the interval is tight
 //!    enough that a modelling error of a few percent would be caught by (1).
+//!
 //! Quantiles come from histograms accurate to 1%, so their check adds 1% of the value.
 
 use tiersim::analytic::{ErlangA, ErlangC, erlang_b};
