@@ -51,6 +51,10 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Required agents by Erlang C and Erlang A for a target, beside the workload-only figure.
+    Erlang(ErlangArgs),
+    /// Find the smallest staffing per team (optionally per interval) that meets the targets.
+    Staff(StaffArgs),
     /// Check a scenario file without simulating.
     Validate {
         /// Scenario files (RON).
@@ -132,6 +136,60 @@ pub struct SweepArgs {
     pub shard: Option<String>,
 }
 
+#[derive(clap::Args)]
+pub struct ErlangArgs {
+    /// Arrival rate: `120/h`, `2/min`, `500/d` (spread over --hours), or a number per hour.
+    #[arg(long)]
+    pub rate: String,
+    /// Opening hours a day, for rates per day.
+    #[arg(long, default_value_t = 24.0)]
+    pub hours: f64,
+    /// Mean handling time (`10min`, `180s`).
+    #[arg(long)]
+    pub aht: String,
+    /// Mean patience (adds Erlang A, with abandonment).
+    #[arg(long)]
+    pub patience: Option<String>,
+    /// `sl=80%/20s`, `asa=30s`, `abandon=5%` or `occupancy=85%`.
+    #[arg(long, default_value = "sl=80%/20s")]
+    pub target: String,
+    /// Share of paid time off the floor (breaks, training, absence): `12.5%` is 7 of 8 hours.
+    #[arg(long, default_value = "0%")]
+    pub shrinkage: String,
+    /// Also print KPIs for a range of agent counts, e.g. `10..16`.
+    #[arg(long)]
+    pub table: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct StaffArgs {
+    /// Scenario file (RON).
+    pub scenario: PathBuf,
+    /// A target, repeatable: `service_level_20s>=80%`, `abandon_rate<=5%`, `response_mean<=1min`,
+    /// `resolution_p90<=8h`, `loss_rate<=2%`, `utilisation<=85%` (every team),
+    /// `service_level_20s@channel:phone>=80%`, `sla_response@priority:urgent>=95%`.
+    #[arg(long = "target", required = true)]
+    pub targets: Vec<String>,
+    /// A staffing level per team per interval of the day instead of one per team.
+    #[arg(long)]
+    pub per_interval: bool,
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub replications: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Share of paid time off the floor, to turn agents on the floor into rostered heads.
+    #[arg(long, default_value = "12.5%")]
+    pub shrinkage: String,
+    /// Most evaluations (each of N replications) the search may use.
+    #[arg(long, default_value_t = 1500)]
+    pub max_evaluations: usize,
+    /// Output folder (default: results/staff-<scenario name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs the command line.
 pub fn main(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
@@ -144,6 +202,8 @@ pub fn main(cli: Cli) -> Result<()> {
         Command::Run(a) => run(a),
         Command::Compare(a) => compare(a),
         Command::Sweep(a) => sweep(a),
+        Command::Erlang(a) => erlang(a),
+        Command::Staff(a) => staff(a),
         Command::Merge { dirs, out } => merge(&dirs, out),
         Command::Validate { scenarios } => validate(&scenarios),
     }
@@ -415,6 +475,165 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     }
     for p in write_final(&out, &manifest, &points)? {
         sayln!("wrote {}", p.display());
+    }
+    Ok(())
+}
+
+fn share(text: &str, what: &str) -> Result<f64> {
+    let t = text.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .with_context(|| format!("{what}: `{text}` is not a share (e.g. 0.8 or 80%)"))?;
+    if !(0.0..=1.0).contains(&v) {
+        bail!("{what}: `{text}` must be between 0 and 1 (0% and 100%)");
+    }
+    Ok(v)
+}
+
+fn dur(text: &str, what: &str) -> Result<f64> {
+    tiersim::scenario::Dur::parse(text)
+        .map(|d| d.secs())
+        .map_err(|e| anyhow::anyhow!("{what}: {e}"))
+}
+
+/// An arrival rate per second.
+fn rate(text: &str, hours: f64) -> Result<f64> {
+    let (num, per) = text.split_once('/').unwrap_or((text, "h"));
+    let n: f64 = num
+        .trim()
+        .parse()
+        .with_context(|| format!("--rate: `{text}` is not a rate like 120/h"))?;
+    let secs = match per.trim() {
+        "s" | "sec" => 1.0,
+        "min" | "m" => 60.0,
+        "h" | "hour" => 3600.0,
+        "d" | "day" => hours * 3600.0,
+        other => bail!("--rate: unknown unit `/{other}`; use /s, /min, /h or /d"),
+    };
+    if !(n >= 0.0 && n.is_finite() && secs > 0.0) {
+        bail!("--rate: must be a non-negative rate (and --hours positive)");
+    }
+    Ok(n / secs)
+}
+
+fn erlang(a: ErlangArgs) -> Result<()> {
+    use tiersim::analytic::Target;
+    let (kind, value) = a
+        .target
+        .split_once('=')
+        .context("--target: expected sl=80%/20s, asa=30s, abandon=5% or occupancy=85%")?;
+    let target = match kind.trim() {
+        "sl" => {
+            let (p, t) = value
+                .split_once('/')
+                .context("--target sl=SHARE/TIME, e.g. sl=80%/20s")?;
+            Target::ServiceLevel {
+                within: dur(t, "--target")?,
+                at_least: share(p, "--target")?,
+            }
+        }
+        "asa" => Target::MaxMeanWait(dur(value, "--target")?),
+        "abandon" => Target::MaxAbandonRate(share(value, "--target")?),
+        "occupancy" => Target::MaxOccupancy(share(value, "--target")?),
+        other => bail!("--target: unknown kind `{other}`; use sl, asa, abandon or occupancy"),
+    };
+    if matches!(target, Target::MaxAbandonRate(_)) && a.patience.is_none() {
+        bail!("an abandonment target needs --patience (Erlang A)");
+    }
+    let table = match &a.table {
+        None => None,
+        Some(t) => {
+            let (lo, hi) = t
+                .split_once("..")
+                .context("--table: expected LOW..HIGH, e.g. 10..16")?;
+            let (lo, hi): (u32, u32) = (lo.trim().parse()?, hi.trim().parse()?);
+            if lo > hi || hi - lo > 1000 {
+                bail!("--table: expected LOW..HIGH with at most 1000 rows");
+            }
+            Some((lo, hi))
+        }
+    };
+    let inputs = report::staff::ErlangInputs {
+        arrival_rate: rate(&a.rate, a.hours)?,
+        mean_service: dur(&a.aht, "--aht")?,
+        mean_patience: a
+            .patience
+            .as_deref()
+            .map(|p| dur(p, "--patience"))
+            .transpose()?,
+        target,
+        shrinkage: share(&a.shrinkage, "--shrinkage")?,
+        table,
+    };
+    if inputs.shrinkage >= 1.0 {
+        bail!("--shrinkage must be below 100%");
+    }
+    say(report::staff::erlang_report(&inputs)?);
+    Ok(())
+}
+
+fn staff(a: StaffArgs) -> Result<()> {
+    use tiersim::experiment::{StaffOptions, StaffTarget, search, validate};
+    let targets = a
+        .targets
+        .iter()
+        .map(|t| StaffTarget::parse(t).map_err(|e| anyhow::anyhow!(e)))
+        .collect::<Result<Vec<_>>>()?;
+    let shrinkage = share(&a.shrinkage, "--shrinkage")?;
+    if shrinkage >= 1.0 {
+        bail!("--shrinkage must be below 100%");
+    }
+    if a.replications < 2 {
+        bail!("--replications must be at least 2 (targets are checked at confidence bounds)");
+    }
+    let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
+    let mut m = model::compile(&scenario, &source)?;
+    if let Some(d) = a.days {
+        m.horizon = m.warmup + f64::from(d) * 86_400.0;
+    }
+    let opts = StaffOptions {
+        replications: a.replications,
+        seed: a.seed,
+        per_interval: a.per_interval,
+        max_evaluations: a.max_evaluations,
+    };
+    let r = search(&m, &targets, &opts)?;
+    let vseed = a.seed.wrapping_add(1_000_003);
+    let (mut vchecks, vsummary) = validate(&m, &r.staffing, &targets, a.replications, vseed)?;
+    if a.per_interval {
+        vchecks.extend(tiersim::experiment::interval_checks(
+            &r.staffing.apply(&m),
+            &vsummary,
+            &targets,
+        ));
+    }
+    say(report::staff::staff_report(
+        &m,
+        &r,
+        a.per_interval,
+        shrinkage,
+        Some((&vchecks, vseed)),
+    ));
+    let dir = a
+        .out
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}", m.name)));
+    let path = dir.join(format!("{}-staffed.ron", m.name));
+    report::write_atomic(
+        &path,
+        report::staff::staffed_scenario(&scenario, &m, &r.staffing)?.as_bytes(),
+    )?;
+    let meta =
+        report::tidy::RunMeta::new(&m, &a.scenario.display().to_string(), a.seed, &r.summary);
+    let staffed = r.staffing.apply(&m);
+    let written = report::write_run(&dir, &staffed, &meta, &r.summary, None)?;
+    say("\n");
+    for p in std::iter::once(&path).chain(&written) {
+        sayln!("wrote {}", p.display());
+    }
+    if r.stopped.is_some() {
+        bail!("the search stopped without meeting every target (see above)");
     }
     Ok(())
 }

@@ -299,7 +299,7 @@ impl<'m> Sim<'m> {
             let ids = self.ids(&self.contacts[idx as usize]);
             self.stats.visit_started(team, waited);
             if first_answer {
-                self.stats.answered(ids, response);
+                self.stats.answered(ids, response, now - response);
             }
         }
         self.teams[team as usize].busy += 1;
@@ -406,7 +406,7 @@ impl<'m> Sim<'m> {
         let c = &mut self.contacts[idx as usize];
         if c.counted {
             let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
-            self.stats.contact_ended(ids, end);
+            self.stats.contact_ended(ids, end, c.arrival);
         }
         if let Some(trace) = &mut self.trace {
             trace.push(TraceRecord {

@@ -3,11 +3,16 @@
 
 mod compare;
 mod replicate;
+mod staff;
 mod summary;
 mod sweep;
 
 pub use compare::{CompareRow, Comparison, Design, compare};
 pub use replicate::{Layout, RepResult, replicate, run_replications};
+pub use staff::{
+    Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check, interval_checks, search,
+    validate,
+};
 pub use summary::{IntervalSeries, Summary};
 pub use sweep::{Param, Plan, PointResult, SweepFile, apply, describe, parse_values, run_points};
 

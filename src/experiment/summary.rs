@@ -12,8 +12,11 @@ pub struct IntervalSeries {
     pub start: Vec<f64>,
     /// `[channel][slot]` mean arrivals per day.
     pub arrivals: Vec<Vec<f64>>,
-    /// `[slot]` share answered within the first threshold, of answered + abandoned.
+    /// `[slot]` share of the contacts arriving in the slot answered within the first threshold,
+    /// of answered + abandoned.
     pub service_level: Vec<f64>,
+    /// `[slot]` answered + abandoned contacts behind it, over all days and replications.
+    pub service_level_contacts: Vec<f64>,
     /// `[team][slot]`.
     pub wait_mean: Vec<Vec<f64>>,
     pub utilisation: Vec<Vec<f64>>,
@@ -93,6 +96,13 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
                     .map(|r| r.series.answered[s] + r.series.abandoned[s])
                     .sum();
                 div(within, all)
+            })
+            .collect(),
+        service_level_contacts: (0..slots)
+            .map(|s| {
+                reps.iter()
+                    .map(|r| r.series.answered[s] + r.series.abandoned[s])
+                    .sum()
             })
             .collect(),
         wait_mean: per_team(&|r, t, s| (r.series.wait_sum[t][s], r.series.wait_n[t][s])),

@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod compare;
 pub mod format;
 pub mod plot;
+pub mod staff;
 pub mod sweep;
 pub mod table;
 pub mod tidy;

@@ -102,6 +102,7 @@ pub type ScopeIds = [usize; 4];
 #[derive(Clone, Debug)]
 pub struct Collector {
     pub warmup: f64,
+    interval: f64,
     thresholds: Vec<f64>,
     n_channels: usize,
     n_types: usize,
@@ -116,6 +117,7 @@ impl Collector {
         let n_scopes = 1 + m.channels.len() + m.types.len() + 4;
         Collector {
             warmup: m.warmup,
+            interval: m.interval,
             thresholds: m.thresholds.clone(),
             n_channels: m.channels.len(),
             n_types: m.types.len(),
@@ -170,9 +172,16 @@ impl Collector {
         self.series.arrival(channel, self.slot);
     }
 
-    /// An agent picked up a contact `waited` seconds after its arrival (its first response).
+    /// The slot of the day containing time `t`.
     #[inline]
-    pub fn answered(&mut self, ids: ScopeIds, waited: f64) {
+    fn slot_of(&self, t: f64) -> usize {
+        (t / self.interval) as usize % self.series.slots
+    }
+
+    /// An agent picked up a contact that arrived at `arrival`, `waited` seconds later (its
+    /// first response). The interval series count it in the interval it arrived in.
+    #[inline]
+    pub fn answered(&mut self, ids: ScopeIds, waited: f64, arrival: f64) {
         for i in ids {
             let s = &mut self.scopes[i];
             s.response.record(waited);
@@ -180,13 +189,14 @@ impl Collector {
                 s.answered_within[k] += u64::from(waited <= t);
             }
         }
+        let slot = self.slot_of(arrival);
         self.series
-            .answered(self.slot, waited <= self.thresholds[0], waited);
+            .answered(slot, waited <= self.thresholds[0], waited);
     }
 
-    /// A contact attempt ended.
+    /// A contact attempt that arrived at `arrival` ended.
     #[inline]
-    pub fn contact_ended(&mut self, ids: ScopeIds, end: ContactEnd) {
+    pub fn contact_ended(&mut self, ids: ScopeIds, end: ContactEnd, arrival: f64) {
         for i in ids {
             let s = &mut self.scopes[i];
             match end {
@@ -197,7 +207,8 @@ impl Collector {
             }
         }
         if end == ContactEnd::Abandoned {
-            self.series.abandoned(self.slot);
+            let slot = self.slot_of(arrival);
+            self.series.abandoned(slot);
         }
     }
 

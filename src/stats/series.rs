@@ -10,7 +10,7 @@ pub struct Series {
     pub slots: usize,
     /// `[channel][slot]` arrivals.
     pub arrivals: Vec<Vec<f64>>,
-    /// `[slot]`: answered, answered within the first threshold, abandoned.
+    /// `[slot]`: answered, answered within the first threshold, abandoned, by arrival slot.
     pub answered: Vec<f64>,
     pub answered_within: Vec<f64>,
     pub abandoned: Vec<f64>,

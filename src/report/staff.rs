@@ -1,0 +1,356 @@
+//! Reports of staffing: the Erlang calculator's table, and a staffing search's result (the
+//! staffing table per team and interval, targets with their confidence bounds, agent-hours,
+//! cost and rostered heads, and the scenario file with the staffing found).
+
+use super::format::{clock, duration, estimate, table};
+use crate::analytic::{
+    ErlangA, ErlangC, Target, headcount, required_servers_a, required_servers_c,
+};
+use crate::error::{Error, Result};
+use crate::experiment::{Check, StaffResult, Staffing};
+use crate::model::Model;
+use crate::scenario::{Clock, Scenario};
+use crate::stats::Unit;
+
+/// Inputs of the Erlang calculator (rates per second, times in seconds).
+#[derive(Clone, Debug)]
+pub struct ErlangInputs {
+    pub arrival_rate: f64,
+    pub mean_service: f64,
+    pub mean_patience: Option<f64>,
+    pub target: Target,
+    /// Share of paid time not on the floor (breaks, training, absence).
+    pub shrinkage: f64,
+    /// Agent counts for the optional table.
+    pub table: Option<(u32, u32)>,
+}
+
+fn describe_target(t: &Target) -> String {
+    match *t {
+        Target::ServiceLevel { within, at_least } => format!(
+            "{:.0}% answered within {}",
+            at_least * 100.0,
+            duration(within)
+        ),
+        Target::MaxMeanWait(w) => format!("average speed of answer at most {}", duration(w)),
+        Target::MaxAbandonRate(a) => format!("abandonment at most {:.1}%", a * 100.0),
+        Target::MaxOccupancy(o) => format!("occupancy at most {:.0}%", o * 100.0),
+    }
+}
+
+fn rostered(n: u32, shrinkage: f64) -> String {
+    headcount(n, 1.0 - shrinkage).map_or("-".into(), |h| h.to_string())
+}
+
+fn row_c(q: &ErlangC, within: f64, shrinkage: f64, label: &str) -> Vec<String> {
+    vec![
+        label.into(),
+        q.servers.to_string(),
+        rostered(q.servers, shrinkage),
+        format!("{:.1}%", q.service_level(within) * 100.0),
+        duration(q.mean_wait()),
+        format!("{:.1}%", q.p_wait() * 100.0),
+        "-".into(),
+        format!("{:.1}%", q.occupancy() * 100.0),
+    ]
+}
+
+fn row_a(q: &ErlangA, within: f64, shrinkage: f64, label: &str) -> Vec<String> {
+    vec![
+        label.into(),
+        q.servers.to_string(),
+        rostered(q.servers, shrinkage),
+        format!("{:.1}%", q.service_level(within) * 100.0),
+        duration(q.mean_wait_served()),
+        format!("{:.1}%", q.p_wait() * 100.0),
+        format!("{:.1}%", q.p_abandon() * 100.0),
+        format!("{:.1}%", q.occupancy() * 100.0),
+    ]
+}
+
+/// The Erlang calculator's report.
+pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
+    let load = i.arrival_rate * i.mean_service;
+    let within = match i.target {
+        Target::ServiceLevel { within, .. } => within,
+        _ => 20.0,
+    };
+    let header: Vec<String> = [
+        "model",
+        "agents",
+        "rostered",
+        &format!("SL {}", duration(within)),
+        "ASA",
+        "P(wait)",
+        "abandon",
+        "occupancy",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut out = format!(
+        "Offered load: {load:.2} Erlangs ({:.1} contacts/h x {} mean handling)\nTarget: {}\nShrinkage: {:.1}% (rostered = on the floor / {:.3})\n",
+        i.arrival_rate * 3600.0,
+        duration(i.mean_service),
+        describe_target(&i.target),
+        i.shrinkage * 100.0,
+        1.0 - i.shrinkage
+    );
+    let workload = load.ceil().max(0.0) as u32;
+    out.push_str(&format!(
+        "Workload only (load, no queueing): {workload} agents on the floor, {} rostered: at that occupancy waits explode.\n\n",
+        rostered(workload, i.shrinkage)
+    ));
+    let mut rows = Vec::new();
+    let c = required_servers_c(i.arrival_rate, i.mean_service, i.target);
+    match c {
+        Ok(n) => rows.push(row_c(
+            &ErlangC {
+                arrival_rate: i.arrival_rate,
+                mean_service: i.mean_service,
+                servers: n,
+            },
+            within,
+            i.shrinkage,
+            "Erlang C",
+        )),
+        Err(e) => rows.push(vec!["Erlang C".into(), format!("n/a: {e}")]),
+    }
+    if let Some(p) = i.mean_patience {
+        match required_servers_a(i.arrival_rate, i.mean_service, p, i.target) {
+            Ok(n) => rows.push(row_a(
+                &ErlangA {
+                    arrival_rate: i.arrival_rate,
+                    mean_service: i.mean_service,
+                    mean_patience: p,
+                    servers: n,
+                },
+                within,
+                i.shrinkage,
+                "Erlang A",
+            )),
+            Err(e) => rows.push(vec!["Erlang A".into(), format!("n/a: {e}")]),
+        }
+    }
+    out.push_str(&table(&header, &rows));
+    if let Some((lo, hi)) = i.table {
+        out.push_str("\nBy number of agents on the floor:\n");
+        let mut rows = Vec::new();
+        for n in lo..=hi {
+            rows.push(row_c(
+                &ErlangC {
+                    arrival_rate: i.arrival_rate,
+                    mean_service: i.mean_service,
+                    servers: n,
+                },
+                within,
+                i.shrinkage,
+                "Erlang C",
+            ));
+            if let Some(p) = i.mean_patience {
+                rows.push(row_a(
+                    &ErlangA {
+                        arrival_rate: i.arrival_rate,
+                        mean_service: i.mean_service,
+                        mean_patience: p,
+                        servers: n,
+                    },
+                    within,
+                    i.shrinkage,
+                    "Erlang A",
+                ));
+            }
+        }
+        out.push_str(&table(&header, &rows));
+    }
+    if i.mean_patience.is_some() {
+        out.push_str("\nErlang A counts abandons as failures in the service level; its ASA is that of answered contacts.\n");
+    }
+    Ok(out)
+}
+
+fn checks_table(checks: &[Check]) -> String {
+    let header: Vec<String> = ["target", "for", "estimate (95% CI)", "bound used", "met"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = checks
+        .iter()
+        .map(|c| {
+            let unit = if c.target.contains("rate")
+                || c.target.contains("service_level")
+                || c.target.contains("utilisation")
+                || c.target.contains("saturation")
+            {
+                Unit::Ratio
+            } else if c.target.contains("response")
+                || c.target.contains("wait")
+                || c.target.contains("resolution_")
+            {
+                Unit::Seconds
+            } else {
+                Unit::Count
+            };
+            vec![
+                c.target.clone(),
+                c.scope_name.clone(),
+                estimate(&c.estimate, unit),
+                super::format::value(c.bound, unit),
+                if c.met { "yes".into() } else { "NO".into() },
+            ]
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+fn staffing_table(m: &Model, s: &Staffing, per_interval: bool) -> String {
+    let slots: Vec<usize> = (0..m.slots_per_day)
+        .filter(|&x| s.levels.iter().any(|l| l[x] > 0))
+        .collect();
+    let mut header = vec!["team".to_string()];
+    if per_interval {
+        header.extend(slots.iter().map(|&x| clock(x as f64 * m.interval)));
+    } else {
+        header.push("agents while open".into());
+    }
+    let rows: Vec<Vec<String>> = m
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let mut r = vec![team.name.clone()];
+            if per_interval {
+                r.extend(slots.iter().map(|&x| s.levels[t][x].to_string()));
+            } else {
+                r.push(slots.first().map_or(0, |&x| s.levels[t][x]).to_string());
+            }
+            r
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+/// The search's report; `validation` is an independent re-run with another seed.
+pub fn staff_report(
+    m: &Model,
+    r: &StaffResult,
+    per_interval: bool,
+    shrinkage: f64,
+    validation: Option<(&[Check], u64)>,
+) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Staffing found for {} ({}):\n\n",
+        m.name,
+        if per_interval {
+            "per interval of the day"
+        } else {
+            "constant while open"
+        }
+    ));
+    out.push_str(&staffing_table(m, &r.staffing, per_interval));
+    if let Some(why) = &r.stopped {
+        out.push_str(&format!("\nWARNING: {why}\n"));
+    }
+    out.push_str("\nTargets (each must hold at its 95% confidence bound):\n");
+    out.push_str(&checks_table(&r.checks));
+    let hours = r.staffing.agent_hours(m);
+    let days = (m.horizon - m.warmup) / 86_400.0;
+    let header: Vec<String> = [
+        "team",
+        "agent-hours/day",
+        "rostered heads",
+        "cost/day",
+        "why not one fewer",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut total_h = 0.0;
+    let mut total_c = 0.0;
+    let rows: Vec<Vec<String>> = m
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let h = hours[t] / days;
+            let peak = r.staffing.levels[t].iter().copied().max().unwrap_or(0);
+            let cost = team.cost_per_hour.map(|c| c * h);
+            total_h += h;
+            total_c += cost.unwrap_or(0.0);
+            vec![
+                team.name.clone(),
+                format!("{h:.1}"),
+                rostered(peak, shrinkage),
+                cost.map_or("-".into(), |c| format!("{c:.0}")),
+                r.kept_because[t].clone(),
+            ]
+        })
+        .collect();
+    out.push('\n');
+    out.push_str(&table(&header, &rows));
+    out.push_str(&format!(
+        "total: {total_h:.1} agent-hours a simulated day{}; rostered heads = peak agents / (1 - shrinkage {:.1}%)\n",
+        if total_c > 0.0 { format!(", cost {total_c:.0} a day") } else { String::new() },
+        shrinkage * 100.0
+    ));
+    out.push_str(&format!(
+        "\nAnalytic start (Erlang C on each team's measured load), {}:\n",
+        if r.analytic_checks.iter().all(|c| c.met) {
+            "meets every target"
+        } else {
+            "misses some targets"
+        }
+    ));
+    out.push_str(&staffing_table(m, &r.analytic, per_interval));
+    let missed: Vec<String> = r
+        .analytic_checks
+        .iter()
+        .filter(|c| !c.met)
+        .map(|c| format!("{} ({}) at {:.4}", c.target, c.scope_name, c.bound))
+        .collect();
+    if !missed.is_empty() {
+        out.push_str(&format!("missed: {}\n", missed.join("; ")));
+    }
+    out.push_str(&format!(
+        "\nSimulation used: {} evaluations, {} replications in all.\n",
+        r.evaluations, r.runs
+    ));
+    if let Some((v, seed)) = validation {
+        let ok = v.iter().all(|c| c.met);
+        out.push_str(&format!(
+            "\nIndependent validation with seed {seed}: {}\n",
+            if ok {
+                "every target holds"
+            } else {
+                "SOME TARGETS FAIL"
+            }
+        ));
+        out.push_str(&checks_table(v));
+    }
+    out
+}
+
+/// The scenario with the staffing found, as RON text.
+pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<String> {
+    let mut sc = scenario.clone();
+    for (t, team) in sc.teams.iter_mut().enumerate() {
+        let levels = &s.levels[t];
+        team.agents = levels[0];
+        team.schedule.clear();
+        let mut last = levels[0];
+        for (slot, &n) in levels.iter().enumerate().skip(1) {
+            if n != last {
+                let c = clock(slot as f64 * m.interval);
+                team.schedule
+                    .push((Clock::parse(&c).map_err(Error::Usage)?, n));
+                last = n;
+            }
+        }
+    }
+    sc.name = format!("{}-staffed", sc.name);
+    let body =
+        ron::ser::to_string_pretty(&sc, ron::ser::PrettyConfig::default().struct_names(true))
+            .map_err(|e| Error::Usage(format!("cannot write the scenario: {e}")))?;
+    Ok(format!(
+        "// Written by `tiersim staff`: {} with the staffing found.\n{body}\n",
+        scenario.name
+    ))
+}
