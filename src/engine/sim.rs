@@ -7,7 +7,7 @@ use super::queue::{TeamQueue, Waiting};
 use super::streams::{Purpose, contact_stream, stream};
 use super::{RunOptions, RunOutput, TraceRecord};
 use crate::error::Error;
-use crate::model::{Model, Outcome, unit};
+use crate::model::{Model, Outcome, TeamModel, unit};
 use crate::scenario::Discipline;
 use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use rand::Rng;
@@ -35,6 +35,16 @@ impl TeamRt {
     #[inline]
     fn available(&self) -> u32 {
         self.scheduled.saturating_sub(self.away)
+    }
+    /// Rates at which present agents (not already due to leave) go to other duties and away
+    /// agents come back, so that each agent gives this work a share `availability` of the
+    /// time, in cycles of mean length `duty_cycle`.
+    fn duty_rates(&self, tm: &TeamModel) -> (f64, f64) {
+        let present = self.available() - self.leaving.min(self.available());
+        (
+            f64::from(present) / (tm.availability * tm.duty_cycle),
+            f64::from(self.away) / ((1.0 - tm.availability) * tm.duty_cycle),
+        )
     }
 }
 
@@ -518,12 +528,7 @@ impl<'m> Sim<'m> {
         if tm.availability >= 1.0 || rt.scheduled == 0 {
             return;
         }
-        let (leave, back) = duty_rates(
-            tm.availability,
-            tm.duty_cycle,
-            rt.available() - rt.leaving.min(rt.available()),
-            rt.away,
-        );
+        let (leave, back) = rt.duty_rates(tm);
         let total = leave + back;
         if total > 0.0 {
             let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut rt.rng) / total;
@@ -538,12 +543,7 @@ impl<'m> Sim<'m> {
         if version != rt.duty_version {
             return;
         }
-        let (leave, back) = duty_rates(
-            tm.availability,
-            tm.duty_cycle,
-            rt.available() - rt.leaving.min(rt.available()),
-            rt.away,
-        );
+        let (leave, back) = rt.duty_rates(tm);
         if unit(&mut rt.rng) * (leave + back) < leave {
             // An idle agent leaves now; a busy one once the current contact is done.
             if rt.free() > 0 {
@@ -607,15 +607,6 @@ impl<'m> Sim<'m> {
             events: self.events,
         })
     }
-}
-
-/// Rates at which present agents leave for other duties and away agents come back, so that
-/// each agent is present a share `a` of the time in cycles of mean length `cycle`.
-fn duty_rates(a: f64, cycle: f64, present: u32, away: u32) -> (f64, f64) {
-    (
-        f64::from(present) / (a * cycle),
-        f64::from(away) / ((1.0 - a) * cycle),
-    )
 }
 
 /// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the

@@ -5,7 +5,7 @@
 use super::format::{estimate, table, value};
 use super::plot::{self, Band, CiPoint, LineSeries};
 use super::tidy::to_csv;
-use super::write_atomic;
+use super::{plot_both, write_atomic};
 use crate::error::{Error, Result};
 use crate::experiment::{CompareRow, Comparison};
 use crate::stats::{Kpi, Unit, cdf_edges};
@@ -161,10 +161,6 @@ pub fn write_compare(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-fn plot_err(e: plot::PlotError) -> Error {
-    Error::Usage(format!("plot failed: {e}"))
-}
-
 fn ci_points(
     c: &Comparison,
     pick: impl Fn(&CompareRow) -> Option<String>,
@@ -199,19 +195,6 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
     let names: Vec<&str> = c.designs.iter().map(|d| d.model.name.as_str()).collect();
     let title = |what: &str| format!("{what}: {}", names.join(" vs "));
     let mut written = Vec::new();
-    let mut both = |stem: &str,
-                    draw: &dyn Fn(&Path) -> std::result::Result<(), plot::PlotError>|
-     -> Result<()> {
-        for ext in ["png", "svg"] {
-            let p = dir.join(format!("{stem}.{ext}"));
-            match draw(&p) {
-                Ok(()) => written.push(p),
-                Err(plot::PlotError::Empty { .. }) => {}
-                Err(e) => return Err(plot_err(e)),
-            }
-        }
-        Ok(())
-    };
     let ratios = [
         Kpi::ServiceLevel(0),
         Kpi::AbandonRate,
@@ -225,7 +208,7 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         |r| (r.scope == "overall" && ratios.contains(&r.kpi)).then(|| r.kpi_name.clone()),
         100.0,
     );
-    both("compare_rates", &|p| {
+    plot_both(dir, "compare_rates", &mut written, &|p| {
         plot::ci_chart(
             p,
             &title("Service KPIs"),
@@ -244,7 +227,7 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         |r| (r.scope == "overall" && times.contains(&r.kpi)).then(|| r.kpi_name.clone()),
         1.0 / 60.0,
     );
-    both("compare_times", &|p| {
+    plot_both(dir, "compare_times", &mut written, &|p| {
         plot::ci_chart(p, &title("Waits and resolution"), "minutes", &pts)
     })?;
     let pts = ci_points(
@@ -252,7 +235,7 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         |r| (r.scope == "team" && r.kpi == Kpi::Utilisation).then(|| r.name.clone()),
         100.0,
     );
-    both("compare_utilisation", &|p| {
+    plot_both(dir, "compare_utilisation", &mut written, &|p| {
         plot::ci_chart(p, &title("Utilisation per team"), "utilisation (%)", &pts)
     })?;
     let edges = cdf_edges();
@@ -289,7 +272,7 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
             }
         })
         .collect();
-    both("compare_answer_cdf", &|p| {
+    plot_both(dir, "compare_answer_cdf", &mut written, &|p| {
         plot::line_chart(
             p,
             &title("Time to answer (all channels)"),
@@ -324,7 +307,7 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         })
         .filter(|l| l.points.iter().any(|b| b.mid > 0.0))
         .collect();
-    both("compare_queue_by_interval", &|p| {
+    plot_both(dir, "compare_queue_by_interval", &mut written, &|p| {
         plot::line_chart(
             p,
             &title("Mean queue length over the day"),

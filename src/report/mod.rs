@@ -43,3 +43,22 @@ pub fn write_run(
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
+
+/// Renders one chart as `DIR/STEM.png` and `DIR/STEM.svg` with `draw`, appending the paths
+/// written to `written`. A chart with no data to show is skipped rather than failing the run.
+pub(crate) fn plot_both(
+    dir: &Path,
+    stem: &str,
+    written: &mut Vec<PathBuf>,
+    draw: &dyn Fn(&Path) -> std::result::Result<(), plot::PlotError>,
+) -> Result<()> {
+    for ext in ["png", "svg"] {
+        let p = dir.join(format!("{stem}.{ext}"));
+        match draw(&p) {
+            Ok(()) => written.push(p),
+            Err(plot::PlotError::Empty { .. }) => {}
+            Err(e) => return Err(crate::error::Error::Usage(format!("plot failed: {e}"))),
+        }
+    }
+    Ok(())
+}

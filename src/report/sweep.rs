@@ -6,7 +6,7 @@
 use super::format::clock;
 use super::plot::{self, Band, LineSeries};
 use super::tidy::rows;
-use super::write_atomic;
+use super::{plot_both, write_atomic};
 use crate::error::{Error, Result};
 use crate::experiment::{Plan, PointResult, describe};
 use serde::{Deserialize, Serialize};
@@ -386,19 +386,6 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
             ),
         );
     }
-    let mut draw = |stem: String,
-                    f: &dyn Fn(&Path) -> std::result::Result<(), plot::PlotError>|
-     -> Result<()> {
-        for ext in ["png", "svg"] {
-            let p = dir.join(format!("{stem}.{ext}"));
-            match f(&p) {
-                Ok(()) => written.push(p),
-                Err(plot::PlotError::Empty { .. }) => {}
-                Err(e) => return Err(Error::Usage(format!("plot failed: {e}"))),
-            }
-        }
-        Ok(())
-    };
     for (kpi, scope, name, scale, label) in &charts {
         let mut lines: BTreeMap<String, Vec<Band>> = BTreeMap::new();
         for p in points {
@@ -418,7 +405,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
             .map(|(label, points)| LineSeries { label, points })
             .collect();
         let title = format!("{scenario}: {kpi} vs {x_param} (95% CI band)");
-        draw(format!("sweep_{kpi}"), &|p| {
+        plot_both(dir, &format!("sweep_{kpi}"), &mut written, &|p| {
             plot::line_chart(p, &title, x_param, label, &series)
         })?;
     }
@@ -458,7 +445,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
         }));
     }
     let title = format!("{scenario}: utilisation per team vs {x_param}");
-    draw("sweep_utilisation".into(), &|p| {
+    plot_both(dir, "sweep_utilisation", &mut written, &|p| {
         plot::line_chart(p, &title, x_param, "utilisation (%)", &util)
     })?;
     // Heatmaps for two-parameter grids.
@@ -484,7 +471,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
                 }
             }
             let title = format!("{scenario}: {kpi}");
-            draw(format!("heatmap_{kpi}"), &|p| {
+            plot_both(dir, &format!("heatmap_{kpi}"), &mut written, &|p| {
                 plot::heatmap(p, &title, x_param, y_param, &xs, &ys, &grid, label)
             })?;
         }

@@ -1,0 +1,170 @@
+//! `erlang` and `staff`: analytic staffing and the simulation-based staffing search.
+
+use super::{ErlangArgs, StaffArgs, say, sayln};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use tiersim::{model, report};
+
+pub(super) fn share(text: &str, what: &str) -> Result<f64> {
+    let t = text.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .with_context(|| format!("{what}: `{text}` is not a share (e.g. 0.8 or 80%)"))?;
+    if !(0.0..=1.0).contains(&v) {
+        bail!("{what}: `{text}` must be between 0 and 1 (0% and 100%)");
+    }
+    Ok(v)
+}
+
+pub(super) fn dur(text: &str, what: &str) -> Result<f64> {
+    tiersim::scenario::Dur::parse(text)
+        .map(|d| d.secs())
+        .map_err(|e| anyhow::anyhow!("{what}: {e}"))
+}
+
+/// An arrival rate per second.
+pub(super) fn rate(text: &str, hours: f64) -> Result<f64> {
+    let (num, per) = text.split_once('/').unwrap_or((text, "h"));
+    let n: f64 = num
+        .trim()
+        .parse()
+        .with_context(|| format!("--rate: `{text}` is not a rate like 120/h"))?;
+    let secs = match per.trim() {
+        "s" | "sec" => 1.0,
+        "min" | "m" => 60.0,
+        "h" | "hour" => 3600.0,
+        "d" | "day" => hours * 3600.0,
+        other => bail!("--rate: unknown unit `/{other}`; use /s, /min, /h or /d"),
+    };
+    if !(n >= 0.0 && n.is_finite() && secs > 0.0) {
+        bail!("--rate: must be a non-negative rate (and --hours positive)");
+    }
+    Ok(n / secs)
+}
+
+pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
+    use tiersim::analytic::Target;
+    let (kind, value) = a
+        .target
+        .split_once('=')
+        .context("--target: expected sl=80%/20s, asa=30s, abandon=5% or occupancy=85%")?;
+    let target = match kind.trim() {
+        "sl" => {
+            let (p, t) = value
+                .split_once('/')
+                .context("--target sl=SHARE/TIME, e.g. sl=80%/20s")?;
+            Target::ServiceLevel {
+                within: dur(t, "--target")?,
+                at_least: share(p, "--target")?,
+            }
+        }
+        "asa" => Target::MaxMeanWait(dur(value, "--target")?),
+        "abandon" => Target::MaxAbandonRate(share(value, "--target")?),
+        "occupancy" => Target::MaxOccupancy(share(value, "--target")?),
+        other => bail!("--target: unknown kind `{other}`; use sl, asa, abandon or occupancy"),
+    };
+    if matches!(target, Target::MaxAbandonRate(_)) && a.patience.is_none() {
+        bail!("an abandonment target needs --patience (Erlang A)");
+    }
+    let table = match &a.table {
+        None => None,
+        Some(t) => {
+            let (lo, hi) = t
+                .split_once("..")
+                .context("--table: expected LOW..HIGH, e.g. 10..16")?;
+            let (lo, hi): (u32, u32) = (lo.trim().parse()?, hi.trim().parse()?);
+            if lo > hi || hi - lo > 1000 {
+                bail!("--table: expected LOW..HIGH with at most 1000 rows");
+            }
+            Some((lo, hi))
+        }
+    };
+    let inputs = report::staff::ErlangInputs {
+        arrival_rate: rate(&a.rate, a.hours)?,
+        mean_service: dur(&a.aht, "--aht")?,
+        mean_patience: a
+            .patience
+            .as_deref()
+            .map(|p| dur(p, "--patience"))
+            .transpose()?,
+        target,
+        shrinkage: share(&a.shrinkage, "--shrinkage")?,
+        table,
+    };
+    if inputs.shrinkage >= 1.0 {
+        bail!("--shrinkage must be below 100%");
+    }
+    say(report::staff::erlang_report(&inputs)?);
+    Ok(())
+}
+
+pub(super) fn staff(a: StaffArgs) -> Result<()> {
+    use tiersim::experiment::{StaffOptions, StaffTarget, search, validate};
+    let targets = a
+        .targets
+        .iter()
+        .map(|t| StaffTarget::parse(t).map_err(|e| anyhow::anyhow!(e)))
+        .collect::<Result<Vec<_>>>()?;
+    let shrinkage = share(&a.shrinkage, "--shrinkage")?;
+    if shrinkage >= 1.0 {
+        bail!("--shrinkage must be below 100%");
+    }
+    if a.sim.replications < 2 {
+        bail!("--replications must be at least 2 (targets are checked at confidence bounds)");
+    }
+    let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
+    let mut m = model::compile(&scenario, &source)?;
+    if let Some(d) = a.sim.days {
+        m.horizon = m.warmup + f64::from(d) * 86_400.0;
+    }
+    let opts = StaffOptions {
+        replications: a.sim.replications,
+        seed: a.sim.seed,
+        per_interval: a.per_interval,
+        max_evaluations: a.max_evaluations,
+    };
+    let r = search(&m, &targets, &opts)?;
+    let vseed = a.sim.seed.wrapping_add(1_000_003);
+    let (mut vchecks, vsummary) = validate(&m, &r.staffing, &targets, a.sim.replications, vseed)?;
+    if a.per_interval {
+        vchecks.extend(tiersim::experiment::interval_checks(
+            &r.staffing.apply(&m),
+            &vsummary,
+            &targets,
+        ));
+    }
+    say(report::staff::staff_report(
+        &m,
+        &r,
+        a.per_interval,
+        shrinkage,
+        Some((&vchecks, vseed)),
+    ));
+    let dir = a
+        .sim
+        .out
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}", m.name)));
+    let path = dir.join(format!("{}-staffed.ron", m.name));
+    report::write_atomic(
+        &path,
+        report::staff::staffed_scenario(&scenario, &m, &r.staffing)?.as_bytes(),
+    )?;
+    let meta = report::tidy::RunMeta::new(
+        &m,
+        &a.scenario.display().to_string(),
+        a.sim.seed,
+        &r.summary,
+    );
+    let staffed = r.staffing.apply(&m);
+    let written = report::write_run(&dir, &staffed, &meta, &r.summary, None)?;
+    say("\n");
+    for p in std::iter::once(&path).chain(&written) {
+        sayln!("wrote {}", p.display());
+    }
+    if r.stopped.is_some() {
+        bail!("the search stopped without meeting every target (see above)");
+    }
+    Ok(())
+}

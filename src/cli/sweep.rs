@@ -1,0 +1,180 @@
+//! `sweep` and `merge`: grids of parameter values, shards on a cluster, resuming.
+
+use super::{SweepArgs, sayln};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// The shard to run: `--shard K/N`, or from a job array's environment.
+pub(super) fn shard(arg: Option<&str>) -> Result<Option<(usize, usize)>> {
+    let parse = |k: &str, n: &str, from: &str| -> Result<(usize, usize)> {
+        let (k, n): (usize, usize) = (
+            k.trim()
+                .parse()
+                .with_context(|| format!("bad shard index in {from}"))?,
+            n.trim()
+                .parse()
+                .with_context(|| format!("bad shard count in {from}"))?,
+        );
+        if n == 0 || k >= n {
+            bail!("shard {k}/{n} from {from}: need 0 <= K < N");
+        }
+        Ok((k, n))
+    };
+    if let Some(s) = arg {
+        let (k, n) = s.split_once('/').context("--shard takes K/N, e.g. 0/4")?;
+        return parse(k, n, "--shard").map(Some);
+    }
+    let env = |v: &str| std::env::var(v).ok();
+    if let (Some(k), Some(n)) = (env("SLURM_ARRAY_TASK_ID"), env("SLURM_ARRAY_TASK_COUNT")) {
+        // Slurm array indices start where the script says; --array=0-(N-1) is documented.
+        return parse(&k, &n, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT").map(Some);
+    }
+    if let (Some(k), Some(n)) = (env("JOB_COMPLETION_INDEX"), env("TIERSIM_SHARDS")) {
+        return parse(&k, &n, "JOB_COMPLETION_INDEX/TIERSIM_SHARDS").map(Some);
+    }
+    Ok(None)
+}
+
+pub(super) fn sweep(a: SweepArgs) -> Result<()> {
+    use tiersim::experiment::{Param, Plan, SweepFile, parse_values, run_points};
+    use tiersim::report::sweep::{Manifest, Store, collect, write_final};
+    let file: Option<SweepFile> = match &a.sweep {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read the sweep file", p.display()))?;
+            Some(
+                ron::Options::default()
+                    .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                    .from_str(&text)
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "{}:{}:{}: {}",
+                            p.display(),
+                            e.span.start.line,
+                            e.span.start.col,
+                            e.code
+                        )
+                    })?,
+            )
+        }
+    };
+    let scenario_path = match (&a.scenario, &file) {
+        (Some(s), _) => s.clone(),
+        (None, Some(f)) => a
+            .sweep
+            .as_ref()
+            .and_then(|p| p.parent())
+            .unwrap_or(Path::new("."))
+            .join(&f.scenario),
+        (None, None) => bail!("give a sweep file or --scenario"),
+    };
+    let mut grid: Vec<Param> = file
+        .as_ref()
+        .map(|f| {
+            f.parameters
+                .iter()
+                .map(|(p, v)| Param {
+                    path: p.clone(),
+                    values: v.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for s in &a.set {
+        let (path, values) = s.split_once('=').with_context(|| {
+            format!("--set `{s}`: expected PATH=VALUES, e.g. teams.L1.agents=2..6")
+        })?;
+        let values = parse_values(values).map_err(|e| anyhow::anyhow!("--set `{s}`: {e}"))?;
+        grid.retain(|p| p.path != path.trim());
+        grid.push(Param {
+            path: path.trim().to_string(),
+            values,
+        });
+    }
+    let explicit = file.as_ref().map(|f| f.points.clone()).unwrap_or_default();
+    let replications = a
+        .replications
+        .or(file.as_ref().and_then(|f| f.replications))
+        .unwrap_or(10);
+    let seed = a.seed.or(file.as_ref().and_then(|f| f.seed)).unwrap_or(1);
+    let days = a.days.or(file.as_ref().and_then(|f| f.days));
+    if replications < 2 {
+        bail!("replications must be at least 2 to give confidence intervals");
+    }
+    let (base, source) = tiersim::scenario::load(&scenario_path)?;
+    let plan = Plan::new(base, source, &grid, explicit, replications, seed, days)?;
+    let manifest = Manifest::new(&plan);
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("sweep-{}", plan.base.name)));
+    let store = Store::open(&dir, &manifest)?;
+    let shard = shard(a.shard.as_deref())?;
+    let mine = match shard {
+        Some((k, n)) => plan.shard(k, n),
+        None => (0..plan.points.len()).collect(),
+    };
+    let done = store.done(&manifest.fingerprint)?;
+    let todo: Vec<usize> = mine.iter().copied().filter(|i| !done.contains(i)).collect();
+    eprintln!(
+        "sweep of {} points x {} replications{}: {} already done, computing {}",
+        plan.points.len(),
+        replications,
+        shard.map_or(String::new(), |(k, n)| format!(
+            " (shard {k}/{n}: {} points)",
+            mine.len()
+        )),
+        mine.len() - todo.len(),
+        todo.len()
+    );
+    let bar = progress(todo.len() as u64);
+    run_points(&plan, &todo, &|r| {
+        store.save(&plan, &manifest.fingerprint, &r)?;
+        bar.inc(1);
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    if shard.is_some_and(|(_, n)| n > 1) {
+        sayln!(
+            "shard done: {} points in {}; combine the shards with `tiersim merge`",
+            mine.len(),
+            dir.display()
+        );
+        return Ok(());
+    }
+    let points = collect(&manifest, std::slice::from_ref(&dir))?;
+    for p in write_final(&dir, &manifest, &points)? {
+        sayln!("wrote {}", p.display());
+    }
+    Ok(())
+}
+
+/// A progress bar with ETA on stderr when it is a terminal; hidden otherwise.
+pub(super) fn progress(n: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+    use tiersim::report::sweep::{Store, collect, write_final};
+    let manifest = Store::manifest(&dirs[0])?;
+    let points = collect(&manifest, dirs)?;
+    let out = out.unwrap_or_else(|| dirs[0].clone());
+    if out != dirs[0] {
+        Store::open(&out, &manifest)?;
+    }
+    for p in write_final(&out, &manifest, &points)? {
+        sayln!("wrote {}", p.display());
+    }
+    Ok(())
+}
