@@ -26,7 +26,9 @@ fn readme_example_scenario_is_valid_and_runs() {
 #[test]
 fn readme_subcommands_exist() {
     let text = readme();
-    for cmd in ["run", "compare", "sweep", "merge", "validate", "erlang", "staff"] {
+    for cmd in [
+        "run", "compare", "sweep", "merge", "validate", "erlang", "staff",
+    ] {
         assert!(
             text.contains(&format!("tiersim {cmd}")),
             "README documents `tiersim {cmd}`"

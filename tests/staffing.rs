@@ -212,6 +212,20 @@ fn erlang_calculator_matches_the_worked_example() {
         row.split_whitespace().nth(2) == Some("14") && row.contains("88.8%"),
         "{row}"
     );
+    // With as many lines as agents the blocking is Erlang B: B(8, 6 Erlangs) = 12.19%.
+    let o = Command::new(env!("CARGO_BIN_EXE_tiersim"))
+        .args([
+            "erlang", "--rate", "60/h", "--aht", "6min", "--lines", "8", "--table", "8..8",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let row = out
+        .lines()
+        .filter(|l| l.starts_with("Erlang C"))
+        .last()
+        .unwrap();
+    assert!(row.trim_end().ends_with("12.2%"), "{row}");
     let bad = Command::new(env!("CARGO_BIN_EXE_tiersim"))
         .args(["erlang", "--rate", "-5/h", "--aht", "3min"])
         .output()

@@ -153,6 +153,9 @@ pub struct ErlangArgs {
     /// Mean patience (adds Erlang A, with abandonment).
     #[arg(long)]
     pub patience: Option<String>,
+    /// Phone lines (waiting places plus agents): adds the blocking probability (M/M/c/K).
+    #[arg(long)]
+    pub lines: Option<u32>,
     /// `sl=80%/20s`, `asa=30s`, `abandon=5%` or `occupancy=85%`.
     #[arg(long, default_value = "sl=80%/20s")]
     pub target: String,

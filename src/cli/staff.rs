@@ -91,6 +91,7 @@ pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
             .transpose()?,
         target,
         shrinkage: share(&a.shrinkage, "--shrinkage")?,
+        lines: a.lines,
         table,
     };
     if inputs.shrinkage >= 1.0 {

@@ -4,7 +4,7 @@
 
 use super::format::{clock, duration, estimate, table};
 use crate::analytic::{
-    ErlangA, ErlangC, Target, headcount, required_servers_a, required_servers_c,
+    ErlangA, ErlangC, MMcK, Target, headcount, required_servers_a, required_servers_c,
 };
 use crate::error::{Error, Result};
 use crate::experiment::{Check, StaffResult, Staffing};
@@ -21,8 +21,37 @@ pub struct ErlangInputs {
     pub target: Target,
     /// Share of paid time not on the floor (breaks, training, absence).
     pub shrinkage: f64,
+    /// Phone lines (agents plus waiting places), for the blocking probability.
+    pub lines: Option<u32>,
     /// Agent counts for the optional table.
     pub table: Option<(u32, u32)>,
+}
+
+/// Appends the `blocked` column to calculator rows (their second cell is the agent count).
+fn add_blocking(i: &ErlangInputs, rows: &mut [Vec<String>]) {
+    if i.lines.is_none() {
+        return;
+    }
+    for r in rows.iter_mut().filter(|r| r.len() > 2) {
+        let n = r[1].parse().unwrap_or(0);
+        r.push(blocking(i, n));
+    }
+}
+
+/// `blocked` column: M/M/c/K blocking with K lines (agents beyond the lines cannot help).
+fn blocking(i: &ErlangInputs, servers: u32) -> String {
+    match i.lines {
+        None => "-".into(),
+        Some(k) => {
+            let q = MMcK {
+                arrival_rate: i.arrival_rate,
+                mean_service: i.mean_service,
+                servers: servers.min(k),
+                capacity: k,
+            };
+            format!("{:.1}%", q.p_block() * 100.0)
+        }
+    }
 }
 
 fn describe_target(t: &Target) -> String {
@@ -75,7 +104,7 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
         Target::ServiceLevel { within, .. } => within,
         _ => 20.0,
     };
-    let header: Vec<String> = [
+    let mut header: Vec<String> = [
         "model",
         "agents",
         "rostered",
@@ -87,6 +116,9 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
     ]
     .map(String::from)
     .to_vec();
+    if i.lines.is_some() {
+        header.push("blocked".into());
+    }
     let mut out = format!(
         "Offered load: {load:.2} Erlangs ({:.1} contacts/h x {} mean handling)\nTarget: {}\nShrinkage: {:.1}% (rostered = on the floor / {:.3})\n",
         i.arrival_rate * 3600.0,
@@ -131,6 +163,7 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
             Err(e) => rows.push(vec!["Erlang A".into(), format!("n/a: {e}")]),
         }
     }
+    add_blocking(i, &mut rows);
     out.push_str(&table(&header, &rows));
     if let Some((lo, hi)) = i.table {
         out.push_str("\nBy number of agents on the floor:\n");
@@ -160,7 +193,11 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
                 ));
             }
         }
+        add_blocking(i, &mut rows);
         out.push_str(&table(&header, &rows));
+    }
+    if let Some(k) = i.lines {
+        out.push_str(&format!("\nblocked: share of calls finding all {k} lines busy (M/M/c/K, no abandonment); the other columns assume no line limit.\n"));
     }
     if i.mean_patience.is_some() {
         out.push_str("\nErlang A counts abandons as failures in the service level; its ASA is that of answered contacts.\n");

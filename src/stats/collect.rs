@@ -53,7 +53,7 @@ impl ScopeStats {
             fcr: 0,
             reassignments: 0,
             misroutes: 0,
-            incident_queue_time: Tally::mean_only(),
+            incident_queue_time: Tally::with_quantiles(),
             resolution: Tally::with_quantiles(),
             sla_response: (0, 0),
             sla_resolution: (0, 0),
@@ -404,6 +404,13 @@ impl Collector {
             );
             e(Kpi::MisroutesPerIncident, ratio(s.misroutes, s.incidents));
             e(Kpi::QueueTimePerIncidentMean, s.incident_queue_time.mean());
+            for (k, &q) in QUANTILES.iter().enumerate() {
+                e(
+                    Kpi::QueueTimePerIncidentQuantile(k as u8),
+                    s.incident_queue_time.quantile(q),
+                );
+            }
+            e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max);
             e(Kpi::ResolutionMean, s.resolution.mean());
             for (k, &q) in QUANTILES.iter().enumerate() {
                 e(Kpi::ResolutionQuantile(k as u8), s.resolution.quantile(q));

@@ -92,7 +92,10 @@ pub enum Kpi {
     FirstContactResolution,
     ReassignmentsPerIncident,
     MisroutesPerIncident,
+    /// Time spent waiting in queues over all of an incident's contacts and team visits.
     QueueTimePerIncidentMean,
+    QueueTimePerIncidentQuantile(u8),
+    QueueTimePerIncidentMax,
     ResolutionMean,
     ResolutionQuantile(u8),
     ResolutionMax,
@@ -126,6 +129,7 @@ impl Kpi {
             Kpi::ResponseQuantile(k) => format!("response_{}", q(k)),
             Kpi::ResolutionQuantile(k) => format!("resolution_{}", q(k)),
             Kpi::WaitQuantile(k) => format!("wait_{}", q(k)),
+            Kpi::QueueTimePerIncidentQuantile(k) => format!("queue_time_per_incident_{}", q(k)),
             Kpi::ServiceLevel(k) => format!("service_level_{}", t(k)),
             Kpi::ServiceLevelExclAbandons(k) => format!("service_level_excl_abandons_{}", t(k)),
             other => {
@@ -150,6 +154,8 @@ impl Kpi {
             | ResponseQuantile(_)
             | ResponseMax
             | QueueTimePerIncidentMean
+            | QueueTimePerIncidentQuantile(_)
+            | QueueTimePerIncidentMax
             | ResolutionMean
             | ResolutionQuantile(_)
             | ResolutionMax
