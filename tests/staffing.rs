@@ -222,8 +222,8 @@ fn erlang_calculator_matches_the_worked_example() {
     let out = String::from_utf8_lossy(&o.stdout);
     let row = out
         .lines()
-        .filter(|l| l.starts_with("Erlang C"))
-        .last()
+        .rev()
+        .find(|l| l.starts_with("Erlang C"))
         .unwrap();
     assert!(row.trim_end().ends_with("12.2%"), "{row}");
     let bad = Command::new(env!("CARGO_BIN_EXE_tiersim"))

@@ -206,3 +206,55 @@ fn sweep_plots_are_written_and_name_the_scenario() {
             > 1000
     );
 }
+
+#[test]
+fn merge_does_not_depend_on_how_shards_named_the_scenario() {
+    let d = tempfile::tempdir().unwrap();
+    let run = |scenario: &str, out: &Path, shard: Option<&str>| {
+        let mut c = Command::new(EXE);
+        c.args([
+            "sweep",
+            "--scenario",
+            scenario,
+            "--set",
+            "teams.agents.agents=9..10",
+            "-n",
+            "2",
+            "--days",
+            "1",
+            "--out",
+        ])
+        .arg(out);
+        if let Some(s) = shard {
+            c.args(["--shard", s]);
+        }
+        let o = c
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let single = d.path().join("single");
+    run("scenarios/validation/mmc.ron", &single, None);
+    let (s0, s1) = (d.path().join("s0"), d.path().join("s1"));
+    run("./scenarios/validation/mmc.ron", &s0, Some("0/2"));
+    run(
+        "scenarios/../scenarios/validation/mmc.ron",
+        &s1,
+        Some("1/2"),
+    );
+    let merged = d.path().join("merged");
+    let o = Command::new(EXE)
+        .arg("merge")
+        .args([&s0, &s1])
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read(&single.join("sweep.json")),
+        read(&merged.join("sweep.json"))
+    );
+}

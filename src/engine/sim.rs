@@ -268,15 +268,22 @@ impl<'m> Sim<'m> {
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
         let rt = &mut self.teams[team as usize];
-        if rt.free() > 0 {
+        // Straight to an agent only if nobody is waiting: a contact passed back to the team
+        // that just finished it must not jump the queue.
+        if rt.free() > 0 && rt.queue.len() == 0 {
             self.start_service(idx);
         } else {
+            let free = rt.free() > 0;
             rt.queue.push(Waiting { contact: idx, vgen }, priority);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
             }
-            self.team_changed(team);
+            if free {
+                self.dispatch(team);
+            } else {
+                self.team_changed(team);
+            }
         }
     }
 
@@ -455,7 +462,8 @@ impl<'m> Sim<'m> {
                 first_response: (!c.incident_answered.is_nan())
                     .then_some(c.incident_answered - c.first_arrival),
                 resolution: resolved.then_some(self.now - c.first_arrival),
-                first_contact: resolved && c.handled_visits <= 1,
+                // Resolved on the first attempt, by automation or by the first team to handle it.
+                first_contact: resolved && c.attempt == 1 && c.handled_visits <= 1,
                 transfers: c.transfers,
                 misroutes: c.misroutes,
                 queue_time: c.queue_time,
@@ -512,6 +520,12 @@ impl<'m> Sim<'m> {
                         u32::from(tm.availability < 1.0 && unit(&mut rt.rng) >= tm.availability);
                 }
             } else {
+                // Agents going off shift are a random pick of those rostered, away or not.
+                for n in (want + 1..=rt.scheduled).rev() {
+                    if rt.away > 0 && unit(&mut rt.rng) * f64::from(n) < f64::from(rt.away) {
+                        rt.away -= 1;
+                    }
+                }
                 rt.away = rt.away.min(want);
                 rt.leaving = rt.leaving.min(want - rt.away);
             }
@@ -564,8 +578,10 @@ impl<'m> Sim<'m> {
         let next_slot = ((now / m.interval).round() as usize) % m.slots_per_day;
         self.stats.interval_boundary(now, m.interval, next_slot);
         self.staff(now);
-        if now + m.interval <= m.horizon + 1e-9 {
-            self.cal.schedule(now + m.interval, Event::Tick);
+        // Tick times are whole multiples of the interval, so they never drift.
+        let next = ((now / m.interval).round() + 1.0) * m.interval;
+        if next <= m.horizon + 1e-9 {
+            self.cal.schedule(next, Event::Tick);
         }
     }
 

@@ -68,7 +68,7 @@ pub fn compare(models: Vec<(String, Model)>, seed: u64, replications: u64) -> Re
         }
     }
     let position = |d: &Design, k: &(Kpi, String, &'static str, String)| -> Option<usize> {
-        find(&d.summary.layout, &d.model, k.0, k.2, &k.3)
+        find(&d.summary.layout, &d.model, &k.1, k.2, &k.3)
     };
     let rows = keys
         .iter()
@@ -110,11 +110,12 @@ pub fn compare(models: Vec<(String, Model)>, seed: u64, replications: u64) -> Re
     })
 }
 
-fn find(layout: &Layout, m: &Model, kpi: Kpi, scope: &str, name: &str) -> Option<usize> {
-    layout
-        .keys
-        .iter()
-        .position(|&(k, sc): &(Kpi, Scope)| k == kpi && sc.kind() == scope && sc.label(m) == name)
+/// Position of a KPI by its name (`service_level_20s` is matched by threshold, not by being the
+/// first threshold), breakdown kind and breakdown name.
+fn find(layout: &Layout, m: &Model, kpi: &str, scope: &str, name: &str) -> Option<usize> {
+    layout.keys.iter().position(|&(k, sc): &(Kpi, Scope)| {
+        sc.kind() == scope && sc.label(m) == name && k.name(m) == kpi
+    })
 }
 
 /// Unpaired difference `mean(b) - mean(a)` with a Welch interval (for designs whose demand

@@ -195,17 +195,17 @@ pub struct Staffing {
 }
 
 impl Staffing {
-    /// The staffing a model has now (its first open day, per slot of the day).
+    /// The staffing a model has now: per slot of the day, the most agents any weekday has.
     pub fn of(m: &Model) -> Self {
         let spd = m.slots_per_day;
-        let day = (0..7)
-            .find(|d| m.open[d * spd..(d + 1) * spd].iter().any(|&o| o))
-            .unwrap_or(0);
+        let most = |t: &crate::model::TeamModel, x: usize| {
+            (0..7).map(|d| t.agents[d * spd + x]).max().unwrap_or(0)
+        };
         Staffing {
             levels: m
                 .teams
                 .iter()
-                .map(|t| t.agents[day * spd..(day + 1) * spd].to_vec())
+                .map(|t| (0..spd).map(|x| most(t, x)).collect())
                 .collect(),
         }
     }
@@ -272,9 +272,10 @@ impl StaffResult {
 const MIN_INTERVAL_CONTACTS: f64 = 50.0;
 
 /// Per-interval checks (per-interval staffing): the headline service level must hold in every
-/// open interval of the day, not only over the day. Each interval's service level is a share
-/// of the contacts pooled over days and replications, judged at its binomial 95% lower bound;
-/// intervals with fewer than 50 such contacts are too thin to judge and are skipped.
+/// open interval of the day, not only over the day. Each interval's service level is computed
+/// per replication and judged, like every other target, at the 95% Student-t bound across
+/// replications (contacts within a day are correlated, so they are not counted as independent
+/// draws); intervals with fewer than 50 contacts in all are too thin to judge and are skipped.
 pub fn interval_checks(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Vec<Check> {
     let is = &s.series;
     let open = open_slots(m);
@@ -284,26 +285,20 @@ pub fn interval_checks(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Vec<C
         .iter()
         .filter(|t| t.kpi == headline && t.scope == "overall" && t.op == Op::AtLeast)
     {
-        for (slot, &p) in is.service_level.iter().enumerate() {
-            let n = is.service_level_contacts[slot];
+        for (slot, e) in is.service_level_ci.iter().enumerate() {
             // Closed intervals are left out: what arrives then waits for opening by design.
-            if !p.is_finite() || n < MIN_INTERVAL_CONTACTS || !open.contains(&slot) {
+            if !e.mean.is_finite()
+                || is.service_level_contacts[slot] < MIN_INTERVAL_CONTACTS
+                || !open.contains(&slot)
+            {
                 continue;
             }
-            let half = 1.96 * (p * (1.0 - p) / n).sqrt();
-            let bound = p - half;
+            let bound = if e.lo.is_finite() { e.lo } else { e.mean };
             let gap = ((t.value - bound) / t.value.abs().max(1e-9)).max(0.0);
-            let estimate = Estimate {
-                mean: p,
-                lo: bound,
-                hi: p + half,
-                sd: f64::NAN,
-                n: s.replications,
-            };
             out.push(Check {
                 target: t.text.clone(),
                 scope_name: format!("interval {}", clock(is.start[slot])),
-                estimate,
+                estimate: *e,
                 bound,
                 met: gap == 0.0,
                 gap,
@@ -358,7 +353,7 @@ fn cost_per_agent_hour(m: &Model, t: usize) -> f64 {
 fn sl_target(m: &Model, targets: &[StaffTarget]) -> Option<(f64, f64)> {
     targets.iter().find_map(|t| {
         let k = t.kpi.strip_prefix("service_level_")?;
-        if t.op != Op::AtLeast || k.starts_with("excl") {
+        if t.op != Op::AtLeast || t.scope != "overall" || k.starts_with("excl") {
             return None;
         }
         let secs = Dur::parse(k).ok()?.secs();
@@ -468,6 +463,7 @@ impl Searcher<'_> {
         &mut self,
         staffing: &mut Staffing,
         checks: &mut Vec<Check>,
+        summary: &mut Summary,
         groups: &[Vec<Vec<usize>>],
         seed: u64,
     ) -> Result<Option<String>> {
@@ -482,11 +478,7 @@ impl Searcher<'_> {
             let before = total_gap(checks);
             // Candidates: every whole-team group, and the three single intervals with the
             // longest queues per unit of cost.
-            let applied = staffing.apply(m);
-            let (layout, reps, _) =
-                run_replications(&applied, seed, 0..self.opts.replications, false)?;
-            self.runs += self.opts.replications;
-            let sm = Summary::new(&applied, layout, &reps);
+            let sm = &*summary;
             let mut singles: Vec<(f64, usize, usize)> = Vec::new();
             let mut cands: Vec<(usize, Vec<usize>)> = Vec::new();
             for (t, gs) in groups.iter().enumerate() {
@@ -521,22 +513,23 @@ impl Searcher<'_> {
                     }
                 }
             }
-            let mut best: Option<(f64, Staffing, Vec<Check>)> = None;
+            let mut best: Option<(f64, Staffing, Vec<Check>, Summary)> = None;
             for (t, g) in cands {
                 if !self.budget_left() {
                     break;
                 }
                 let cand = shifted(staffing, t, &g, true);
-                let (c, _) = self.eval(&cand, seed)?;
+                let (c, sm) = self.eval(&cand, seed)?;
                 let score = (before - total_gap(&c)) / (cost_per_agent_hour(m, t) * g.len() as f64);
                 if best.as_ref().is_none_or(|b| score > b.0) {
-                    best = Some((score, cand, c));
+                    best = Some((score, cand, c, sm));
                 }
             }
             match best {
-                Some((score, cand, c)) if score > 0.0 || c.iter().all(|x| x.met) => {
+                Some((score, cand, c, sm)) if score > 0.0 || c.iter().all(|x| x.met) => {
                     *staffing = cand;
                     *checks = c;
+                    *summary = sm;
                 }
                 _ => {
                     let failing: Vec<String> = checks
@@ -604,9 +597,10 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
         }
     }
     let analytic = staffing.clone();
-    let (analytic_checks, _) = s.eval(&analytic, opts.seed)?;
+    let (analytic_checks, mut summary) = s.eval(&analytic, opts.seed)?;
     let mut checks = analytic_checks.clone();
-    let mut stopped = s.add_until_met(&mut staffing, &mut checks, &groups, opts.seed)?;
+    let mut stopped =
+        s.add_until_met(&mut staffing, &mut checks, &mut summary, &groups, opts.seed)?;
     // Remove agents while every target still holds, the most expensive teams first.
     let teams = model.teams.len();
     let mut kept_because = vec![String::new(); teams];
@@ -638,17 +632,21 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
                             .filter(|x| !x.met)
                             .max_by(|a, b| a.gap.total_cmp(&b.gap))
                             .expect("some target fails");
-                        kept_because[t] = format!(
-                            "one fewer{} breaks {} ({}): {:.4} at the confidence bound",
-                            if g.len() == 1 {
-                                " in some interval"
-                            } else {
-                                ""
-                            },
-                            worst.target,
-                            worst.scope_name,
-                            worst.bound
-                        );
+                        if kept_because[t].is_empty()
+                            || kept_because[t] == "no agent left to remove"
+                        {
+                            kept_because[t] = format!(
+                                "one fewer{} breaks {} ({}): {:.4} at the confidence bound",
+                                if g.len() == 1 {
+                                    " in some interval"
+                                } else {
+                                    ""
+                                },
+                                worst.target,
+                                worst.scope_name,
+                                worst.bound
+                            );
+                        }
                         break;
                     }
                 }
@@ -657,8 +655,8 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
         // The removals stopped at the edge for this seed's replications: confirm with fresh
         // ones and add back what they need, so the answer does not rest on one sample.
         let confirm_seed = opts.seed ^ 0x5eed_5eed_5eed_5eed;
-        let (mut c2, _) = s.eval(&staffing, confirm_seed)?;
-        stopped = s.add_until_met(&mut staffing, &mut c2, &groups, confirm_seed)?;
+        let (mut c2, mut s2) = s.eval(&staffing, confirm_seed)?;
+        stopped = s.add_until_met(&mut staffing, &mut c2, &mut s2, &groups, confirm_seed)?;
     }
     let (final_checks, summary) = s.eval(&staffing, opts.seed)?;
     Ok(StaffResult {

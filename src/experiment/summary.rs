@@ -17,6 +17,9 @@ pub struct IntervalSeries {
     pub service_level: Vec<f64>,
     /// `[slot]` answered + abandoned contacts behind it, over all days and replications.
     pub service_level_contacts: Vec<f64>,
+    /// `[slot]` the service level of each replication, summarised: mean and 95% interval
+    /// across replications (independent, unlike the contacts of one day).
+    pub service_level_ci: Vec<Estimate>,
     /// `[team][slot]`.
     pub wait_mean: Vec<Vec<f64>>,
     pub utilisation: Vec<Vec<f64>>,
@@ -96,6 +99,18 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
                     .map(|r| r.series.answered[s] + r.series.abandoned[s])
                     .sum();
                 div(within, all)
+            })
+            .collect(),
+        service_level_ci: (0..slots)
+            .map(|s| {
+                estimate(reps.iter().map(|r| {
+                    let n = r.series.answered[s] + r.series.abandoned[s];
+                    if n > 0.0 {
+                        r.series.answered_within[s] / n
+                    } else {
+                        f64::NAN
+                    }
+                }))
             })
             .collect(),
         service_level_contacts: (0..slots)

@@ -95,6 +95,8 @@ pub struct Plan {
     pub replications: u64,
     pub seed: u64,
     pub days: Option<u32>,
+    /// The base scenario's demand fingerprint, which covers replayed log files.
+    demand: u64,
 }
 
 impl Plan {
@@ -147,20 +149,28 @@ impl Plan {
             replications,
             seed,
             days,
+            demand: 0,
         };
         // Build every point once up front, so a bad path fails before any simulation.
+        let mut plan = plan;
         for i in 0..plan.points.len() {
-            plan.model(i)?;
+            plan.demand ^= plan
+                .model(i)?
+                .demand_fingerprint
+                .rotate_left((i % 64) as u32);
         }
         Ok(plan)
     }
 
-    /// A fingerprint of everything that determines the results: scenario text, points,
+    /// A fingerprint of everything that determines the results: scenario text, arrival logs,
+    /// points,
     /// replications, seed and days.
     pub fn fingerprint(&self) -> u64 {
         let desc = serde_json::to_string(&(&self.points, self.replications, self.seed, self.days))
             .unwrap_or_default();
-        fnv1a(self.source.text.as_bytes()) ^ fnv1a(desc.as_bytes()).rotate_left(29)
+        fnv1a(self.source.text.as_bytes())
+            ^ fnv1a(desc.as_bytes()).rotate_left(29)
+            ^ self.demand.rotate_left(7)
     }
 
     /// The compiled model of point `i`.

@@ -15,6 +15,9 @@ use crate::scenario::{
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Most contact attempts an incident may have (a retry policy beyond it is surely a typo).
+pub const MAX_ATTEMPTS: u32 = 100;
+
 /// Tolerance on probabilities that must sum to 1.
 pub const SUM_TOLERANCE: f64 = 1e-9;
 const DAY: f64 = 86_400.0;
@@ -91,11 +94,15 @@ impl Compiler<'_> {
         }
         let interval = cal.interval.secs();
         let per_day = DAY / interval;
-        if !(60.0..=DAY).contains(&interval) || (per_day - per_day.round()).abs() > 1e-9 {
+        let minutes = interval / 60.0;
+        if !(1.0..=1440.0).contains(&minutes)
+            || minutes.fract() != 0.0
+            || 1440 % (minutes as u32) != 0
+        {
             return Err(self.err(
                 &["calendar", "interval"],
                 "calendar.interval",
-                format!("must divide a day into whole intervals of at least 1 min (e.g. \"15min\", \"30min\", \"1h\"), got {}", cal.interval),
+                format!("must be a whole number of minutes that divides a day (e.g. \"15min\", \"30min\", \"1h\"), got {}", cal.interval),
             ));
         }
         let slots = per_day.round() as usize;
@@ -321,11 +328,11 @@ impl Compiler<'_> {
             Some(r) => {
                 let at = |x: &'static str| [q.as_str(), "retry", x];
                 let prob = self.prob(&at("prob"), &f("retry.prob"), r.prob)?;
-                if r.max_attempts == 0 {
+                if !(1..=MAX_ATTEMPTS).contains(&r.max_attempts) {
                     return Err(self.err(
                         &at("max_attempts"),
                         f("retry.max_attempts"),
-                        "must be at least 1 (the first contact counts)",
+                        format!("must be between 1 (the first contact counts) and {MAX_ATTEMPTS}, got {}", r.max_attempts),
                     ));
                 }
                 let channel = match &r.channel {
@@ -781,11 +788,30 @@ impl Compiler<'_> {
             // Teams reachable by contacts of this type, with the channel or team that sends them.
             let mut reach: Vec<Option<String>> = vec![None; m.teams.len()];
             let mut stack = Vec::new();
-            for c in &m.channels {
-                let needs_team =
-                    c.type_mix.prob(ti) > 0.0 && c.self_service[ti] < 1.0 && c.forget < 1.0;
-                let replay = matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti));
-                if needs_team || replay {
+            // Channels contacts of this type can arrive on: by their mix or log, and by the
+            // retries of those (a failed call may come back by email).
+            let mut carries: Vec<bool> = m
+                .channels
+                .iter()
+                .map(|c| c.type_mix.prob(ti) > 0.0 || matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti)))
+                .collect();
+            loop {
+                let before = carries.clone();
+                for (i, c) in m.channels.iter().enumerate() {
+                    if before[i]
+                        && let Some(r) = &c.retry
+                        && r.prob > 0.0
+                        && r.max_attempts > 1
+                    {
+                        carries[r.channel as usize] = true;
+                    }
+                }
+                if carries == before {
+                    break;
+                }
+            }
+            for (i, c) in m.channels.iter().enumerate() {
+                if carries[i] && c.self_service[ti] < 1.0 && c.forget < 1.0 {
                     let e = c.entry[ti] as usize;
                     if reach[e].is_none() {
                         reach[e] = Some(format!("channel `{}`", c.name));

@@ -29,7 +29,12 @@ impl Manifest {
     pub fn new(plan: &Plan) -> Self {
         Manifest {
             fingerprint: format!("{:016x}", plan.fingerprint()),
-            scenario: plan.source.path.display().to_string(),
+            // The file name alone: shards may name the same file by different paths.
+            scenario: plan
+                .source
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             params: plan.params.clone(),
             points: plan.points.clone(),
             replications: plan.replications,
