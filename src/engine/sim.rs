@@ -628,7 +628,8 @@ impl<'m> Sim<'m> {
 /// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the
 /// system, on each channel and overall. A violation is a bug in the engine.
 fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
-    for (i, s) in stats.scopes.iter().enumerate().take(1 + m.channels.len()) {
+    for i in 0..=m.channels.len() {
+        let s = stats.scope(i);
         let out = s.resolved + s.abandoned + s.blocked + s.lost + s.in_system_end;
         if s.arrived != out {
             let what = if i == 0 {

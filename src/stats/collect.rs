@@ -95,8 +95,13 @@ pub enum ContactEnd {
     Lost,
 }
 
-/// The four breakdowns a contact is counted in: overall, channel, type, priority.
+/// The four breakdowns a contact is counted in: overall, channel, type, priority. A breakdown
+/// that aliases the overall one holds [`ALIAS`] and is skipped.
 pub type ScopeIds = [usize; 4];
+
+/// Marks a breakdown whose statistics are the overall ones (a single channel, a single type,
+/// or one priority everywhere), so nothing is recorded twice.
+pub const ALIAS: usize = usize::MAX;
 
 /// Everything one replication measures.
 #[derive(Clone, Debug)]
@@ -107,6 +112,8 @@ pub struct Collector {
     n_channels: usize,
     n_types: usize,
     pub scopes: Vec<ScopeStats>,
+    /// Per scope: whether it is the overall scope under another name.
+    alias: Vec<bool>,
     pub teams: Vec<TeamStats>,
     pub series: Series,
     slot: usize,
@@ -115,6 +122,12 @@ pub struct Collector {
 impl Collector {
     pub fn new(m: &Model) -> Self {
         let n_scopes = 1 + m.channels.len() + m.types.len() + 4;
+        let mut alias = vec![false; n_scopes];
+        alias[1] = m.channels.len() == 1;
+        alias[1 + m.channels.len()] = m.types.len() == 1;
+        if let Some(p) = single_priority(m) {
+            alias[1 + m.channels.len() + m.types.len() + p] = true;
+        }
         Collector {
             warmup: m.warmup,
             interval: m.interval,
@@ -124,6 +137,7 @@ impl Collector {
             scopes: (0..n_scopes)
                 .map(|_| ScopeStats::new(m.thresholds.len()))
                 .collect(),
+            alias,
             teams: (0..m.teams.len())
                 .map(|_| TeamStats {
                     visits: 0,
@@ -154,18 +168,24 @@ impl Collector {
     /// Scope indices of a contact on `channel` of type `ty` and priority `prio`.
     #[inline]
     pub fn scope_ids(&self, channel: u16, ty: u16, prio: u8) -> ScopeIds {
-        [
+        let ids = [
             0,
             1 + channel as usize,
             1 + self.n_channels + ty as usize,
             1 + self.n_channels + self.n_types + prio as usize,
-        ]
+        ];
+        ids.map(|i| if self.alias[i] { ALIAS } else { i })
+    }
+
+    /// The statistics of scope `i` (the overall ones for an alias).
+    pub fn scope(&self, i: usize) -> &ScopeStats {
+        &self.scopes[if self.alias[i] { 0 } else { i }]
     }
 
     /// A contact (first or repeated attempt) arrived.
     #[inline]
     pub fn arrived(&mut self, ids: ScopeIds, duplicate: bool, channel: u16) {
-        for i in ids {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
             self.scopes[i].arrived += 1;
             self.scopes[i].duplicates += u64::from(duplicate);
         }
@@ -182,7 +202,7 @@ impl Collector {
     /// first response). The interval series count it in the interval it arrived in.
     #[inline]
     pub fn answered(&mut self, ids: ScopeIds, waited: f64, arrival: f64) {
-        for i in ids {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
             let s = &mut self.scopes[i];
             s.response.record(waited);
             for (k, &t) in self.thresholds.iter().enumerate() {
@@ -197,7 +217,7 @@ impl Collector {
     /// A contact attempt that arrived at `arrival` ended.
     #[inline]
     pub fn contact_ended(&mut self, ids: ScopeIds, end: ContactEnd, arrival: f64) {
-        for i in ids {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
             let s = &mut self.scopes[i];
             match end {
                 ContactEnd::Resolved => s.resolved += 1,
@@ -220,7 +240,7 @@ impl Collector {
         r: &IncidentRecord,
         sla: (Option<f64>, Option<f64>),
     ) {
-        for i in ids {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
             let s = &mut self.scopes[i];
             s.incidents += 1;
             s.reassignments += u64::from(r.transfers);
@@ -247,10 +267,10 @@ impl Collector {
 
     /// A contact or incident still open when the run stopped.
     pub fn open_at_end(&mut self, contact: Option<ScopeIds>, incident: Option<ScopeIds>) {
-        for i in contact.into_iter().flatten() {
+        for i in contact.into_iter().flatten().filter(|&i| i != ALIAS) {
             self.scopes[i].in_system_end += 1;
         }
-        for i in incident.into_iter().flatten() {
+        for i in incident.into_iter().flatten().filter(|&i| i != ALIAS) {
             self.scopes[i].incidents_open_end += 1;
         }
     }
@@ -353,7 +373,8 @@ impl Collector {
                 a as f64 / b as f64
             }
         };
-        for (i, s) in self.scopes.iter().enumerate() {
+        for i in 0..self.scopes.len() {
+            let s = self.scope(i);
             let scope = if i == 0 {
                 Scope::Overall
             } else if i <= self.n_channels {
@@ -477,4 +498,23 @@ pub struct IncidentRecord {
     pub misroutes: u16,
     /// Seconds spent waiting in queues over all its contacts and visits.
     pub queue_time: f64,
+}
+
+/// The one priority every contact has, if the model gives no other: every channel's mix puts
+/// all its weight on it, no retry raises priority, and no log records priorities.
+fn single_priority(m: &Model) -> Option<usize> {
+    let mut only = None;
+    for c in &m.channels {
+        let nonzero: Vec<usize> = (0..4).filter(|&p| c.priority_mix.prob(p) > 0.0).collect();
+        let logged = matches!(&c.arrivals, crate::model::ArrivalModel::Log(rows) if rows.iter().any(|r| r.priority.is_some()));
+        if nonzero.len() != 1
+            || logged
+            || c.retry.as_ref().is_some_and(|r| r.raise_priority)
+            || only.is_some_and(|p| p != nonzero[0])
+        {
+            return None;
+        }
+        only = Some(nonzero[0]);
+    }
+    only
 }

@@ -7,7 +7,7 @@ mod series;
 mod summary;
 mod tally;
 
-pub use collect::{Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
+pub use collect::{ALIAS, Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
 pub use series::{CDF_BINS, Series, cdf_edges};
 pub use summary::{Estimate, estimate, paired_estimate, t_quantile};
