@@ -328,7 +328,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
     let group = |p: &PointFile| -> String {
         let parts: Vec<String> = others
             .iter()
-            .filter_map(|o| x_of(p, o).map(|v| format!("{o}={v}")))
+            .filter_map(|o| x_of(p, o).map(|v| format!("{}={v}", short_name(o, &manifest.params))))
             .collect();
         if parts.is_empty() {
             "all".into()
@@ -425,31 +425,51 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
                 .collect()
         })
         .unwrap_or_default();
-    let mut util: Vec<LineSeries> = Vec::new();
-    for t in &teams {
-        let mut lines: BTreeMap<String, Vec<Band>> = BTreeMap::new();
-        for p in points {
-            if let (Some(x), Some((lo, mid, hi))) =
-                (x_of(p, x_param), value_of(p, "utilisation", "team", t))
-            {
-                lines.entry(group(p)).or_default().push(Band {
-                    x,
-                    lo: lo * 100.0,
-                    mid: mid * 100.0,
-                    hi: hi * 100.0,
-                });
-            }
-        }
-        util.extend(lines.into_iter().map(|(g, points)| LineSeries {
-            label: if g == "all" {
-                t.clone()
-            } else {
-                format!("{t} ({g})")
-            },
-            points,
-        }));
-    }
-    let title = format!("{scenario}: utilisation per team vs {x_param}");
+    // One line per team: with other parameters, the slice at their middle values (a line per
+    // team and combination would be unreadable).
+    let slice: Vec<(&String, f64)> = others
+        .iter()
+        .filter_map(|o| {
+            let mut v: Vec<f64> = points.iter().filter_map(|p| x_of(p, o)).collect();
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+            v.get(v.len() / 2).map(|&mid| (*o, mid))
+        })
+        .collect();
+    let in_slice = |p: &PointFile| slice.iter().all(|(o, v)| x_of(p, o) == Some(*v));
+    let util: Vec<LineSeries> = teams
+        .iter()
+        .map(|t| LineSeries {
+            label: t.clone(),
+            points: points
+                .iter()
+                .filter(|p| in_slice(p))
+                .filter_map(|p| {
+                    let x = x_of(p, x_param)?;
+                    let (lo, mid, hi) = value_of(p, "utilisation", "team", t)?;
+                    Some(Band {
+                        x,
+                        lo: lo * 100.0,
+                        mid: mid * 100.0,
+                        hi: hi * 100.0,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let at = if slice.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " at {}",
+            slice
+                .iter()
+                .map(|(o, v)| format!("{}={v}", short_name(o, &manifest.params)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let title = format!("{scenario}: utilisation per team vs {x_param}{at}");
     plot_both(dir, "sweep_utilisation", &mut written, &|p| {
         plot::line_chart(p, &title, x_param, "utilisation (%)", &util)
     })?;
@@ -483,4 +503,39 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
     }
     let _ = clock;
     Ok(written)
+}
+
+/// The shortest tail of a parameter path that no other parameter shares
+/// (`teams.L2_technical.agents` becomes `L2_technical.agents` beside `teams.L1.agents`, and
+/// `agents` alone otherwise), so legends stay readable.
+fn short_name<'a>(path: &'a str, all: &[String]) -> &'a str {
+    let segs: Vec<&str> = path.split('.').collect();
+    for k in 1..segs.len() {
+        let tail = &path[path.len() - segs[segs.len() - k..].join(".").len()..];
+        let clash = all
+            .iter()
+            .filter(|o| o.as_str() != path)
+            .any(|o| o.ends_with(&format!(".{tail}")) || o == tail);
+        if !clash {
+            return tail;
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn legend_names_are_the_shortest_unambiguous_tails() {
+        let all = vec![
+            "teams.L1.agents".to_string(),
+            "teams.L2.agents".to_string(),
+            "demand".to_string(),
+        ];
+        assert_eq!(short_name("teams.L2.agents", &all), "L2.agents");
+        assert_eq!(short_name("demand", &all), "demand");
+        assert_eq!(short_name("teams.L2.agents", &all[1..]), "agents");
+    }
 }
