@@ -81,6 +81,13 @@ fn mmc_matches_erlang_c() {
         0.01,
         0.0,
     );
+    agrees(
+        "team service level 20 s",
+        get(&s, Kpi::ServiceLevel(0), Scope::Team(0)),
+        q.service_level(20.0),
+        0.01,
+        0.0,
+    );
     // PASTA: the share of time all agents are busy is the probability an arrival waits.
     agrees(
         "P(wait) as time all busy",
@@ -149,6 +156,13 @@ fn mmc_with_abandonment_matches_erlang_a() {
         "service level 20 s, abandons excluded",
         get(&s, Kpi::ServiceLevelExclAbandons(0), Scope::Overall),
         q.service_level_excl_abandons(20.0),
+        0.01,
+        0.0,
+    );
+    agrees(
+        "team service level 20 s, abandons from its queue as failures",
+        get(&s, Kpi::ServiceLevel(0), Scope::Team(0)),
+        q.service_level(20.0),
         0.01,
         0.0,
     );

@@ -411,7 +411,10 @@ impl<'m> Sim<'m> {
             return;
         }
         c.queue_time += self.now - c.enqueued;
-        let team = c.team;
+        let (team, counted) = (c.team, c.counted);
+        if counted {
+            self.stats.abandoned_from(team);
+        }
         self.teams[team as usize].queue.forget_one();
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);

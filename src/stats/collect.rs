@@ -67,6 +67,10 @@ pub struct TeamStats {
     pub visits: u64,
     pub handled: u64,
     pub misrouted: u64,
+    /// Contacts that gave up waiting in this team's queue.
+    pub abandoned: u64,
+    /// Per threshold: visits that started within it.
+    pub within: Vec<u64>,
     pub wait: Tally,
     /// Integrals over time (agent-seconds, contact-seconds, seconds).
     pub busy_area: f64,
@@ -143,6 +147,8 @@ impl Collector {
                     visits: 0,
                     handled: 0,
                     misrouted: 0,
+                    abandoned: 0,
+                    within: vec![0; m.thresholds.len()],
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
@@ -281,7 +287,16 @@ impl Collector {
         let t = &mut self.teams[team as usize];
         t.visits += 1;
         t.wait.record(waited);
+        for (k, &limit) in self.thresholds.iter().enumerate() {
+            t.within[k] += u64::from(waited <= limit);
+        }
         self.series.visit(team, self.slot, waited);
+    }
+
+    /// A contact gave up waiting in a team's queue.
+    #[inline]
+    pub fn abandoned_from(&mut self, team: u16) {
+        self.teams[team as usize].abandoned += 1;
     }
 
     /// A team finished handling a contact; `misrouted` if it was not the right team.
@@ -449,6 +464,11 @@ impl Collector {
             e(Kpi::Visits, t.visits as f64);
             e(Kpi::Handled, t.handled as f64);
             e(Kpi::Misrouted, t.misrouted as f64);
+            e(Kpi::Abandoned, t.abandoned as f64);
+            for (k, &n) in t.within.iter().enumerate() {
+                e(Kpi::ServiceLevel(k as u8), ratio(n, t.visits + t.abandoned));
+                e(Kpi::ServiceLevelExclAbandons(k as u8), ratio(n, t.visits));
+            }
             e(Kpi::WaitMean, t.wait.mean());
             for (k, &q) in QUANTILES.iter().enumerate() {
                 e(Kpi::WaitQuantile(k as u8), t.wait.quantile(q));
