@@ -558,16 +558,7 @@ impl LineFig {
                     .iter()
                     .filter(|b| b.x.is_finite() && b.mid.is_finite())
                     .map(|b| {
-                        let lo = if b.lo.is_finite() {
-                            b.lo.min(b.mid)
-                        } else {
-                            b.mid
-                        };
-                        let hi = if b.hi.is_finite() {
-                            b.hi.max(b.mid)
-                        } else {
-                            b.mid
-                        };
+                        let (lo, hi) = band_around(b.lo, b.mid, b.hi);
                         (b.x, lo, b.mid, hi)
                     })
                     .collect();
@@ -747,16 +738,7 @@ impl CiFig {
         let mut categories = Vec::new();
         let mut prepared = Vec::new();
         for p in points.iter().filter(|p| p.mean.is_finite()) {
-            let lo = if p.lo.is_finite() {
-                p.lo.min(p.mean)
-            } else {
-                p.mean
-            };
-            let hi = if p.hi.is_finite() {
-                p.hi.max(p.mean)
-            } else {
-                p.mean
-            };
+            let (lo, hi) = band_around(p.lo, p.mean, p.hi);
             let g = index_of(&mut groups, &p.group);
             let c = index_of(&mut categories, &p.category);
             prepared.push((g, c, p.mean, lo, hi));
@@ -1220,6 +1202,14 @@ impl Figure for HeatFig {
         .map_err(de)?;
         Ok(())
     }
+}
+
+/// A band that contains its middle value; a non-finite edge collapses onto the middle.
+fn band_around(lo: f64, mid: f64, hi: f64) -> (f64, f64) {
+    (
+        if lo.is_finite() { lo.min(mid) } else { mid },
+        if hi.is_finite() { hi.max(mid) } else { mid },
+    )
 }
 
 #[cfg(test)]

@@ -132,34 +132,32 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
         "Workload only (load, no queueing): {workload} agents on the floor, {} rostered: at that occupancy waits explode.\n\n",
         rostered(workload, i.shrinkage)
     ));
+    let c_row = |n: u32| {
+        let q = ErlangC {
+            arrival_rate: i.arrival_rate,
+            mean_service: i.mean_service,
+            servers: n,
+        };
+        row_c(&q, within, i.shrinkage, "Erlang C")
+    };
+    let a_row = |p: f64, n: u32| {
+        let q = ErlangA {
+            arrival_rate: i.arrival_rate,
+            mean_service: i.mean_service,
+            mean_patience: p,
+            servers: n,
+        };
+        row_a(&q, within, i.shrinkage, "Erlang A")
+    };
     let mut rows = Vec::new();
     let c = required_servers_c(i.arrival_rate, i.mean_service, i.target);
     match c {
-        Ok(n) => rows.push(row_c(
-            &ErlangC {
-                arrival_rate: i.arrival_rate,
-                mean_service: i.mean_service,
-                servers: n,
-            },
-            within,
-            i.shrinkage,
-            "Erlang C",
-        )),
+        Ok(n) => rows.push(c_row(n)),
         Err(e) => rows.push(vec!["Erlang C".into(), format!("n/a: {e}")]),
     }
     if let Some(p) = i.mean_patience {
         match required_servers_a(i.arrival_rate, i.mean_service, p, i.target) {
-            Ok(n) => rows.push(row_a(
-                &ErlangA {
-                    arrival_rate: i.arrival_rate,
-                    mean_service: i.mean_service,
-                    mean_patience: p,
-                    servers: n,
-                },
-                within,
-                i.shrinkage,
-                "Erlang A",
-            )),
+            Ok(n) => rows.push(a_row(p, n)),
             Err(e) => rows.push(vec!["Erlang A".into(), format!("n/a: {e}")]),
         }
     }
@@ -169,28 +167,9 @@ pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
         out.push_str("\nBy number of agents on the floor:\n");
         let mut rows = Vec::new();
         for n in lo..=hi {
-            rows.push(row_c(
-                &ErlangC {
-                    arrival_rate: i.arrival_rate,
-                    mean_service: i.mean_service,
-                    servers: n,
-                },
-                within,
-                i.shrinkage,
-                "Erlang C",
-            ));
+            rows.push(c_row(n));
             if let Some(p) = i.mean_patience {
-                rows.push(row_a(
-                    &ErlangA {
-                        arrival_rate: i.arrival_rate,
-                        mean_service: i.mean_service,
-                        mean_patience: p,
-                        servers: n,
-                    },
-                    within,
-                    i.shrinkage,
-                    "Erlang A",
-                ));
+                rows.push(a_row(p, n));
             }
         }
         add_blocking(i, &mut rows);
