@@ -363,11 +363,16 @@ impl<'m> Sim<'m> {
                     if let Some((acc, confused)) = &tm.triage
                         && unit(&mut c.rng) >= *acc
                     {
-                        let wrong: Vec<u16> =
-                            confused.iter().copied().filter(|&t| t != to).collect();
-                        if !wrong.is_empty() {
-                            dest = wrong[((unit(&mut c.rng) * wrong.len() as f64) as usize)
-                                .min(wrong.len() - 1)];
+                        // A wrong team, uniformly among the others (no allocation).
+                        let n = confused.iter().filter(|&&t| t != to).count();
+                        if n > 0 {
+                            let k = ((unit(&mut c.rng) * n as f64) as usize).min(n - 1);
+                            dest = confused
+                                .iter()
+                                .copied()
+                                .filter(|&t| t != to)
+                                .nth(k)
+                                .expect("k < n");
                             c.target = to;
                             c.misroutes = c.misroutes.saturating_add(1);
                         }
