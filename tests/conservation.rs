@@ -193,6 +193,11 @@ fn scenario(k: &Knobs) -> Scenario {
                 raise_priority: true,
             }),
             forget: k.forget[c],
+            chase: (c == 0).then(|| Chase {
+                prob: 0.5,
+                after: Dist::Exponential { mean: mins(45.0) },
+                channel: Some(format!("C{}", k.channels - 1)),
+            }),
             self_service: Some(SelfService {
                 resolves: BTreeMap::from([("a".into(), k.self_service[c])]),
                 time: Some(Dist::Deterministic(mins(2.0))),

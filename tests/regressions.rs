@@ -216,3 +216,39 @@ fn a_replayed_log_reproduces_the_recorded_contacts() {
         );
     }
 }
+
+/// Customers chase incidents left open too long (the domain's duplicates from slowness): each
+/// chase is a duplicate contact the entry team handles and merges into the open incident. With
+/// a slow back office they appear; with `prob: 0` they do not; incidents are never doubled.
+#[test]
+fn slow_incidents_are_chased_and_merged() {
+    let text = |prob: &str| {
+        format!(
+            r#"Scenario(name: "chase", calendar: (days: 10, warmup: "1d"), incident_types: ["q"],
+        channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 6), mix: {{"q": 1.0}}, entry: "L1",
+                    chase: (prob: {prob}, after: Exponential(mean: "2h")))],
+        teams: [
+          (name: "L1", agents: 3, handling: {{"*": Exponential(mean: "3min")}}, routes: {{"*": (resolve: 0.5, pass: {{"L2": 0.5}})}}),
+          (name: "L2", agents: 1, handling: {{"*": Exponential(mean: "18min")}}, routes: {{"*": (resolve: 1.0)}}),
+        ])"#
+        )
+    };
+    let with = model(&text("0.8")).unwrap();
+    let without = model(&text("0.0")).unwrap();
+    let out = tiersim::engine::simulate(&with, 4, 0, &Default::default()).unwrap();
+    let s = &out.collector.scopes[0];
+    assert!(s.merged > 20, "chases merged: {}", s.merged);
+    assert!(s.duplicates >= s.merged);
+    // Every incident is counted once, however often it was chased.
+    assert!(s.incidents + s.incidents_open_end <= s.arrived - s.duplicates + 1);
+    let plain = tiersim::engine::simulate(&without, 4, 0, &Default::default()).unwrap();
+    assert_eq!(
+        (
+            plain.collector.scopes[0].merged,
+            plain.collector.scopes[0].duplicates
+        ),
+        (0, 0)
+    );
+    // A chase reaches the entry team, which handled more contacts than incidents arrived.
+    assert!(out.collector.teams[0].handled > plain.collector.teams[0].handled);
+}

@@ -17,6 +17,8 @@ pub enum Event {
     Patience(u32, u32),
     /// An automated flow (chatbot, self-service) finishes with a contact.
     SelfServiceEnd(u32),
+    /// A customer chases incident slot `.0` if it still holds incident `.1` (low 32 bits).
+    Chase(u32, u32),
     /// A reporting interval ends: staffing and opening hours may change.
     Tick,
     /// An agent of a team switches between this work and other duties (`version` guards

@@ -61,4 +61,6 @@ pub struct Contact {
     pub counted: bool,
     pub incident_counted: bool,
     pub holds_line: bool,
+    /// A chasing contact: handled once by the entry team, then merged into its open incident.
+    pub chase: bool,
 }

@@ -128,6 +128,7 @@ impl<'m> Sim<'m> {
                 Event::ServiceEnd(c) => self.on_service_end(c),
                 Event::Patience(c, vgen) => self.on_patience(c, vgen),
                 Event::SelfServiceEnd(c) => self.end_contact(c, ContactEnd::Resolved),
+                Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(team, version) => self.on_duty(team, version),
             }
@@ -199,6 +200,7 @@ impl<'m> Sim<'m> {
             counted: now >= m.warmup,
             incident_counted: now >= m.warmup,
             holds_line: false,
+            chase: false,
         };
         self.next_incident += 1;
         let idx = match self.free.pop() {
@@ -214,7 +216,78 @@ impl<'m> Sim<'m> {
             }
         };
         self.schedule_arrival(ch, now);
+        if let Some(chase) = &cm.chase {
+            // Demand-side: the same draws whatever the organisation.
+            let c = &mut self.contacts[idx as usize];
+            let (u, after) = (unit(&mut c.rng), chase.after.sample(&mut c.rng));
+            if u < chase.prob {
+                self.cal
+                    .schedule(now + after, Event::Chase(idx, c.incident as u32));
+            }
+        }
         self.admit(idx);
+    }
+
+    /// The customer of incident slot `idx` chases it, if it is still open and not about to
+    /// be retried anyway: a new contact, a duplicate, on the chase channel.
+    fn on_chase(&mut self, idx: u32, tag: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &self.contacts[idx as usize];
+        if c.incident as u32 != tag
+            || c.chase
+            || matches!(c.state, State::Free | State::PendingRetry)
+        {
+            return;
+        }
+        let chase = m.channels[c.first_channel as usize]
+            .chase
+            .as_ref()
+            .expect("chases come from channels with chase");
+        // Its own stream, from the incident's identity: the original contact's draws are untouched.
+        let mut rng = contact_stream(
+            c.incident ^ 0x00c4_a5e0_c4a5_e000,
+            c.first_arrival.to_bits(),
+        );
+        let patience = m.channels[chase.channel as usize]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut rng));
+        let dup = Contact {
+            rng,
+            arrival: now,
+            enqueued: now,
+            deadline: now + patience,
+            answered: f64::NAN,
+            incident_answered: f64::NAN,
+            queue_time: 0.0,
+            log_handling: -1.0,
+            channel: chase.channel,
+            team: NO_TEAM,
+            target: NO_TEAM,
+            transfers: 0,
+            misroutes: 0,
+            handled_visits: 0,
+            visits: 0,
+            state: State::Waiting,
+            counted: now >= m.warmup,
+            incident_counted: false,
+            holds_line: false,
+            chase: true,
+            ..c.clone()
+        };
+        let slot = match self.free.pop() {
+            Some(i) => {
+                let vgen = self.contacts[i as usize].vgen;
+                self.contacts[i as usize] = Contact { vgen, ..dup };
+                i
+            }
+            None => {
+                self.contacts.push(dup);
+                (self.contacts.len() - 1) as u32
+            }
+        };
+        self.admit(slot);
     }
 
     /// A contact (first or repeated) presents itself on its channel.
@@ -225,7 +298,7 @@ impl<'m> Sim<'m> {
         let cm = &m.channels[c.channel as usize];
         c.counted = now >= m.warmup;
         let (u_forget, u_self) = (unit(&mut c.rng), unit(&mut c.rng));
-        let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1, c.channel, c.ty);
+        let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1 || c.chase, c.channel, c.ty);
         if counted {
             let ids = self.stats.scope_ids(ch, ty, c.priority);
             self.stats.arrived(ids, duplicate, ch);
@@ -344,7 +417,10 @@ impl<'m> Sim<'m> {
         }
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];
-        if misrouted {
+        if c.chase {
+            // A chase is answered by its entry team and merged into the open incident.
+            self.end_contact(idx, ContactEnd::Merged);
+        } else if misrouted {
             // The wrong team sends it on to the right one: a reassignment.
             let next = c.target;
             c.target = NO_TEAM;
@@ -429,6 +505,12 @@ impl<'m> Sim<'m> {
         let m = self.m;
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];
+        // A chase resolved by automation is merged too: the incident stays with its original.
+        let end = if c.chase && end == ContactEnd::Resolved {
+            ContactEnd::Merged
+        } else {
+            end
+        };
         if c.counted {
             let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
             self.stats.contact_ended(ids, end, c.arrival);
@@ -448,6 +530,12 @@ impl<'m> Sim<'m> {
                 transfers: c.transfers,
                 misroutes: c.misroutes,
             });
+        }
+        if c.chase {
+            // Its incident lives on in the original contact: no retry, no incident record.
+            c.state = State::Free;
+            self.free.push(idx);
+            return;
         }
         if end != ContactEnd::Resolved
             && let Some(r) = &m.channels[c.channel as usize].retry
@@ -638,7 +726,7 @@ impl<'m> Sim<'m> {
 fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
     for i in 0..=m.channels.len() {
         let s = stats.scope(i);
-        let out = s.resolved + s.abandoned + s.blocked + s.lost + s.in_system_end;
+        let out = s.resolved + s.abandoned + s.blocked + s.lost + s.merged + s.in_system_end;
         if s.arrived != out {
             let what = if i == 0 {
                 "overall".to_string()
@@ -646,8 +734,8 @@ fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
                 format!("channel `{}`", m.channels[i - 1].name)
             };
             return Err(Error::Invariant(format!(
-                "conservation violated for {what}: arrived {} but resolved {} + abandoned {} + blocked {} + lost {} + in system {} = {out}",
-                s.arrived, s.resolved, s.abandoned, s.blocked, s.lost, s.in_system_end
+                "conservation violated for {what}: arrived {} but resolved {} + abandoned {} + blocked {} + lost {} + merged {} + in system {} = {out}",
+                s.arrived, s.resolved, s.abandoned, s.blocked, s.lost, s.merged, s.in_system_end
             )));
         }
     }

@@ -4,8 +4,8 @@
 
 use super::log::read_log;
 use super::{
-    ArrivalModel, Categorical, ChannelModel, Model, Outcome, RetryModel, RouteModel, Sampler,
-    SlaModel, TeamId, TeamModel,
+    ArrivalModel, Categorical, ChannelModel, ChaseModel, Model, Outcome, RetryModel, RouteModel,
+    Sampler, SlaModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
@@ -365,6 +365,39 @@ impl Compiler<'_> {
                 })
             }
         };
+        let chase = match &c.chase {
+            None => None,
+            Some(ch) => {
+                let at = |x: &'static str| [q.as_str(), "chase", x];
+                let prob = self.prob(&at("prob"), &f("chase.prob"), ch.prob)?;
+                let channel = match &ch.channel {
+                    None => i,
+                    Some(n) => self
+                        .s
+                        .channels
+                        .iter()
+                        .position(|x| &x.name == n)
+                        .ok_or_else(|| {
+                            let known: Vec<&str> =
+                                self.s.channels.iter().map(|c| c.name.as_str()).collect();
+                            let nq = format!("\"{n}\"");
+                            self.err(
+                                &[q.as_str(), "chase", "channel", nq.as_str()],
+                                f("chase.channel"),
+                                format!(
+                                    "unknown channel `{n}`; known channels: {}",
+                                    known.join(", ")
+                                ),
+                            )
+                        })?,
+                };
+                Some(ChaseModel {
+                    prob,
+                    after: self.sampler(&at("after"), &f("chase.after"), &ch.after)?,
+                    channel: channel as u16,
+                })
+            }
+        };
         let forget = self.prob(&a("forget"), &f("forget"), c.forget)?;
         let mut self_service = vec![0.0; types.len()];
         let mut self_service_time = None;
@@ -404,6 +437,7 @@ impl Compiler<'_> {
             lines: c.lines,
             patience,
             retry,
+            chase,
             forget,
             self_service,
             self_service_time,
@@ -767,6 +801,7 @@ impl Compiler<'_> {
                     &c.priorities,
                     &c.patience,
                     &c.retry,
+                    &c.chase,
                 )
             })
             .collect();
@@ -804,6 +839,12 @@ impl Compiler<'_> {
                         && r.max_attempts > 1
                     {
                         carries[r.channel as usize] = true;
+                    }
+                    if before[i]
+                        && let Some(ch) = &c.chase
+                        && ch.prob > 0.0
+                    {
+                        carries[ch.channel as usize] = true;
                     }
                 }
                 if carries == before {

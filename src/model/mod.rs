@@ -66,6 +66,7 @@ pub struct ChannelModel {
     pub lines: Option<u32>,
     pub patience: Option<Sampler>,
     pub retry: Option<RetryModel>,
+    pub chase: Option<ChaseModel>,
     pub forget: f64,
     /// Share resolved by self-service, per incident type.
     pub self_service: Vec<f64>,
@@ -91,6 +92,14 @@ pub struct RetryModel {
     pub max_attempts: u32,
     pub channel: ChannelId,
     pub raise_priority: bool,
+}
+
+/// A compiled chase behaviour.
+#[derive(Clone, Debug)]
+pub struct ChaseModel {
+    pub prob: f64,
+    pub after: Sampler,
+    pub channel: ChannelId,
 }
 
 /// A compiled team.

@@ -13,9 +13,10 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Headline KPIs shown in the terminal (overall), in order.
-const HEADLINE: [Kpi; 16] = [
+const HEADLINE: [Kpi; 17] = [
     Kpi::Arrived,
     Kpi::Duplicates,
+    Kpi::Merged,
     Kpi::ServiceLevel(0),
     Kpi::ResponseMean,
     Kpi::ResponseQuantile(1),

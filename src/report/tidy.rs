@@ -170,6 +170,7 @@ pub fn trace_csv(m: &Model, trace: &[TraceRecord]) -> Result<Vec<u8>> {
                 ContactEnd::Abandoned => "abandoned",
                 ContactEnd::Blocked => "blocked",
                 ContactEnd::Lost => "lost",
+                ContactEnd::Merged => "merged",
             },
             last_team: m
                 .teams

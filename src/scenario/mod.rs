@@ -150,6 +150,10 @@ pub struct Channel {
     /// How customers whose contact was blocked, abandoned or lost contact again (duplicates).
     #[serde(default)]
     pub retry: Option<Retry>,
+    /// Customers whose problem is still open some time after they first got in touch chase it:
+    /// a duplicate contact that the entry team handles and merges into the open incident.
+    #[serde(default)]
+    pub chase: Option<Chase>,
     /// Probability that the informal hand-off is forgotten: the contact is lost at entry.
     #[serde(default)]
     pub forget: f64,
@@ -218,6 +222,18 @@ pub struct Retry {
 
 fn default_attempts() -> u32 {
     3
+}
+
+/// Chasing an open incident: with probability `prob`, a customer whose incident is still open
+/// `after` its first contact gets in touch again (once) on `channel`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chase {
+    pub prob: f64,
+    pub after: Dist,
+    /// Channel of the chasing contact (default: the same channel).
+    #[serde(default)]
+    pub channel: Option<String>,
 }
 
 /// Automation in front of a channel's entry team.

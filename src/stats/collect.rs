@@ -17,6 +17,8 @@ pub struct ScopeStats {
     pub abandoned: u64,
     pub blocked: u64,
     pub lost: u64,
+    /// Chasing contacts handled and merged into their open incident.
+    pub merged: u64,
     pub in_system_end: u64,
     pub response: Tally,
     /// Per threshold: contacts answered within it, and abandoned before it.
@@ -43,6 +45,7 @@ impl ScopeStats {
             abandoned: 0,
             blocked: 0,
             lost: 0,
+            merged: 0,
             in_system_end: 0,
             response: Tally::with_quantiles(),
             answered_within: vec![0; thresholds],
@@ -97,6 +100,8 @@ pub enum ContactEnd {
     Abandoned,
     Blocked,
     Lost,
+    /// A chasing contact, handled and merged into its open incident.
+    Merged,
 }
 
 /// The four breakdowns a contact is counted in: overall, channel, type, priority. A breakdown
@@ -230,6 +235,7 @@ impl Collector {
                 ContactEnd::Abandoned => s.abandoned += 1,
                 ContactEnd::Blocked => s.blocked += 1,
                 ContactEnd::Lost => s.lost += 1,
+                ContactEnd::Merged => s.merged += 1,
             }
         }
         if end == ContactEnd::Abandoned {
@@ -406,6 +412,7 @@ impl Collector {
             e(Kpi::Abandoned, s.abandoned as f64);
             e(Kpi::Blocked, s.blocked as f64);
             e(Kpi::Lost, s.lost as f64);
+            e(Kpi::Merged, s.merged as f64);
             e(Kpi::InSystemAtEnd, s.in_system_end as f64);
             e(Kpi::AbandonRate, ratio(s.abandoned, s.arrived));
             e(Kpi::BlockRate, ratio(s.blocked, s.arrived));

@@ -71,6 +71,8 @@ pub enum Kpi {
     Abandoned,
     Blocked,
     Lost,
+    /// Chasing contacts merged into their open incident.
+    Merged,
     InSystemAtEnd,
     AbandonRate,
     BlockRate,
