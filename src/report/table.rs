@@ -50,6 +50,7 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         (Kpi::AbandonRate, "abandoned"),
         (Kpi::BlockRate, "blocked"),
         (Kpi::LossRate, "lost"),
+        (Kpi::Merged, "merged"),
     ];
     let mut scopes = vec![Scope::Overall];
     scopes.extend((0..m.channels.len()).map(|c| Scope::Channel(c as u16)));
