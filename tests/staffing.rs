@@ -156,7 +156,7 @@ fn the_staffed_scenario_file_reproduces_the_staffing() {
             "service_level_20s>=80%",
             "--per-interval",
             "-n",
-            "4",
+            "6",
             "--days",
             "5",
             "--out",

@@ -112,6 +112,11 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
     if shrinkage >= 1.0 {
         bail!("--shrinkage must be below 100%");
     }
+    if a.per_interval && a.sim.replications < 5 {
+        bail!(
+            "--per-interval needs at least 5 replications: each interval's service level is judged at its confidence bound across replications"
+        );
+    }
     if a.sim.replications < 2 {
         bail!("--replications must be at least 2 (targets are checked at confidence bounds)");
     }

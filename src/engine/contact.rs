@@ -40,6 +40,8 @@ pub struct Contact {
     pub queue_time: f64,
     /// Recorded handling time for the first visit (negative: draw one).
     pub log_handling: f64,
+    /// Seed of a chasing contact's own stream, drawn from this contact's stream on arrival.
+    pub chase_seed: u64,
     /// Queue-visit generation; stale queue entries and patience events carry older ones.
     pub vgen: u32,
     pub channel: u16,

@@ -58,6 +58,8 @@ pub struct TraceRecord {
     pub last_team: u16,
     pub transfers: u16,
     pub misroutes: u16,
+    /// A chasing contact (a duplicate merged into its open incident).
+    pub chase: bool,
 }
 
 /// Runs replication `rep` of `model` with `seed`. Fails only if an internal check (such as

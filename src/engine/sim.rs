@@ -183,6 +183,7 @@ impl<'m> Sim<'m> {
             incident_answered: f64::NAN,
             queue_time: 0.0,
             log_handling,
+            chase_seed: 0,
             vgen: 0,
             channel: ch,
             first_channel: ch,
@@ -220,6 +221,7 @@ impl<'m> Sim<'m> {
             // Demand-side: the same draws whatever the organisation.
             let c = &mut self.contacts[idx as usize];
             let (u, after) = (unit(&mut c.rng), chase.after.sample(&mut c.rng));
+            c.chase_seed = c.rng.next_u64();
             if u < chase.prob {
                 self.cal
                     .schedule(now + after, Event::Chase(idx, c.incident as u32));
@@ -244,11 +246,9 @@ impl<'m> Sim<'m> {
             .chase
             .as_ref()
             .expect("chases come from channels with chase");
-        // Its own stream, from the incident's identity: the original contact's draws are untouched.
-        let mut rng = contact_stream(
-            c.incident ^ 0x00c4_a5e0_c4a5_e000,
-            c.first_arrival.to_bits(),
-        );
+        // Its own stream, seeded on arrival from the original's (so it follows the seed and the
+        // replication), leaving the original contact's later draws untouched.
+        let mut rng = contact_stream(c.chase_seed, c.incident);
         let patience = m.channels[chase.channel as usize]
             .patience
             .as_ref()
@@ -529,6 +529,7 @@ impl<'m> Sim<'m> {
                 last_team: c.team,
                 transfers: c.transfers,
                 misroutes: c.misroutes,
+                chase: c.chase,
             });
         }
         if c.chase {

@@ -830,6 +830,24 @@ impl Compiler<'_> {
                 .iter()
                 .map(|c| c.type_mix.prob(ti) > 0.0 || matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti)))
                 .collect();
+            // Chases start only from the channel an incident first arrived on, and are handled
+            // once by the chase channel's entry team, never routed: it needs a handling time.
+            for (i, c) in m.channels.iter().enumerate() {
+                if let Some(ch) = &c.chase
+                    && carries[i]
+                    && ch.prob > 0.0
+                {
+                    let e = m.channels[ch.channel as usize].entry[ti] as usize;
+                    let team = &m.teams[e];
+                    if team.handling[ti].is_none() {
+                        return Err(self.err(
+                            &[&format!("\"{}\"", team.name), "handling"],
+                            format!("teams[{e}] \"{}\".handling", team.name),
+                            format!("customers of channel `{}` chase incidents of type `{ty}` through this team, but it has no handling time for them: add `\"{ty}\"` or `\"*\"`", c.name),
+                        ));
+                    }
+                }
+            }
             loop {
                 let before = carries.clone();
                 for (i, c) in m.channels.iter().enumerate() {
@@ -839,12 +857,6 @@ impl Compiler<'_> {
                         && r.max_attempts > 1
                     {
                         carries[r.channel as usize] = true;
-                    }
-                    if before[i]
-                        && let Some(ch) = &c.chase
-                        && ch.prob > 0.0
-                    {
-                        carries[ch.channel as usize] = true;
                     }
                 }
                 if carries == before {

@@ -154,6 +154,7 @@ pub fn trace_csv(m: &Model, trace: &[TraceRecord]) -> Result<Vec<u8>> {
         last_team: &'a str,
         transfers: u16,
         misroutes: u16,
+        chase: bool,
     }
     to_csv(trace.iter().map(|t| {
         Row {
@@ -178,6 +179,7 @@ pub fn trace_csv(m: &Model, trace: &[TraceRecord]) -> Result<Vec<u8>> {
                 .map_or("", |x| x.name.as_str()),
             transfers: t.transfers,
             misroutes: t.misroutes,
+            chase: t.chase,
         }
     }))
 }
