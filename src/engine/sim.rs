@@ -148,6 +148,22 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Puts a contact in a free slot of the slab (or a new one) and returns its index.
+    fn place(&mut self, contact: Contact) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                // Keep the generation rising so stale entries for this slot never match.
+                let vgen = self.contacts[i as usize].vgen;
+                self.contacts[i as usize] = Contact { vgen, ..contact };
+                i
+            }
+            None => {
+                self.contacts.push(contact);
+                (self.contacts.len() - 1) as u32
+            }
+        }
+    }
+
     fn ids(&self, c: &Contact) -> ScopeIds {
         self.stats.scope_ids(c.channel, c.ty, c.priority)
     }
@@ -204,18 +220,7 @@ impl<'m> Sim<'m> {
             chase: false,
         };
         self.next_incident += 1;
-        let idx = match self.free.pop() {
-            Some(i) => {
-                // Keep the generation rising so stale entries for this slot never match.
-                let vgen = self.contacts[i as usize].vgen;
-                self.contacts[i as usize] = Contact { vgen, ..contact };
-                i
-            }
-            None => {
-                self.contacts.push(contact);
-                (self.contacts.len() - 1) as u32
-            }
-        };
+        let idx = self.place(contact);
         self.schedule_arrival(ch, now);
         if let Some(chase) = &cm.chase {
             // Demand-side: the same draws whatever the organisation.
@@ -276,17 +281,7 @@ impl<'m> Sim<'m> {
             chase: true,
             ..c.clone()
         };
-        let slot = match self.free.pop() {
-            Some(i) => {
-                let vgen = self.contacts[i as usize].vgen;
-                self.contacts[i as usize] = Contact { vgen, ..dup };
-                i
-            }
-            None => {
-                self.contacts.push(dup);
-                (self.contacts.len() - 1) as u32
-            }
-        };
+        let slot = self.place(dup);
         self.admit(slot);
     }
 

@@ -265,6 +265,34 @@ impl Compiler<'_> {
             })
     }
 
+    /// The channel named in `owner`'s `what.channel` (default: `owner` itself, index `own`).
+    fn channel_ref(
+        &self,
+        owner: &str,
+        own: usize,
+        what: &str,
+        field: &str,
+        name: Option<&str>,
+    ) -> Result<usize, InputError> {
+        let Some(n) = name else { return Ok(own) };
+        self.s
+            .channels
+            .iter()
+            .position(|x| x.name == n)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.s.channels.iter().map(|c| c.name.as_str()).collect();
+                let nq = format!("\"{n}\"");
+                self.err(
+                    &[owner, what, "channel", &nq],
+                    field,
+                    format!(
+                        "unknown channel `{n}`; known channels: {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+
     fn sampler(&self, anchors: &[&str], field: &str, d: &Dist) -> Result<Sampler, InputError> {
         Sampler::new(d).map_err(|m| self.err(anchors, field, m))
     }
@@ -335,27 +363,8 @@ impl Compiler<'_> {
                         format!("must be between 1 (the first contact counts) and {MAX_ATTEMPTS}, got {}", r.max_attempts),
                     ));
                 }
-                let channel = match &r.channel {
-                    None => i,
-                    Some(n) => self
-                        .s
-                        .channels
-                        .iter()
-                        .position(|x| &x.name == n)
-                        .ok_or_else(|| {
-                            let known: Vec<&str> =
-                                self.s.channels.iter().map(|c| c.name.as_str()).collect();
-                            let nq = format!("\"{n}\"");
-                            self.err(
-                                &[q.as_str(), "retry", "channel", nq.as_str()],
-                                f("retry.channel"),
-                                format!(
-                                    "unknown channel `{n}`; known channels: {}",
-                                    known.join(", ")
-                                ),
-                            )
-                        })?,
-                };
+                let channel =
+                    self.channel_ref(&q, i, "retry", &f("retry.channel"), r.channel.as_deref())?;
                 Some(RetryModel {
                     prob,
                     delay: self.sampler(&at("delay"), &f("retry.delay"), &r.delay)?,
@@ -370,27 +379,8 @@ impl Compiler<'_> {
             Some(ch) => {
                 let at = |x: &'static str| [q.as_str(), "chase", x];
                 let prob = self.prob(&at("prob"), &f("chase.prob"), ch.prob)?;
-                let channel = match &ch.channel {
-                    None => i,
-                    Some(n) => self
-                        .s
-                        .channels
-                        .iter()
-                        .position(|x| &x.name == n)
-                        .ok_or_else(|| {
-                            let known: Vec<&str> =
-                                self.s.channels.iter().map(|c| c.name.as_str()).collect();
-                            let nq = format!("\"{n}\"");
-                            self.err(
-                                &[q.as_str(), "chase", "channel", nq.as_str()],
-                                f("chase.channel"),
-                                format!(
-                                    "unknown channel `{n}`; known channels: {}",
-                                    known.join(", ")
-                                ),
-                            )
-                        })?,
-                };
+                let channel =
+                    self.channel_ref(&q, i, "chase", &f("chase.channel"), ch.channel.as_deref())?;
                 Some(ChaseModel {
                     prob,
                     after: self.sampler(&at("after"), &f("chase.after"), &ch.after)?,
