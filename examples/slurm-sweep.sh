@@ -99,8 +99,9 @@ fi
 
 tiersim=${TIERSIM:-$(command -v tiersim || echo "$checkout/target/release/tiersim")}
 [ -x "$tiersim" ] || tiersim=$(command -v -- "$tiersim" || true)
-[ -n "$tiersim" ] && [ -x "$tiersim" ] ||
+if [ -z "$tiersim" ] || [ ! -x "$tiersim" ]; then
     die "no tiersim binary: set TIERSIM, put tiersim on the PATH, or run cargo build --release in $checkout"
+fi
 tiersim=$(realpath -e -- "$tiersim")
 
 mkdir -p "$out/slurm/logs" "$out/slurm/done"
