@@ -8,8 +8,9 @@
 #
 # SWEEP defaults to examples/sweep-after.ron, OUT to results/sweep-after. Shard K writes into
 # OUT/shard-K, the merge writes the final results into OUT, Slurm's logs go to OUT/slurm/logs/.
-# After failed tasks, run the same command again: it resubmits only the missing shards (and a
-# new merge); a shard resumes from the points it had written.
+# After failed tasks, once the sweep's jobs have left the queue (squeue --me), run the same
+# command again: it resubmits only the missing shards (and a new merge); a shard resumes from
+# the points it had written.
 #
 # Settings, all optional, from the environment:
 #   SHARDS            number of array tasks (default 16; kept in OUT/slurm/shards for resuming)
