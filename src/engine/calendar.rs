@@ -1,6 +1,7 @@
 //! The event calendar: a binary heap ordered by (time, insertion sequence), so events at the
 //! same time fire in the order they were scheduled and runs repeat exactly.
 
+use crate::model::{ChannelId, PoolId};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -8,7 +9,7 @@ use std::collections::BinaryHeap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The next arrival on a channel.
-    Arrival(u16),
+    Arrival(ChannelId),
     /// A customer contacts again (a duplicate of the same incident).
     Retry(u32),
     /// An agent finishes handling a contact.
@@ -21,9 +22,9 @@ pub enum Event {
     Chase(u32, u32),
     /// A reporting interval ends: staffing and opening hours may change.
     Tick,
-    /// An agent of a team switches between this work and other duties (`version` guards
+    /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
-    Duty(u16, u32),
+    Duty(PoolId, u32),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above
@@ -104,15 +105,15 @@ mod tests {
     fn same_time_events_fire_in_scheduling_order() {
         let mut c = Calendar::default();
         c.schedule(5.0, Event::Tick);
-        c.schedule(1.0, Event::Arrival(2));
-        c.schedule(1.0, Event::Arrival(1));
+        c.schedule(1.0, Event::Arrival(ChannelId(2)));
+        c.schedule(1.0, Event::Arrival(ChannelId(1)));
         c.schedule(1.0, Event::Retry(9));
         let order: Vec<_> = std::iter::from_fn(|| c.pop()).collect();
         assert_eq!(
             order,
             vec![
-                (1.0, Event::Arrival(2)),
-                (1.0, Event::Arrival(1)),
+                (1.0, Event::Arrival(ChannelId(2))),
+                (1.0, Event::Arrival(ChannelId(1))),
                 (1.0, Event::Retry(9)),
                 (5.0, Event::Tick)
             ]

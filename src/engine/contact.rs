@@ -1,6 +1,7 @@
 //! A contact in flight: one attempt of an incident, with the incident's running totals carried
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
+use crate::model::{ChannelId, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
 /// Where a contact is.
@@ -15,8 +16,8 @@ pub enum State {
     PendingRetry,
 }
 
-/// No team (for `Contact::target`).
-pub const NO_TEAM: u16 = u16::MAX;
+/// No team yet (a contact not yet queued anywhere).
+pub const NO_TEAM: TeamId = TeamId(u16::MAX);
 
 /// One contact attempt and its incident's history.
 #[derive(Clone, Debug)]
@@ -44,12 +45,13 @@ pub struct Contact {
     pub chase_seed: u64,
     /// Queue-visit generation; stale queue entries and patience events carry older ones.
     pub vgen: u32,
-    pub channel: u16,
-    pub first_channel: u16,
-    pub ty: u16,
-    pub team: u16,
+    pub channel: ChannelId,
+    pub first_channel: ChannelId,
+    pub ty: TypeId,
+    /// The team whose queue it is in or whose agent serves it.
+    pub team: TeamId,
     /// After a mis-route: the team the contact should have gone to.
-    pub target: u16,
+    pub target: Option<TeamId>,
     pub transfers: u16,
     pub misroutes: u16,
     /// Team visits handled, over the incident.

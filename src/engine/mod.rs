@@ -1,6 +1,8 @@
 //! The discrete-event engine: one replication of a [`Model`], no I/O. Events are kept in a
 //! calendar ordered by (time, insertion sequence); contacts live in a slab addressed by index
-//! and reused, so the steady state allocates nothing per event.
+//! and reused, so the steady state allocates nothing per event. Queues hold waiting contacts
+//! (`queue`), pools own agents and their duty cycle (`pool`), `routing` decides where contacts
+//! go, and the engine reports what happens through the [`Observer`] interface only.
 //!
 //! ```
 //! # use tiersim::{engine, scenario, model};
@@ -16,11 +18,16 @@
 mod arrivals;
 mod calendar;
 mod contact;
+mod observe;
+mod pool;
 mod queue;
+mod routing;
 mod sim;
 mod streams;
 
 pub use calendar::{Calendar, Event};
+pub use observe::{ContactKey, Observer};
+pub use pool::PoolLoad;
 pub use streams::{Purpose, stream};
 
 use crate::error::Error;
@@ -65,5 +72,32 @@ pub struct TraceRecord {
 /// Runs replication `rep` of `model` with `seed`. Fails only if an internal check (such as
 /// conservation of contacts) is violated, which is a bug.
 pub fn simulate(model: &Model, seed: u64, rep: u64, opts: &RunOptions) -> Result<RunOutput, Error> {
-    sim::Sim::new(model, seed, rep, opts).run()
+    let done = sim::Sim::new(model, seed, rep, opts, Collector::new(model)).run();
+    check_conservation(model, &done.observer)?;
+    Ok(RunOutput {
+        collector: done.observer,
+        trace: done.trace,
+        events: done.events,
+    })
+}
+
+/// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the
+/// system, on each channel and overall. A violation is a bug in the engine.
+fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
+    for i in 0..=m.channels.len() {
+        let s = stats.scope(i);
+        let out = s.resolved + s.abandoned + s.blocked + s.lost + s.merged + s.in_system_end;
+        if s.arrived != out {
+            let what = if i == 0 {
+                "overall".to_string()
+            } else {
+                format!("channel `{}`", m.channels[i - 1].name)
+            };
+            return Err(Error::Invariant(format!(
+                "conservation violated for {what}: arrived {} but resolved {} + abandoned {} + blocked {} + lost {} + merged {} + in system {} = {out}",
+                s.arrived, s.resolved, s.abandoned, s.blocked, s.lost, s.merged, s.in_system_end
+            )));
+        }
+    }
+    Ok(())
 }

@@ -1,52 +1,26 @@
-//! One replication: the event loop and what each event does to contacts, teams and channels.
+//! One replication: the simulator's state and its event loop. What each event does lives in
+//! the child modules, by concern: `arrive` (arrivals, chases, retries, admission on a
+//! channel), `serve` (queues, agents taking and finishing contacts, patience), `outcome`
+//! (how contact attempts and incidents end) and `shift` (rosters, other duties, interval
+//! ticks, pool load reported to the observer).
+
+mod arrive;
+mod outcome;
+mod serve;
+mod shift;
 
 use super::arrivals::ArrivalGen;
 use super::calendar::{Calendar, Event};
-use super::contact::{Contact, NO_TEAM, State};
-use super::queue::{TeamQueue, Waiting};
-use super::streams::{Purpose, contact_stream, stream};
-use super::{RunOptions, RunOutput, TraceRecord};
-use crate::error::Error;
-use crate::model::{Model, Outcome, TeamModel, unit};
+use super::contact::{Contact, State};
+use super::observe::{ContactKey, Observer};
+use super::pool::Pool;
+use super::queue::TeamQueue;
+use super::streams::{Purpose, stream};
+use super::{RunOptions, TraceRecord};
+use crate::model::{ChannelId, Model, PoolId, QueueId, TeamId};
 use crate::scenario::Discipline;
-use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
-use rand::Rng;
-use rand_distr::{Distribution, Exp1};
+use crate::stats::ContactEnd;
 use rand_pcg::Pcg64Mcg;
-
-struct TeamRt {
-    queue: TeamQueue,
-    busy: u32,
-    scheduled: u32,
-    away: u32,
-    /// Busy agents due to leave for other duties when their current contact is done.
-    leaving: u32,
-    duty_version: u32,
-    rng: Pcg64Mcg,
-}
-
-impl TeamRt {
-    #[inline]
-    fn free(&self) -> u32 {
-        self.scheduled
-            .saturating_sub(self.away)
-            .saturating_sub(self.busy)
-    }
-    #[inline]
-    fn available(&self) -> u32 {
-        self.scheduled.saturating_sub(self.away)
-    }
-    /// Rates at which present agents (not already due to leave) go to other duties and away
-    /// agents come back, so that each agent gives this work a share `availability` of the
-    /// time, in cycles of mean length `duty_cycle`.
-    fn duty_rates(&self, tm: &TeamModel) -> (f64, f64) {
-        let present = self.available() - self.leaving.min(self.available());
-        (
-            f64::from(present) / (tm.availability * tm.duty_cycle),
-            f64::from(self.away) / ((1.0 - tm.availability) * tm.duty_cycle),
-        )
-    }
-}
 
 struct ChannelRt {
     arrivals: ArrivalGen,
@@ -55,34 +29,42 @@ struct ChannelRt {
     pending_row: Option<usize>,
 }
 
-pub(super) struct Sim<'m> {
+/// What a finished run hands back: the observer, the trace, the number of events.
+pub(super) struct Finished<O> {
+    pub observer: O,
+    pub trace: Vec<TraceRecord>,
+    pub events: u64,
+}
+
+pub(super) struct Sim<'m, O: Observer> {
     m: &'m Model,
     cal: Calendar,
     contacts: Vec<Contact>,
     free: Vec<u32>,
-    teams: Vec<TeamRt>,
+    /// Waiting lines, by [`QueueId`].
+    queues: Vec<TeamQueue>,
+    /// Agents, by [`PoolId`].
+    pools: Vec<Pool>,
     channels: Vec<ChannelRt>,
-    stats: Collector,
+    stats: O,
     trace: Option<Vec<TraceRecord>>,
     now: f64,
     next_incident: u64,
     events: u64,
 }
 
-impl<'m> Sim<'m> {
-    pub(super) fn new(m: &'m Model, seed: u64, rep: u64, opts: &RunOptions) -> Self {
-        let teams = m
+impl<'m, O: Observer> Sim<'m, O> {
+    pub(super) fn new(m: &'m Model, seed: u64, rep: u64, opts: &RunOptions, stats: O) -> Self {
+        // A team is one queue served by one pool, numbered like the team.
+        let queues = m
             .teams
             .iter()
-            .map(|t| TeamRt {
-                queue: TeamQueue::new(t.discipline == Discipline::Priority),
-                busy: 0,
-                scheduled: 0,
-                away: 0,
-                leaving: 0,
-                duty_version: 0,
-                rng: stream(seed, rep, Purpose::Organisation, t.stream_key),
-            })
+            .map(|t| TeamQueue::new(t.discipline == Discipline::Priority))
+            .collect();
+        let pools = m
+            .teams
+            .iter()
+            .map(|t| Pool::new(stream(seed, rep, Purpose::Organisation, t.stream_key)))
             .collect();
         let channels = m
             .channels
@@ -99,9 +81,10 @@ impl<'m> Sim<'m> {
             cal: Calendar::with_capacity(1024),
             contacts: Vec::with_capacity(1024),
             free: Vec::new(),
-            teams,
+            queues,
+            pools,
             channels,
-            stats: Collector::new(m),
+            stats,
             trace: opts.trace.then(Vec::new),
             now: 0.0,
             next_incident: 0,
@@ -109,10 +92,10 @@ impl<'m> Sim<'m> {
         }
     }
 
-    pub(super) fn run(mut self) -> Result<RunOutput, Error> {
+    pub(super) fn run(mut self) -> Finished<O> {
         let m = self.m;
         for ch in 0..m.channels.len() {
-            self.schedule_arrival(ch as u16, 0.0);
+            self.schedule_arrival(ChannelId::at(ch), 0.0);
         }
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
@@ -130,610 +113,62 @@ impl<'m> Sim<'m> {
                 Event::SelfServiceEnd(c) => self.end_contact(c, ContactEnd::Resolved),
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
-                Event::Duty(team, version) => self.on_duty(team, version),
+                Event::Duty(pool, version) => self.on_duty(pool, version),
             }
         }
         self.finish()
     }
 
-    fn schedule_arrival(&mut self, ch: u16, after: f64) {
-        let m = self.m;
-        let rt = &mut self.channels[ch as usize];
-        if let Some((t, row)) = rt
-            .arrivals
-            .next(m, &m.channels[ch as usize].arrivals, after)
-        {
-            rt.pending_row = row;
-            self.cal.schedule(t, Event::Arrival(ch));
+    #[inline]
+    fn queue(&mut self, q: QueueId) -> &mut TeamQueue {
+        &mut self.queues[q.index()]
+    }
+
+    #[inline]
+    fn pool(&mut self, p: PoolId) -> &mut Pool {
+        &mut self.pools[p.index()]
+    }
+
+    /// What contact `c` is counted under.
+    #[inline]
+    fn key(c: &Contact) -> ContactKey {
+        ContactKey {
+            channel: c.channel,
+            ty: c.ty,
+            priority: c.priority,
         }
     }
 
-    /// Puts a contact in a free slot of the slab (or a new one) and returns its index.
-    fn place(&mut self, contact: Contact) -> u32 {
-        match self.free.pop() {
-            Some(i) => {
-                // Keep the generation rising so stale entries for this slot never match.
-                let vgen = self.contacts[i as usize].vgen;
-                self.contacts[i as usize] = Contact { vgen, ..contact };
-                i
-            }
-            None => {
-                self.contacts.push(contact);
-                (self.contacts.len() - 1) as u32
-            }
+    /// What contact `c`'s incident is counted under (its first contact's channel and priority).
+    #[inline]
+    fn incident_key(c: &Contact) -> ContactKey {
+        ContactKey {
+            channel: c.first_channel,
+            ty: c.ty,
+            priority: c.first_priority,
         }
     }
 
-    fn ids(&self, c: &Contact) -> ScopeIds {
-        self.stats.scope_ids(c.channel, c.ty, c.priority)
-    }
-
-    fn on_arrival(&mut self, ch: u16) {
-        let m = self.m;
-        let cm = &m.channels[ch as usize];
-        let rt = &mut self.channels[ch as usize];
-        let row = rt.pending_row.and_then(|i| match &cm.arrivals {
-            crate::model::ArrivalModel::Log(rows) => rows.get(i),
-            _ => None,
-        });
-        // Demand-side draws, always the same number per contact, so the stream stays in step
-        // whatever the organisation does.
-        let d = &mut rt.demand;
-        let (u_type, u_prio) = (unit(d), unit(d));
-        let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
-        let (s1, s2) = (d.next_u64(), d.next_u64());
-        let ty = row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty);
-        let priority = row
-            .and_then(|r| r.priority)
-            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
-        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
-        let now = self.now;
-        let contact = Contact {
-            rng: contact_stream(s1, s2),
-            incident: self.next_incident,
-            first_arrival: now,
-            arrival: now,
-            enqueued: now,
-            deadline: now + patience,
-            answered: f64::NAN,
-            incident_answered: f64::NAN,
-            queue_time: 0.0,
-            log_handling,
-            chase_seed: 0,
-            vgen: 0,
-            channel: ch,
-            first_channel: ch,
-            ty,
-            team: NO_TEAM,
-            target: NO_TEAM,
-            transfers: 0,
-            misroutes: 0,
-            handled_visits: 0,
-            visits: 0,
-            priority,
-            first_priority: priority,
-            attempt: 1,
-            state: State::Waiting,
-            counted: now >= m.warmup,
-            incident_counted: now >= m.warmup,
-            holds_line: false,
-            chase: false,
-        };
-        self.next_incident += 1;
-        let idx = self.place(contact);
-        self.schedule_arrival(ch, now);
-        if let Some(chase) = &cm.chase {
-            // Demand-side: the same draws whatever the organisation.
-            let c = &mut self.contacts[idx as usize];
-            let (u, after) = (unit(&mut c.rng), chase.after.sample(&mut c.rng));
-            c.chase_seed = c.rng.next_u64();
-            if u < chase.prob {
-                self.cal
-                    .schedule(now + after, Event::Chase(idx, c.incident as u32));
-            }
-        }
-        self.admit(idx);
-    }
-
-    /// The customer of incident slot `idx` chases it, if it is still open and not about to
-    /// be retried anyway: a new contact, a duplicate, on the chase channel.
-    fn on_chase(&mut self, idx: u32, tag: u32) {
-        let m = self.m;
-        let now = self.now;
-        let c = &self.contacts[idx as usize];
-        if c.incident as u32 != tag
-            || c.chase
-            || matches!(c.state, State::Free | State::PendingRetry)
-        {
-            return;
-        }
-        let chase = m.channels[c.first_channel as usize]
-            .chase
-            .as_ref()
-            .expect("chases come from channels with chase");
-        // Its own stream, seeded on arrival from the original's (so it follows the seed and the
-        // replication), leaving the original contact's later draws untouched.
-        let mut rng = contact_stream(c.chase_seed, c.incident);
-        let patience = m.channels[chase.channel as usize]
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |p| p.sample(&mut rng));
-        let dup = Contact {
-            rng,
-            arrival: now,
-            enqueued: now,
-            deadline: now + patience,
-            answered: f64::NAN,
-            incident_answered: f64::NAN,
-            queue_time: 0.0,
-            log_handling: -1.0,
-            channel: chase.channel,
-            team: NO_TEAM,
-            target: NO_TEAM,
-            transfers: 0,
-            misroutes: 0,
-            handled_visits: 0,
-            visits: 0,
-            state: State::Waiting,
-            counted: now >= m.warmup,
-            incident_counted: false,
-            holds_line: false,
-            chase: true,
-            ..c.clone()
-        };
-        let slot = self.place(dup);
-        self.admit(slot);
-    }
-
-    /// A contact (first or repeated) presents itself on its channel.
-    fn admit(&mut self, idx: u32) {
-        let m = self.m;
-        let now = self.now;
-        let c = &mut self.contacts[idx as usize];
-        let cm = &m.channels[c.channel as usize];
-        c.counted = now >= m.warmup;
-        let (u_forget, u_self) = (unit(&mut c.rng), unit(&mut c.rng));
-        let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1 || c.chase, c.channel, c.ty);
-        if counted {
-            let ids = self.stats.scope_ids(ch, ty, c.priority);
-            self.stats.arrived(ids, duplicate, ch);
-        }
-        if cm.reject_after_hours && !m.open[m.week_slot(now)] {
-            return self.end_contact(idx, ContactEnd::Blocked);
-        }
-        if let Some(lines) = cm.lines {
-            let rt = &mut self.channels[ch as usize];
-            if rt.lines_busy >= lines {
-                return self.end_contact(idx, ContactEnd::Blocked);
-            }
-            rt.lines_busy += 1;
-            self.contacts[idx as usize].holds_line = true;
-        }
-        if u_forget < cm.forget {
-            return self.end_contact(idx, ContactEnd::Lost);
-        }
-        if u_self < cm.self_service[ty as usize] {
-            let c = &mut self.contacts[idx as usize];
-            match &cm.self_service_time {
-                Some(d) => {
-                    let t = d.sample(&mut c.rng);
-                    c.state = State::SelfService;
-                    self.cal.schedule(now + t, Event::SelfServiceEnd(idx));
-                }
-                None => self.end_contact(idx, ContactEnd::Resolved),
-            }
-            return;
-        }
-        self.enqueue(idx, cm.entry[ty as usize]);
-    }
-
-    fn enqueue(&mut self, idx: u32, team: u16) {
-        let c = &mut self.contacts[idx as usize];
-        c.team = team;
-        c.state = State::Waiting;
-        c.vgen = c.vgen.wrapping_add(1);
-        c.enqueued = self.now;
-        let (vgen, priority, first_visit, deadline) =
-            (c.vgen, c.priority, c.visits == 0, c.deadline);
-        let rt = &mut self.teams[team as usize];
-        // Straight to an agent only if nobody is waiting: a contact passed back to the team
-        // that just finished it must not jump the queue.
-        if rt.free() > 0 && rt.queue.len() == 0 {
-            self.start_service(idx);
-        } else {
-            let free = rt.free() > 0;
-            rt.queue.push(Waiting { contact: idx, vgen }, priority);
-            if first_visit && deadline.is_finite() {
-                self.cal
-                    .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
-            }
-            if free {
-                self.dispatch(team);
-            } else {
-                self.team_changed(team);
-            }
-        }
-    }
-
-    fn start_service(&mut self, idx: u32) {
-        let m = self.m;
-        let now = self.now;
-        let c = &mut self.contacts[idx as usize];
-        let team = c.team;
-        let waited = now - c.enqueued;
-        c.queue_time += waited;
-        c.state = State::InService;
-        let first_answer = c.answered.is_nan();
-        if first_answer {
-            c.answered = now;
-        }
-        if c.incident_answered.is_nan() {
-            c.incident_answered = now;
-        }
-        let handling = if c.visits == 0 && c.attempt == 1 && c.log_handling >= 0.0 {
-            c.log_handling
-        } else {
-            m.teams[team as usize].handling[c.ty as usize]
-                .as_ref()
-                .map_or(0.0, |d| d.sample(&mut c.rng))
-        };
-        c.visits += 1;
-        c.handled_visits = c.handled_visits.saturating_add(1);
-        let (counted, response) = (c.counted, now - c.arrival);
-        if counted {
-            let ids = self.ids(&self.contacts[idx as usize]);
-            self.stats.visit_started(team, waited);
-            if first_answer {
-                self.stats.answered(ids, response, now - response);
-            }
-        }
-        self.teams[team as usize].busy += 1;
-        self.cal.schedule(now + handling, Event::ServiceEnd(idx));
-        self.team_changed(team);
-    }
-
-    fn on_service_end(&mut self, idx: u32) {
-        let m = self.m;
-        let c = &mut self.contacts[idx as usize];
-        let team = c.team;
-        let tm = &m.teams[team as usize];
-        let misrouted = c.target != NO_TEAM;
-        if c.counted {
-            self.stats.handled(team, misrouted);
-        }
-        let rt = &mut self.teams[team as usize];
-        rt.busy -= 1;
-        if rt.leaving > 0 {
-            // This agent was due to leave for other duties once done. The duty clock's rates
-            // changed, so its next toggle is drawn again (valid: it is memoryless).
-            rt.leaving -= 1;
-            rt.away += 1;
-            self.reschedule_duty(team);
-        }
-        self.release_line(idx);
-        let c = &mut self.contacts[idx as usize];
-        if c.chase {
-            // A chase is answered by its entry team and merged into the open incident.
-            self.end_contact(idx, ContactEnd::Merged);
-        } else if misrouted {
-            // The wrong team sends it on to the right one: a reassignment.
-            let next = c.target;
-            c.target = NO_TEAM;
-            c.transfers = c.transfers.saturating_add(1);
-            self.enqueue(idx, next);
-        } else {
-            let route = tm.routes[c.ty as usize]
-                .as_ref()
-                .expect("validated: every reachable team has a route");
-            match route.pick(unit(&mut c.rng)) {
-                Outcome::Resolve => self.end_contact(idx, ContactEnd::Resolved),
-                Outcome::Lose => self.end_contact(idx, ContactEnd::Lost),
-                Outcome::Pass(to) => {
-                    c.transfers = c.transfers.saturating_add(1);
-                    let mut dest = to;
-                    if let Some((acc, confused)) = &tm.triage
-                        && unit(&mut c.rng) >= *acc
-                    {
-                        // A wrong team, uniformly among the others (no allocation).
-                        let n = confused.iter().filter(|&&t| t != to).count();
-                        if n > 0 {
-                            let k = ((unit(&mut c.rng) * n as f64) as usize).min(n - 1);
-                            dest = confused
-                                .iter()
-                                .copied()
-                                .filter(|&t| t != to)
-                                .nth(k)
-                                .expect("k < n");
-                            c.target = to;
-                            c.misroutes = c.misroutes.saturating_add(1);
-                        }
-                    }
-                    self.enqueue(idx, dest);
-                }
-            }
-        }
-        self.dispatch(team);
-    }
-
-    fn release_line(&mut self, idx: u32) {
-        let c = &mut self.contacts[idx as usize];
-        if c.holds_line {
-            c.holds_line = false;
-            self.channels[c.channel as usize].lines_busy -= 1;
-        }
-    }
-
-    /// Free agents take waiting contacts.
-    fn dispatch(&mut self, team: u16) {
-        loop {
-            let contacts = &self.contacts;
-            let rt = &mut self.teams[team as usize];
-            if rt.free() == 0 {
-                break;
-            }
-            let live = |w: Waiting| {
-                let c = &contacts[w.contact as usize];
-                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-            };
-            let Some(w) = rt.queue.pop(live) else { break };
-            self.start_service(w.contact);
-        }
-        self.team_changed(team);
-    }
-
-    fn on_patience(&mut self, idx: u32, vgen: u32) {
-        let c = &mut self.contacts[idx as usize];
-        if c.vgen != vgen || c.state != State::Waiting {
-            return;
-        }
-        c.queue_time += self.now - c.enqueued;
-        let (team, counted) = (c.team, c.counted);
-        if counted {
-            self.stats.abandoned_from(team);
-        }
-        self.teams[team as usize].queue.forget_one();
-        self.team_changed(team);
-        self.end_contact(idx, ContactEnd::Abandoned);
-    }
-
-    fn end_contact(&mut self, idx: u32, end: ContactEnd) {
-        let m = self.m;
-        self.release_line(idx);
-        let c = &mut self.contacts[idx as usize];
-        // A chase resolved by automation is merged too: the incident stays with its original.
-        let end = if c.chase && end == ContactEnd::Resolved {
-            ContactEnd::Merged
-        } else {
-            end
-        };
-        if c.counted {
-            let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
-            self.stats.contact_ended(ids, end, c.arrival);
-        }
-        if let Some(trace) = &mut self.trace {
-            trace.push(TraceRecord {
-                incident: c.incident,
-                attempt: c.attempt,
-                channel: c.channel,
-                ty: c.ty,
-                priority: c.priority,
-                arrival: c.arrival,
-                answered: c.answered,
-                end: self.now,
-                outcome: end,
-                last_team: c.team,
-                transfers: c.transfers,
-                misroutes: c.misroutes,
-                chase: c.chase,
-            });
-        }
-        if c.chase {
-            // Its incident lives on in the original contact: no retry, no incident record.
-            c.state = State::Free;
-            self.free.push(idx);
-            return;
-        }
-        if end != ContactEnd::Resolved
-            && let Some(r) = &m.channels[c.channel as usize].retry
-            && u32::from(c.attempt) < r.max_attempts
-            && unit(&mut c.rng) < r.prob
-        {
-            let delay = r.delay.sample(&mut c.rng);
-            c.state = State::PendingRetry;
-            self.cal.schedule(self.now + delay, Event::Retry(idx));
-            return;
-        }
-        self.end_incident(idx, end == ContactEnd::Resolved);
-    }
-
-    fn end_incident(&mut self, idx: u32, resolved: bool) {
-        let c = &mut self.contacts[idx as usize];
-        c.state = State::Free;
-        if c.incident_counted {
-            let record = IncidentRecord {
-                first_response: (!c.incident_answered.is_nan())
-                    .then_some(c.incident_answered - c.first_arrival),
-                resolution: resolved.then_some(self.now - c.first_arrival),
-                // Resolved on the first attempt, by automation or by the first team to handle it.
-                first_contact: resolved && c.attempt == 1 && c.handled_visits <= 1,
-                transfers: c.transfers,
-                misroutes: c.misroutes,
-                queue_time: c.queue_time,
-            };
-            let sla = self.m.sla[c.first_priority as usize];
-            let ids = self
-                .stats
-                .scope_ids(c.first_channel, c.ty, c.first_priority);
-            self.stats
-                .incident_ended(ids, &record, (sla.response, sla.resolution));
-        }
-        self.free.push(idx);
-    }
-
-    fn on_retry(&mut self, idx: u32) {
-        let m = self.m;
-        let now = self.now;
-        let c = &mut self.contacts[idx as usize];
-        let retry = m.channels[c.channel as usize]
-            .retry
-            .as_ref()
-            .expect("retries come from channels with retry");
-        c.attempt = c.attempt.saturating_add(1);
-        c.channel = retry.channel;
-        if retry.raise_priority {
-            c.priority = c.priority.saturating_sub(1);
-        }
-        c.arrival = now;
-        c.answered = f64::NAN;
-        c.visits = 0;
-        c.target = NO_TEAM;
-        let patience = m.channels[c.channel as usize]
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |p| p.sample(&mut c.rng));
-        c.deadline = now + patience;
-        self.admit(idx);
-    }
-
-    /// Sets each team's staffing for the slot starting at `now`.
-    fn staff(&mut self, now: f64) {
-        let m = self.m;
-        let slot = m.week_slot(now);
-        for (i, tm) in m.teams.iter().enumerate() {
-            let rt = &mut self.teams[i];
-            let want = tm.agents[slot];
-            if want == rt.scheduled {
-                continue;
-            }
-            if want > rt.scheduled {
-                // New agents are away on other duties with the stationary probability.
-                for _ in rt.scheduled..want {
-                    rt.away +=
-                        u32::from(tm.availability < 1.0 && unit(&mut rt.rng) >= tm.availability);
-                }
-            } else {
-                // Agents going off shift are a random pick of those rostered, away or not.
-                for n in (want + 1..=rt.scheduled).rev() {
-                    if rt.away > 0 && unit(&mut rt.rng) * f64::from(n) < f64::from(rt.away) {
-                        rt.away -= 1;
-                    }
-                }
-                rt.away = rt.away.min(want);
-                rt.leaving = rt.leaving.min(want - rt.away);
-            }
-            rt.scheduled = want;
-            self.reschedule_duty(i as u16);
-            self.dispatch(i as u16);
-        }
-    }
-
-    fn reschedule_duty(&mut self, team: u16) {
-        let tm = &self.m.teams[team as usize];
-        let rt = &mut self.teams[team as usize];
-        rt.duty_version = rt.duty_version.wrapping_add(1);
-        if tm.availability >= 1.0 || rt.scheduled == 0 {
-            return;
-        }
-        let (leave, back) = rt.duty_rates(tm);
-        let total = leave + back;
-        if total > 0.0 {
-            let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut rt.rng) / total;
-            self.cal
-                .schedule(self.now + dt, Event::Duty(team, rt.duty_version));
-        }
-    }
-
-    fn on_duty(&mut self, team: u16, version: u32) {
-        let tm = &self.m.teams[team as usize];
-        let rt = &mut self.teams[team as usize];
-        if version != rt.duty_version {
-            return;
-        }
-        let (leave, back) = rt.duty_rates(tm);
-        if unit(&mut rt.rng) * (leave + back) < leave {
-            // An idle agent leaves now; a busy one once the current contact is done.
-            if rt.free() > 0 {
-                rt.away += 1;
-            } else {
-                rt.leaving += 1;
-            }
-        } else {
-            rt.away = rt.away.saturating_sub(1);
-        }
-        self.reschedule_duty(team);
-        self.dispatch(team);
-    }
-
-    fn on_tick(&mut self) {
-        let m = self.m;
-        let now = self.now;
-        let next_slot = ((now / m.interval).round() as usize) % m.slots_per_day;
-        self.stats.interval_boundary(now, m.interval, next_slot);
-        self.staff(now);
-        // Tick times are whole multiples of the interval, so they never drift.
-        let next = ((now / m.interval).round() + 1.0) * m.interval;
-        if next <= m.horizon + 1e-9 {
-            self.cal.schedule(next, Event::Tick);
-        }
-    }
-
-    fn team_changed(&mut self, team: u16) {
-        let rt = &self.teams[team as usize];
-        self.stats.team_state(
-            team,
-            self.now,
-            rt.busy,
-            rt.available(),
-            rt.scheduled > 0,
-            rt.queue.len(),
-        );
-    }
-
-    fn finish(mut self) -> Result<RunOutput, Error> {
+    fn finish(mut self) -> Finished<O> {
         let m = self.m;
         self.now = m.horizon;
         for t in 0..m.teams.len() {
-            self.team_changed(t as u16);
+            self.team_changed(TeamId::at(t));
         }
         for c in &self.contacts {
             let open = matches!(
                 c.state,
                 State::Waiting | State::InService | State::SelfService
             );
-            let contact =
-                (open && c.counted).then(|| self.stats.scope_ids(c.channel, c.ty, c.priority));
-            let incident = (c.state != State::Free && c.incident_counted).then(|| {
-                self.stats
-                    .scope_ids(c.first_channel, c.ty, c.first_priority)
-            });
+            let contact = (open && c.counted).then(|| Self::key(c));
+            let incident =
+                (c.state != State::Free && c.incident_counted).then(|| Self::incident_key(c));
             self.stats.open_at_end(contact, incident);
         }
-        check_conservation(m, &self.stats)?;
-        Ok(RunOutput {
-            collector: self.stats,
+        Finished {
+            observer: self.stats,
             trace: self.trace.unwrap_or_default(),
             events: self.events,
-        })
-    }
-}
-
-/// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the
-/// system, on each channel and overall. A violation is a bug in the engine.
-fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
-    for i in 0..=m.channels.len() {
-        let s = stats.scope(i);
-        let out = s.resolved + s.abandoned + s.blocked + s.lost + s.merged + s.in_system_end;
-        if s.arrived != out {
-            let what = if i == 0 {
-                "overall".to_string()
-            } else {
-                format!("channel `{}`", m.channels[i - 1].name)
-            };
-            return Err(Error::Invariant(format!(
-                "conservation violated for {what}: arrived {} but resolved {} + abandoned {} + blocked {} + lost {} + merged {} + in system {} = {out}",
-                s.arrived, s.resolved, s.abandoned, s.blocked, s.lost, s.merged, s.in_system_end
-            )));
         }
     }
-    Ok(())
 }

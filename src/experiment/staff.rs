@@ -14,7 +14,7 @@ use super::replicate::run_replications;
 use super::summary::Summary;
 use crate::analytic::{Target as ErlangTarget, required_servers_c};
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{Model, TeamId};
 use crate::scenario::Dur;
 use crate::stats::Estimate;
 
@@ -230,7 +230,7 @@ impl Staffing {
     pub fn agent_hours(&self, m: &Model) -> Vec<f64> {
         let applied = self.apply(m);
         (0..m.teams.len())
-            .map(|t| applied.agent_hours(t as u16))
+            .map(|t| applied.agent_hours(TeamId::at(t)))
             .collect()
     }
 }
@@ -434,7 +434,7 @@ fn open_slots(m: &Model) -> Vec<usize> {
 fn move_groups(m: &Model, per_interval: bool) -> Vec<Vec<Vec<usize>>> {
     let open = open_slots(m);
     let entry: Vec<bool> = (0..m.teams.len())
-        .map(|t| m.channels.iter().any(|c| c.entry.contains(&(t as u16))))
+        .map(|t| m.channels.iter().any(|c| c.entry.contains(&TeamId::at(t))))
         .collect();
     (0..m.teams.len())
         .map(|t| {

@@ -4,8 +4,8 @@
 
 use super::log::read_log;
 use super::{
-    ArrivalModel, Categorical, ChannelModel, ChaseModel, Model, Outcome, RetryModel, RouteModel,
-    Sampler, SlaModel, TeamId, TeamModel,
+    ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, RetryModel,
+    RouteModel, Sampler, SlaModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
@@ -253,7 +253,7 @@ impl Compiler<'_> {
         teams
             .iter()
             .position(|t| *t == name)
-            .map(|i| i as TeamId)
+            .map(TeamId::at)
             .ok_or_else(|| {
                 let q = format!("\"{name}\"");
                 let at: Vec<&str> = anchors.iter().copied().chain([q.as_str()]).collect();
@@ -369,7 +369,7 @@ impl Compiler<'_> {
                     prob,
                     delay: self.sampler(&at("delay"), &f("retry.delay"), &r.delay)?,
                     max_attempts: r.max_attempts,
-                    channel: channel as u16,
+                    channel: ChannelId::at(channel),
                     raise_priority: r.raise_priority,
                 })
             }
@@ -384,7 +384,7 @@ impl Compiler<'_> {
                 Some(ChaseModel {
                     prob,
                     after: self.sampler(&at("after"), &f("chase.after"), &ch.after)?,
-                    channel: channel as u16,
+                    channel: ChannelId::at(channel),
                 })
             }
         };
@@ -672,7 +672,7 @@ impl Compiler<'_> {
                         .values()
                         .flat_map(|r| r.pass.keys())
                         .filter_map(|n| teams.iter().position(|x| x == n))
-                        .map(|x| x as TeamId)
+                        .map(TeamId::at)
                         .collect();
                     v.sort_unstable();
                     v.dedup();
@@ -818,7 +818,7 @@ impl Compiler<'_> {
             let mut carries: Vec<bool> = m
                 .channels
                 .iter()
-                .map(|c| c.type_mix.prob(ti) > 0.0 || matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti)))
+                .map(|c| c.type_mix.prob(ti) > 0.0 || matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty.index() == ti)))
                 .collect();
             // Chases start only from the channel an incident first arrived on, and are handled
             // once by the chase channel's entry team, never routed: it needs a handling time.
@@ -827,7 +827,7 @@ impl Compiler<'_> {
                     && carries[i]
                     && ch.prob > 0.0
                 {
-                    let e = m.channels[ch.channel as usize].entry[ti] as usize;
+                    let e = m.channels[ch.channel.index()].entry[ti].index();
                     let team = &m.teams[e];
                     if team.handling[ti].is_none() {
                         return Err(self.err(
@@ -846,7 +846,7 @@ impl Compiler<'_> {
                         && r.prob > 0.0
                         && r.max_attempts > 1
                     {
-                        carries[r.channel as usize] = true;
+                        carries[r.channel.index()] = true;
                     }
                 }
                 if carries == before {
@@ -855,7 +855,7 @@ impl Compiler<'_> {
             }
             for (i, c) in m.channels.iter().enumerate() {
                 if carries[i] && c.self_service[ti] < 1.0 && c.forget < 1.0 {
-                    let e = c.entry[ti] as usize;
+                    let e = c.entry[ti].index();
                     if reach[e].is_none() {
                         reach[e] = Some(format!("channel `{}`", c.name));
                         stack.push(e);
@@ -880,7 +880,7 @@ impl Compiler<'_> {
                     .enumerate()
                     .filter(|(k, _)| route.dist.prob(*k) > 0.0)
                     .filter_map(|(_, o)| match o {
-                        Outcome::Pass(t) => Some(*t as usize),
+                        Outcome::Pass(t) => Some(t.index()),
                         _ => None,
                     })
                     .collect();
@@ -888,7 +888,7 @@ impl Compiler<'_> {
                     && *acc < 1.0
                     && !next.is_empty()
                 {
-                    next.extend(confused.iter().map(|&t| t as usize));
+                    next.extend(confused.iter().map(|t| t.index()));
                 }
                 for n in next {
                     if reach[n].is_none() {
@@ -919,8 +919,7 @@ impl Compiler<'_> {
                         .as_ref()
                         .expect("reachable teams have routes");
                     let ok = r.outcomes.iter().enumerate().any(|(k, o)| {
-                        matches!(o, Outcome::Pass(n) if can_end[*n as usize])
-                            && r.dist.prob(k) > 0.0
+                        matches!(o, Outcome::Pass(n) if can_end[n.index()]) && r.dist.prob(k) > 0.0
                     });
                     if ok {
                         can_end[t] = true;

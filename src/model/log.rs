@@ -1,5 +1,6 @@
 //! Recorded arrival logs (CSV) replayed as a channel's arrivals.
 
+use super::TypeId;
 use crate::error::InputError;
 use crate::scenario::Priority;
 use std::path::Path;
@@ -9,7 +10,7 @@ use std::path::Path;
 pub struct LogRow {
     /// Arrival, seconds since the start of the simulation.
     pub time: f64,
-    pub ty: u16,
+    pub ty: TypeId,
     /// Priority level (0 = urgent), if recorded.
     pub priority: Option<u8>,
     /// Handling time of the first team visit, seconds, if recorded.
@@ -56,17 +57,21 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
             continue;
         }
         let time = parse_time(get(c_time)).map_err(|m| err(line, "time", m))?;
-        let ty = types.iter().position(|t| t == get(c_type)).ok_or_else(|| {
-            err(
-                line,
-                "type",
-                format!(
-                    "unknown incident type `{}`; known: {}",
-                    get(c_type),
-                    types.join(", ")
-                ),
-            )
-        })? as u16;
+        let ty = types
+            .iter()
+            .position(|t| t == get(c_type))
+            .map(TypeId::at)
+            .ok_or_else(|| {
+                err(
+                    line,
+                    "type",
+                    format!(
+                        "unknown incident type `{}`; known: {}",
+                        get(c_type),
+                        types.join(", ")
+                    ),
+                )
+            })?;
         let priority = match c_prio.map(get).filter(|s| !s.is_empty()) {
             None => None,
             Some(p) => Some(

@@ -3,20 +3,15 @@
 
 mod compile;
 mod dist;
+mod ids;
 mod log;
 
 pub use compile::{compile, load_model};
 pub use dist::{Categorical, Sampler, unit};
+pub use ids::{ChannelId, PoolId, QueueId, TeamId, TypeId};
 pub use log::LogRow;
 
 use crate::scenario::{ChannelKind, Discipline};
-
-/// Index of a team in [`Model::teams`].
-pub type TeamId = u16;
-/// Index of a channel in [`Model::channels`].
-pub type ChannelId = u16;
-/// Index of an incident type in [`Model::types`].
-pub type TypeId = u16;
 
 /// A scenario ready to simulate.
 #[derive(Clone, Debug)]
@@ -152,23 +147,28 @@ impl Model {
         let slot = (t / self.interval) as usize;
         (slot + self.start_weekday * self.slots_per_day) % (7 * self.slots_per_day)
     }
-    /// Index of the channel called `name`.
+    /// The channel called `name`.
     pub fn channel(&self, name: &str) -> Option<ChannelId> {
         self.channels
             .iter()
             .position(|c| c.name == name)
-            .map(|i| i as ChannelId)
+            .map(ChannelId::at)
     }
-    /// Index of the team called `name`.
-    pub fn team(&self, name: &str) -> Option<TeamId> {
+    /// The team called `name`.
+    pub fn team_id(&self, name: &str) -> Option<TeamId> {
         self.teams
             .iter()
             .position(|c| c.name == name)
-            .map(|i| i as TeamId)
+            .map(TeamId::at)
+    }
+    /// Position of the team called `name`, as report scopes ([`crate::stats::Scope::Team`])
+    /// and staffing levels number teams.
+    pub fn team(&self, name: &str) -> Option<u16> {
+        self.team_id(name).map(|t| t.0)
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
     pub fn agent_hours(&self, team: TeamId) -> f64 {
-        let t = &self.teams[team as usize];
+        let t = &self.teams[team.index()];
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)

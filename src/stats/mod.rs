@@ -3,6 +3,7 @@
 
 mod collect;
 mod kpi;
+mod observe;
 mod series;
 mod summary;
 mod tally;

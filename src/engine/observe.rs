@@ -1,0 +1,41 @@
+//! The engine's only view of statistics: a narrow observer interface it reports facts to
+//! (a contact arrived, was answered, ended; a team's load changed; an interval closed). The
+//! engine never names a concrete collector; [`crate::stats::Collector`] implements this.
+
+use super::pool::PoolLoad;
+use crate::model::{ChannelId, SlaModel, TeamId, TypeId};
+use crate::stats::{ContactEnd, IncidentRecord};
+
+/// What a contact is counted under: its channel, incident type and priority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContactKey {
+    pub channel: ChannelId,
+    pub ty: TypeId,
+    pub priority: u8,
+}
+
+/// Receives what happens during one replication. Calls for contacts that arrived during the
+/// warm-up are not made (the engine filters them), except load changes, which the observer
+/// integrates from the warm-up on.
+pub trait Observer {
+    /// A contact (first or repeated attempt) arrived; `duplicate` if not the incident's first.
+    fn arrived(&mut self, key: ContactKey, duplicate: bool);
+    /// A contact that arrived at `arrival` was first answered, `waited` seconds later.
+    fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64);
+    /// A contact attempt that arrived at `arrival` ended.
+    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64);
+    /// An incident ended for good; `sla` holds its first priority's targets.
+    fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel);
+    /// At the end of the run: a contact still in the system, an incident still open.
+    fn open_at_end(&mut self, contact: Option<ContactKey>, incident: Option<ContactKey>);
+    /// A team visit started after `waited` seconds in the team's queue.
+    fn visit_started(&mut self, team: TeamId, waited: f64);
+    /// A contact gave up waiting in a team's queue.
+    fn abandoned_from(&mut self, team: TeamId);
+    /// A team finished handling a contact; `misrouted` if it was not the right team.
+    fn handled(&mut self, team: TeamId, misrouted: bool);
+    /// A team's load changed at `now`: its pool's agents and its queue's length.
+    fn team_state(&mut self, team: TeamId, now: f64, load: PoolLoad, queue: u32);
+    /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
+    fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
+}

@@ -1,0 +1,225 @@
+//! Contacts entering: a channel's next arrival, a new incident's first contact, a customer
+//! chasing an open incident, a retry after a failed attempt, and admission on a channel
+//! (closed hours, busy lines, informal hand-offs that forget, self-service).
+
+use super::super::calendar::Event;
+use super::super::contact::{Contact, NO_TEAM, State};
+use super::super::observe::Observer;
+use super::super::routing;
+use super::super::streams::contact_stream;
+use super::Sim;
+use crate::model::{ChannelId, TypeId, unit};
+use crate::stats::ContactEnd;
+use rand::Rng;
+
+impl<O: Observer> Sim<'_, O> {
+    pub(super) fn schedule_arrival(&mut self, ch: ChannelId, after: f64) {
+        let m = self.m;
+        let rt = &mut self.channels[ch.index()];
+        if let Some((t, row)) = rt.arrivals.next(m, &m.channels[ch.index()].arrivals, after) {
+            rt.pending_row = row;
+            self.cal.schedule(t, Event::Arrival(ch));
+        }
+    }
+
+    /// Puts a contact in a free slot of the slab (or a new one) and returns its index.
+    fn place(&mut self, contact: Contact) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                // Keep the generation rising so stale entries for this slot never match.
+                let vgen = self.contacts[i as usize].vgen;
+                self.contacts[i as usize] = Contact { vgen, ..contact };
+                i
+            }
+            None => {
+                self.contacts.push(contact);
+                (self.contacts.len() - 1) as u32
+            }
+        }
+    }
+
+    pub(super) fn on_arrival(&mut self, ch: ChannelId) {
+        let m = self.m;
+        let cm = &m.channels[ch.index()];
+        let rt = &mut self.channels[ch.index()];
+        let row = rt.pending_row.and_then(|i| match &cm.arrivals {
+            crate::model::ArrivalModel::Log(rows) => rows.get(i),
+            _ => None,
+        });
+        // Demand-side draws, always the same number per contact, so the stream stays in step
+        // whatever the organisation does.
+        let d = &mut rt.demand;
+        let (u_type, u_prio) = (unit(d), unit(d));
+        let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
+        let (s1, s2) = (d.next_u64(), d.next_u64());
+        let ty = row.map_or_else(|| TypeId::at(cm.type_mix.pick(u_type)), |r| r.ty);
+        let priority = row
+            .and_then(|r| r.priority)
+            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
+        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
+        let now = self.now;
+        let contact = Contact {
+            rng: contact_stream(s1, s2),
+            incident: self.next_incident,
+            first_arrival: now,
+            arrival: now,
+            enqueued: now,
+            deadline: now + patience,
+            answered: f64::NAN,
+            incident_answered: f64::NAN,
+            queue_time: 0.0,
+            log_handling,
+            chase_seed: 0,
+            vgen: 0,
+            channel: ch,
+            first_channel: ch,
+            ty,
+            team: NO_TEAM,
+            target: None,
+            transfers: 0,
+            misroutes: 0,
+            handled_visits: 0,
+            visits: 0,
+            priority,
+            first_priority: priority,
+            attempt: 1,
+            state: State::Waiting,
+            counted: now >= m.warmup,
+            incident_counted: now >= m.warmup,
+            holds_line: false,
+            chase: false,
+        };
+        self.next_incident += 1;
+        let idx = self.place(contact);
+        self.schedule_arrival(ch, now);
+        if let Some(chase) = &cm.chase {
+            // Demand-side: the same draws whatever the organisation.
+            let c = &mut self.contacts[idx as usize];
+            let (u, after) = (unit(&mut c.rng), chase.after.sample(&mut c.rng));
+            c.chase_seed = c.rng.next_u64();
+            if u < chase.prob {
+                self.cal
+                    .schedule(now + after, Event::Chase(idx, c.incident as u32));
+            }
+        }
+        self.admit(idx);
+    }
+
+    /// The customer of incident slot `idx` chases it, if it is still open and not about to
+    /// be retried anyway: a new contact, a duplicate, on the chase channel.
+    pub(super) fn on_chase(&mut self, idx: u32, tag: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &self.contacts[idx as usize];
+        if c.incident as u32 != tag
+            || c.chase
+            || matches!(c.state, State::Free | State::PendingRetry)
+        {
+            return;
+        }
+        let chase = m.channels[c.first_channel.index()]
+            .chase
+            .as_ref()
+            .expect("chases come from channels with chase");
+        // Its own stream, seeded on arrival from the original's (so it follows the seed and the
+        // replication), leaving the original contact's later draws untouched.
+        let mut rng = contact_stream(c.chase_seed, c.incident);
+        let patience = m.channels[chase.channel.index()]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut rng));
+        let dup = Contact {
+            rng,
+            arrival: now,
+            enqueued: now,
+            deadline: now + patience,
+            answered: f64::NAN,
+            incident_answered: f64::NAN,
+            queue_time: 0.0,
+            log_handling: -1.0,
+            channel: chase.channel,
+            team: NO_TEAM,
+            target: None,
+            transfers: 0,
+            misroutes: 0,
+            handled_visits: 0,
+            visits: 0,
+            state: State::Waiting,
+            counted: now >= m.warmup,
+            incident_counted: false,
+            holds_line: false,
+            chase: true,
+            ..c.clone()
+        };
+        let slot = self.place(dup);
+        self.admit(slot);
+    }
+
+    /// A contact (first or repeated) presents itself on its channel.
+    fn admit(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let cm = &m.channels[c.channel.index()];
+        c.counted = now >= m.warmup;
+        let (u_forget, u_self) = (unit(&mut c.rng), unit(&mut c.rng));
+        let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1 || c.chase, c.channel, c.ty);
+        if counted {
+            let key = Self::key(c);
+            self.stats.arrived(key, duplicate);
+        }
+        if cm.reject_after_hours && !m.open[m.week_slot(now)] {
+            return self.end_contact(idx, ContactEnd::Blocked);
+        }
+        if let Some(lines) = cm.lines {
+            let rt = &mut self.channels[ch.index()];
+            if rt.lines_busy >= lines {
+                return self.end_contact(idx, ContactEnd::Blocked);
+            }
+            rt.lines_busy += 1;
+            self.contacts[idx as usize].holds_line = true;
+        }
+        if u_forget < cm.forget {
+            return self.end_contact(idx, ContactEnd::Lost);
+        }
+        if u_self < cm.self_service[ty.index()] {
+            let c = &mut self.contacts[idx as usize];
+            match &cm.self_service_time {
+                Some(d) => {
+                    let t = d.sample(&mut c.rng);
+                    c.state = State::SelfService;
+                    self.cal.schedule(now + t, Event::SelfServiceEnd(idx));
+                }
+                None => self.end_contact(idx, ContactEnd::Resolved),
+            }
+            return;
+        }
+        self.enqueue(idx, routing::entry(m, ch, ty));
+    }
+
+    /// A customer whose attempt failed contacts again: a duplicate of the same incident.
+    pub(super) fn on_retry(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let retry = m.channels[c.channel.index()]
+            .retry
+            .as_ref()
+            .expect("retries come from channels with retry");
+        c.attempt = c.attempt.saturating_add(1);
+        c.channel = retry.channel;
+        if retry.raise_priority {
+            c.priority = c.priority.saturating_sub(1);
+        }
+        c.arrival = now;
+        c.answered = f64::NAN;
+        c.visits = 0;
+        c.target = None;
+        let patience = m.channels[c.channel.index()]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut c.rng));
+        c.deadline = now + patience;
+        self.admit(idx);
+    }
+}

@@ -1,0 +1,172 @@
+//! Agents and queues: a contact joining a team's queue, a free agent of the serving pool
+//! taking it, handling ending (then routed on), freed agents taking waiting work, and
+//! waiting customers running out of patience.
+
+use super::super::calendar::Event;
+use super::super::contact::State;
+use super::super::observe::Observer;
+use super::super::queue::Waiting;
+use super::super::routing::{self, Next};
+use super::Sim;
+use crate::model::{PoolId, TeamId};
+use crate::stats::ContactEnd;
+
+impl<O: Observer> Sim<'_, O> {
+    /// Contact `idx` joins `team`'s queue, or goes straight to a free agent if nobody waits.
+    pub(super) fn enqueue(&mut self, idx: u32, team: TeamId) {
+        let c = &mut self.contacts[idx as usize];
+        c.team = team;
+        c.state = State::Waiting;
+        c.vgen = c.vgen.wrapping_add(1);
+        c.enqueued = self.now;
+        let (vgen, priority, first_visit, deadline) =
+            (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let q = routing::queue_of(team);
+        let p = routing::pool_for(q);
+        let free = self.pools[p.index()].free() > 0;
+        // Straight to an agent only if nobody is waiting: a contact passed back to the team
+        // that just finished it must not jump the queue.
+        if free && self.queues[q.index()].len() == 0 {
+            self.start_service(idx);
+        } else {
+            self.queue(q).push(Waiting { contact: idx, vgen }, priority);
+            if first_visit && deadline.is_finite() {
+                self.cal
+                    .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
+            }
+            if free {
+                self.dispatch(p);
+            } else {
+                self.team_changed(team);
+            }
+        }
+    }
+
+    /// A free agent of the pool serving contact `idx`'s team starts handling it.
+    fn start_service(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        let team = c.team;
+        let waited = now - c.enqueued;
+        c.queue_time += waited;
+        c.state = State::InService;
+        let first_answer = c.answered.is_nan();
+        if first_answer {
+            c.answered = now;
+        }
+        if c.incident_answered.is_nan() {
+            c.incident_answered = now;
+        }
+        let handling = if c.visits == 0 && c.attempt == 1 && c.log_handling >= 0.0 {
+            c.log_handling
+        } else {
+            m.teams[team.index()].handling[c.ty.index()]
+                .as_ref()
+                .map_or(0.0, |d| d.sample(&mut c.rng))
+        };
+        c.visits += 1;
+        c.handled_visits = c.handled_visits.saturating_add(1);
+        let (counted, response) = (c.counted, now - c.arrival);
+        if counted {
+            let key = Self::key(c);
+            self.stats.visit_started(team, waited);
+            if first_answer {
+                self.stats.answered(key, response, now - response);
+            }
+        }
+        self.pool(routing::pool_for(routing::queue_of(team)))
+            .seize();
+        self.cal.schedule(now + handling, Event::ServiceEnd(idx));
+        self.team_changed(team);
+    }
+
+    /// Handling of contact `idx` ends: its agent is freed (or leaves for other duties) and
+    /// the contact is merged, resolved, lost or passed on.
+    pub(super) fn on_service_end(&mut self, idx: u32) {
+        let m = self.m;
+        let c = &mut self.contacts[idx as usize];
+        let team = c.team;
+        let tm = &m.teams[team.index()];
+        let misrouted = c.target.is_some();
+        if c.counted {
+            self.stats.handled(team, misrouted);
+        }
+        let pool = routing::pool_for(routing::queue_of(team));
+        if self.pool(pool).release() {
+            // The agent left for other duties once done. The duty clock's rates changed, so
+            // its next toggle is drawn again (valid: it is memoryless).
+            self.reschedule_duty(pool);
+        }
+        self.release_line(idx);
+        let c = &mut self.contacts[idx as usize];
+        if c.chase {
+            // A chase is answered by its entry team and merged into the open incident.
+            self.end_contact(idx, ContactEnd::Merged);
+        } else if let Some(next) = c.target.take() {
+            // The wrong team sends it on to the right one: a reassignment.
+            c.transfers = c.transfers.saturating_add(1);
+            self.enqueue(idx, next);
+        } else {
+            match routing::after_handling(tm, c.ty, &mut c.rng) {
+                Next::Resolve => self.end_contact(idx, ContactEnd::Resolved),
+                Next::Lose => self.end_contact(idx, ContactEnd::Lost),
+                Next::Pass { to, target } => {
+                    c.transfers = c.transfers.saturating_add(1);
+                    if target.is_some() {
+                        c.target = target;
+                        c.misroutes = c.misroutes.saturating_add(1);
+                    }
+                    self.enqueue(idx, to);
+                }
+            }
+        }
+        self.dispatch(pool);
+    }
+
+    /// The contact gives back the phone line it held, if any.
+    pub(super) fn release_line(&mut self, idx: u32) {
+        let c = &mut self.contacts[idx as usize];
+        if c.holds_line {
+            c.holds_line = false;
+            self.channels[c.channel.index()].lines_busy -= 1;
+        }
+    }
+
+    /// Free agents of `pool` take waiting contacts.
+    pub(super) fn dispatch(&mut self, pool: PoolId) {
+        let q = routing::work_for(pool);
+        let team = routing::team_of(q);
+        loop {
+            if self.pools[pool.index()].free() == 0 {
+                break;
+            }
+            let contacts = &self.contacts;
+            let live = |w: Waiting| {
+                let c = &contacts[w.contact as usize];
+                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+            };
+            let Some(w) = self.queues[q.index()].pop(live) else {
+                break;
+            };
+            self.start_service(w.contact);
+        }
+        self.team_changed(team);
+    }
+
+    /// A waiting customer's patience runs out, if it is still in queue visit `vgen`.
+    pub(super) fn on_patience(&mut self, idx: u32, vgen: u32) {
+        let c = &mut self.contacts[idx as usize];
+        if c.vgen != vgen || c.state != State::Waiting {
+            return;
+        }
+        c.queue_time += self.now - c.enqueued;
+        let (team, counted) = (c.team, c.counted);
+        if counted {
+            self.stats.abandoned_from(team);
+        }
+        self.queue(routing::queue_of(team)).forget_one();
+        self.team_changed(team);
+        self.end_contact(idx, ContactEnd::Abandoned);
+    }
+}

@@ -1,0 +1,68 @@
+//! Time-driven changes to the organisation: rosters at interval boundaries, agents going to
+//! other duties and back, the interval tick, and each team's load reported to the observer.
+
+use super::super::calendar::Event;
+use super::super::observe::Observer;
+use super::super::routing;
+use super::Sim;
+use crate::model::{Model, PoolId, TeamId, TeamModel};
+
+/// The parameters of `pool` (today its team's).
+#[inline]
+fn pool_model(m: &Model, pool: PoolId) -> &TeamModel {
+    &m.teams[routing::team_of(routing::work_for(pool)).index()]
+}
+
+impl<O: Observer> Sim<'_, O> {
+    /// Sets each pool's roster for the slot starting at `now`.
+    pub(super) fn staff(&mut self, now: f64) {
+        let m = self.m;
+        let slot = m.week_slot(now);
+        for (i, tm) in m.teams.iter().enumerate() {
+            let pool = routing::pool_for(routing::queue_of(TeamId::at(i)));
+            if self.pool(pool).roster(tm.agents[slot], tm) {
+                self.reschedule_duty(pool);
+                self.dispatch(pool);
+            }
+        }
+    }
+
+    /// Draws `pool`'s next duty toggle afresh (its rates changed).
+    pub(super) fn reschedule_duty(&mut self, pool: PoolId) {
+        let tm = pool_model(self.m, pool);
+        if let Some((dt, version)) = self.pools[pool.index()].next_duty(tm) {
+            self.cal.schedule(self.now + dt, Event::Duty(pool, version));
+        }
+    }
+
+    /// An agent of `pool` goes to other duties or comes back, unless the toggle is stale.
+    pub(super) fn on_duty(&mut self, pool: PoolId, version: u32) {
+        let tm = pool_model(self.m, pool);
+        if self.pools[pool.index()].toggle_duty(version, tm) {
+            self.reschedule_duty(pool);
+            self.dispatch(pool);
+        }
+    }
+
+    /// A reporting interval ends: statistics close it, rosters change, the next is scheduled.
+    pub(super) fn on_tick(&mut self) {
+        let m = self.m;
+        let now = self.now;
+        let next_slot = ((now / m.interval).round() as usize) % m.slots_per_day;
+        self.stats.interval_boundary(now, m.interval, next_slot);
+        self.staff(now);
+        // Tick times are whole multiples of the interval, so they never drift.
+        let next = ((now / m.interval).round() + 1.0) * m.interval;
+        if next <= m.horizon + 1e-9 {
+            self.cal.schedule(next, Event::Tick);
+        }
+    }
+
+    /// Reports `team`'s load (its pool's agents, its queue's length) to the observer.
+    pub(super) fn team_changed(&mut self, team: TeamId) {
+        let q = routing::queue_of(team);
+        let load = self.pools[routing::pool_for(q).index()].load();
+        let queue = self.queues[q.index()].len();
+        self.stats.team_state(team, self.now, load, queue);
+    }
+}

@@ -1,0 +1,67 @@
+//! The collector as the engine's observer: each engine fact becomes the collector's
+//! breakdowns (overall, channel, type, priority; per team).
+
+use super::collect::{Collector, ContactEnd, IncidentRecord, ScopeIds};
+use crate::engine::{ContactKey, Observer, PoolLoad};
+use crate::model::{SlaModel, TeamId};
+
+impl Collector {
+    #[inline]
+    fn ids(&self, k: ContactKey) -> ScopeIds {
+        self.scope_ids(k.channel.0, k.ty.0, k.priority)
+    }
+}
+
+impl Observer for Collector {
+    #[inline]
+    fn arrived(&mut self, key: ContactKey, duplicate: bool) {
+        let ids = self.ids(key);
+        Collector::arrived(self, ids, duplicate, key.channel.0);
+    }
+    #[inline]
+    fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64) {
+        let ids = self.ids(key);
+        Collector::answered(self, ids, waited, arrival);
+    }
+    #[inline]
+    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64) {
+        let ids = self.ids(key);
+        Collector::contact_ended(self, ids, end, arrival);
+    }
+    #[inline]
+    fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel) {
+        let ids = self.ids(key);
+        Collector::incident_ended(self, ids, record, (sla.response, sla.resolution));
+    }
+    fn open_at_end(&mut self, contact: Option<ContactKey>, incident: Option<ContactKey>) {
+        let (contact, incident) = (contact.map(|k| self.ids(k)), incident.map(|k| self.ids(k)));
+        Collector::open_at_end(self, contact, incident);
+    }
+    #[inline]
+    fn visit_started(&mut self, team: TeamId, waited: f64) {
+        Collector::visit_started(self, team.0, waited);
+    }
+    #[inline]
+    fn abandoned_from(&mut self, team: TeamId) {
+        Collector::abandoned_from(self, team.0);
+    }
+    #[inline]
+    fn handled(&mut self, team: TeamId, misrouted: bool) {
+        Collector::handled(self, team.0, misrouted);
+    }
+    #[inline]
+    fn team_state(&mut self, team: TeamId, now: f64, load: PoolLoad, queue: u32) {
+        Collector::team_state(
+            self,
+            team.0,
+            now,
+            load.busy,
+            load.available,
+            load.scheduled > 0,
+            queue,
+        );
+    }
+    fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
+        Collector::interval_boundary(self, now, interval, next_slot);
+    }
+}
