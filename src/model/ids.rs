@@ -20,6 +20,14 @@ macro_rules! id {
                 $name(i as u16)
             }
         }
+
+        impl From<u16> for $name {
+            /// The id at a raw position (as report scopes and tests number them).
+            #[inline]
+            fn from(i: u16) -> Self {
+                $name(i)
+            }
+        }
     };
 }
 

@@ -167,8 +167,8 @@ impl Model {
         self.team_id(name).map(|t| t.0)
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
-    pub fn agent_hours(&self, team: TeamId) -> f64 {
-        let t = &self.teams[team.index()];
+    pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {
+        let t = &self.teams[team.into().index()];
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)
