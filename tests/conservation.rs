@@ -230,6 +230,7 @@ fn scenario(k: &Knobs) -> Scenario {
         incident_types: types,
         channels,
         teams,
+        pools: Vec::new(),
         targets: Targets {
             answer_within: vec![Dur::from_secs(20.0)],
             sla: BTreeMap::from([(

@@ -1,7 +1,7 @@
 //! A contact in flight: one attempt of an incident, with the incident's running totals carried
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
-use crate::model::{ChannelId, TeamId, TypeId};
+use crate::model::{ChannelId, PoolId, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
 /// Where a contact is.
@@ -50,6 +50,8 @@ pub struct Contact {
     pub ty: TypeId,
     /// The team whose queue it is in or whose agent serves it.
     pub team: TeamId,
+    /// The pool whose agent serves it (while in service).
+    pub pool: PoolId,
     /// After a mis-route: the team the contact should have gone to.
     pub target: Option<TeamId>,
     pub transfers: u16,

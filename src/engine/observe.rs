@@ -3,7 +3,7 @@
 //! engine never names a concrete collector; [`crate::stats::Collector`] implements this.
 
 use super::pool::PoolLoad;
-use crate::model::{ChannelId, SlaModel, TeamId, TypeId};
+use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
 use crate::stats::{ContactEnd, IncidentRecord};
 
 /// What a contact is counted under: its channel, incident type and priority.
@@ -28,14 +28,16 @@ pub trait Observer {
     fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel);
     /// At the end of the run: a contact still in the system, an incident still open.
     fn open_at_end(&mut self, contact: Option<ContactKey>, incident: Option<ContactKey>);
-    /// A team visit started after `waited` seconds in the team's queue.
-    fn visit_started(&mut self, team: TeamId, waited: f64);
+    /// A team visit started after `waited` seconds in the team's queue, served by `pool`.
+    fn visit_started(&mut self, team: TeamId, pool: PoolId, waited: f64);
     /// A contact gave up waiting in a team's queue.
     fn abandoned_from(&mut self, team: TeamId);
     /// A team finished handling a contact; `misrouted` if it was not the right team.
     fn handled(&mut self, team: TeamId, misrouted: bool);
     /// A team's load changed at `now`: its pool's agents and its queue's length.
     fn team_state(&mut self, team: TeamId, now: f64, load: PoolLoad, queue: u32);
+    /// A pool's load changed at `now`.
+    fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
 }

@@ -1,10 +1,9 @@
 //! An agent pool at run time: how many of its agents are rostered, away on other duties, busy,
 //! or due to leave for other duties once their contact is done; the duty cycle that moves
 //! agents between this work and other duties; and roster changes at interval boundaries.
-//! A team is today one queue served by one pool, so the pool's parameters (schedule,
-//! availability, duty cycle) are its team's.
+//! A team's own pool is staffed as the team; shared pools have their own staffing.
 
-use crate::model::{TeamModel, unit};
+use crate::model::{Staffing, unit};
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 
@@ -88,7 +87,7 @@ impl Pool {
     /// Rates at which present agents (not already due to leave) go to other duties and away
     /// agents come back, so that each agent gives this work a share `availability` of the
     /// time, in cycles of mean length `duty_cycle`.
-    fn duty_rates(&self, tm: &TeamModel) -> (f64, f64) {
+    fn duty_rates(&self, tm: Staffing<'_>) -> (f64, f64) {
         let present = self.available() - self.leaving.min(self.available());
         (
             f64::from(present) / (tm.availability * tm.duty_cycle),
@@ -97,7 +96,7 @@ impl Pool {
     }
 
     /// Sets the roster to `want` agents. False if it already was.
-    pub(super) fn roster(&mut self, want: u32, tm: &TeamModel) -> bool {
+    pub(super) fn roster(&mut self, want: u32, tm: Staffing<'_>) -> bool {
         if want == self.scheduled {
             return false;
         }
@@ -123,7 +122,7 @@ impl Pool {
 
     /// Invalidates any pending duty toggle and draws the next one: its delay and the version
     /// it must carry, or `None` if nobody can toggle.
-    pub(super) fn next_duty(&mut self, tm: &TeamModel) -> Option<(f64, u32)> {
+    pub(super) fn next_duty(&mut self, tm: Staffing<'_>) -> Option<(f64, u32)> {
         self.duty_version = self.duty_version.wrapping_add(1);
         if tm.availability >= 1.0 || self.scheduled == 0 {
             return None;
@@ -138,7 +137,7 @@ impl Pool {
 
     /// A duty toggle carrying `version` fires: an agent leaves for other duties (an idle one
     /// now, a busy one once done) or one comes back. False if the toggle was stale.
-    pub(super) fn toggle_duty(&mut self, version: u32, tm: &TeamModel) -> bool {
+    pub(super) fn toggle_duty(&mut self, version: u32, tm: Staffing<'_>) -> bool {
         if version != self.duty_version {
             return false;
         }

@@ -1,7 +1,9 @@
-//! Routing: which team's queue a contact joins on arrival, which pool serves a queue (and
-//! which queue a freed agent of a pool takes work from), and where a contact goes after a
-//! team handled it: resolved, lost, or passed on, with triage errors that land it on a wrong
-//! team first. A team is today one queue served by one pool, both numbered like the team.
+//! Routing: which team's queue a contact joins on arrival, which pool serves a waiting
+//! contact (overflow order: the team's own pool, then shared pools by the rank of their skill
+//! for it), which queue a freed agent takes work from (by skill rank: primary skill first),
+//! and where a contact goes after a team handled it: resolved, lost, or passed on, with
+//! triage errors that land it on a wrong team first. Queue `i` is team `i`'s; pool `i` is
+//! team `i`'s own, shared pools follow.
 
 use crate::model::{ChannelId, Model, Outcome, PoolId, QueueId, TeamId, TeamModel, TypeId, unit};
 use rand_pcg::Pcg64Mcg;
@@ -18,22 +20,39 @@ pub(super) fn queue_of(team: TeamId) -> QueueId {
     QueueId(team.0)
 }
 
-/// The pool whose agents serve `queue`.
-#[inline]
-pub(super) fn pool_for(queue: QueueId) -> PoolId {
-    PoolId(queue.0)
-}
-
-/// The queue a freed agent of `pool` takes work from.
-#[inline]
-pub(super) fn work_for(pool: PoolId) -> QueueId {
-    QueueId(pool.0)
-}
-
 /// The team whose queue is `queue` (for statistics, which are kept per team).
 #[inline]
 pub(super) fn team_of(queue: QueueId) -> TeamId {
     TeamId(queue.0)
+}
+
+/// A team's own pool.
+#[inline]
+pub(super) fn own_pool(team: TeamId) -> PoolId {
+    PoolId(team.0)
+}
+
+/// The pools serving `queue`, in overflow order (its team's own first, then by rank), each
+/// with its handling-time multiplier.
+#[inline]
+pub(super) fn servers(m: &Model, queue: QueueId) -> &[(PoolId, f64)] {
+    &m.servers[queue.index()]
+}
+
+/// The queues a freed agent of `pool` takes work from, primary skill first.
+#[inline]
+pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
+    &m.work[pool.index()]
+}
+
+/// Overflow order: the first pool serving `queue` with a free agent, if any.
+#[inline]
+pub(super) fn free_server(
+    m: &Model,
+    queue: QueueId,
+    free: impl Fn(PoolId) -> bool,
+) -> Option<(PoolId, f64)> {
+    servers(m, queue).iter().copied().find(|&(p, _)| free(p))
 }
 
 /// Where a contact goes after a team handled it.

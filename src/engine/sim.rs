@@ -55,7 +55,7 @@ pub(super) struct Sim<'m, O: Observer> {
 
 impl<'m, O: Observer> Sim<'m, O> {
     pub(super) fn new(m: &'m Model, seed: u64, rep: u64, opts: &RunOptions, stats: O) -> Self {
-        // A team is one queue served by one pool, numbered like the team.
+        // Queue i is team i's; pool i is team i's own, shared pools follow.
         let queues = m
             .teams
             .iter()
@@ -64,7 +64,9 @@ impl<'m, O: Observer> Sim<'m, O> {
         let pools = m
             .teams
             .iter()
-            .map(|t| Pool::new(stream(seed, rep, Purpose::Organisation, t.stream_key)))
+            .map(|t| t.stream_key)
+            .chain(m.shared_pools.iter().map(|p| p.stream_key))
+            .map(|key| Pool::new(stream(seed, rep, Purpose::Organisation, key)))
             .collect();
         let channels = m
             .channels
@@ -154,6 +156,9 @@ impl<'m, O: Observer> Sim<'m, O> {
         self.now = m.horizon;
         for t in 0..m.teams.len() {
             self.team_changed(TeamId::at(t));
+        }
+        for p in 0..m.n_pools() {
+            self.pool_changed(PoolId::at(p));
         }
         for c in &self.contacts {
             let open = matches!(

@@ -4,13 +4,14 @@
 
 use super::log::read_log;
 use super::{
-    ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, RetryModel,
-    RouteModel, Sampler, SlaModel, TeamId, TeamModel,
+    ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, PoolId,
+    PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
 use crate::scenario::{
-    self, AfterHours, Arrivals, Channel, ChannelKind, Dist, Priority, Route, Scenario, Source, Team,
+    self, AfterHours, Arrivals, Channel, ChannelKind, Clock, Dist, Dur, Priority, Route, Scenario,
+    Source, Team,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,6 +33,14 @@ pub fn load_model(path: &Path) -> Result<Model, InputError> {
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
     let c = Compiler { s, src: source };
     c.run()
+}
+
+/// What a team or pool says about its staffing.
+struct StaffingSpec<'a> {
+    agents: u32,
+    schedule: &'a [(Clock, u32)],
+    availability: f64,
+    duty_cycle: Option<Dur>,
 }
 
 struct Compiler<'a> {
@@ -68,6 +77,8 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, c)| self.channel(i, c, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        let (shared_pools, servers, work) =
+            self.pools(&team_names, (interval, slots_per_day, &open))?;
         let model = Model {
             name: s.name.clone(),
             interval,
@@ -79,6 +90,9 @@ impl Compiler<'_> {
             types,
             channels,
             teams,
+            shared_pools,
+            servers,
+            work,
             thresholds: self.thresholds()?,
             sla: self.sla(),
             demand_fingerprint: self.fingerprint(),
@@ -560,6 +574,145 @@ impl Compiler<'_> {
         }
     }
 
+    /// A team's or pool's agents per slot of the week (zero while closed) and duty cycle,
+    /// checked.
+    fn staffing(
+        &self,
+        q: &str,
+        base: &str,
+        spec: StaffingSpec<'_>,
+        (interval, slots, open): (f64, usize, &[bool]),
+    ) -> Result<(Vec<u32>, f64), InputError> {
+        let f = |x: &str| format!("{base}.{x}");
+        // Staffing per slot of the day, then per slot of the week (zero while closed).
+        let mut day = vec![spec.agents; slots];
+        let mut last = -1.0;
+        for &(clock, n) in spec.schedule {
+            let k = clock.secs() / interval;
+            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
+                return Err(self.err(&[q, "schedule"], f("schedule"), "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+            }
+            last = clock.secs();
+            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+        }
+        let agents = (0..7 * slots)
+            .map(|w| if open[w] { day[w % slots] } else { 0 })
+            .collect();
+        if !(spec.availability > 0.0 && spec.availability <= 1.0) {
+            return Err(self.err(
+                &[q, "availability"],
+                f("availability"),
+                format!("must be in (0, 1], got {}", spec.availability),
+            ));
+        }
+        let duty_cycle = spec.duty_cycle.map_or(3600.0, |d| d.secs());
+        if duty_cycle <= 0.0 {
+            return Err(self.err(
+                &[q, "duty_cycle"],
+                f("duty_cycle"),
+                "must be longer than zero",
+            ));
+        }
+        Ok((agents, duty_cycle))
+    }
+
+    /// Shared pools, and who serves what: per queue its pools in overflow order (its team's
+    /// own first, then by rank, then pool), per pool its queues by rank.
+    #[allow(clippy::type_complexity)]
+    fn pools(
+        &self,
+        teams: &[&str],
+        cal: (f64, usize, &[bool]),
+    ) -> Result<
+        (
+            Vec<PoolModel>,
+            Vec<Vec<(PoolId, f64)>>,
+            Vec<Vec<(QueueId, f64)>>,
+        ),
+        InputError,
+    > {
+        let s = self.s;
+        self.unique(
+            "pools",
+            s.teams
+                .iter()
+                .map(|t| t.name.as_str())
+                .chain(s.pools.iter().map(|p| p.name.as_str())),
+        )?;
+        let n = teams.len();
+        // (rank, pool, proficiency) per queue; the team's own pool has rank 0.
+        let mut ranked: Vec<Vec<(u8, PoolId, f64)>> =
+            (0..n).map(|t| vec![(0, PoolId::at(t), 1.0)]).collect();
+        let mut work: Vec<Vec<(QueueId, f64)>> =
+            (0..n).map(|t| vec![(QueueId::at(t), 1.0)]).collect();
+        let mut pools = Vec::new();
+        for (k, p) in s.pools.iter().enumerate() {
+            let q = format!("\"{}\"", p.name);
+            let base = format!("pools[{k}] {q}");
+            let (agents, duty_cycle) = self.staffing(
+                &q,
+                &base,
+                StaffingSpec {
+                    agents: p.agents,
+                    schedule: &p.schedule,
+                    availability: p.availability,
+                    duty_cycle: p.duty_cycle,
+                },
+                cal,
+            )?;
+            if p.skills.is_empty() {
+                return Err(self.err(
+                    &[&q, "skills"],
+                    format!("{base}.skills"),
+                    "a pool needs at least one skill: the name of a team whose queue it serves",
+                ));
+            }
+            let id = PoolId::at(n + k);
+            let mut mine = Vec::new();
+            for (team, sk) in &p.skills {
+                let t = self.team_id(&[&q, "skills"], &format!("{base}.skills"), team, teams)?;
+                let kq = format!("\"{team}\"");
+                if sk.rank == 0 {
+                    return Err(self.err(
+                        &[&q, "skills", &kq],
+                        format!("{base}.skills[{kq}].rank"),
+                        "must be 1 (primary) or more",
+                    ));
+                }
+                if !(sk.proficiency.is_finite() && sk.proficiency > 0.0) {
+                    return Err(self.err(
+                        &[&q, "skills", &kq],
+                        format!("{base}.skills[{kq}].proficiency"),
+                        format!(
+                            "must be a positive handling-time multiplier, got {}",
+                            sk.proficiency
+                        ),
+                    ));
+                }
+                ranked[t.index()].push((sk.rank, id, sk.proficiency));
+                mine.push((sk.rank, QueueId(t.0), sk.proficiency));
+            }
+            mine.sort_by_key(|&(r, q, _)| (r, q));
+            work.push(mine.into_iter().map(|(_, q, f)| (q, f)).collect());
+            pools.push(PoolModel {
+                name: p.name.clone(),
+                agents,
+                availability: p.availability,
+                duty_cycle,
+                cost_per_hour: p.cost_per_hour,
+                stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
+            });
+        }
+        let servers = ranked
+            .into_iter()
+            .map(|mut v| {
+                v.sort_by_key(|&(r, p, _)| (r, p));
+                v.into_iter().map(|(_, p, f)| (p, f)).collect()
+            })
+            .collect();
+        Ok((pools, servers, work))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn team(
         &self,
@@ -574,35 +727,17 @@ impl Compiler<'_> {
         let q = format!("\"{}\"", t.name);
         let base = format!("teams[{i}] {q}");
         let f = |x: &str| format!("{base}.{x}");
-        // Staffing per slot of the day, then per slot of the week (zero while closed).
-        let mut day = vec![t.agents; slots];
-        let mut last = -1.0;
-        for &(clock, n) in &t.schedule {
-            let k = clock.secs() / interval;
-            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
-                return Err(self.err(&[&q, "schedule"], f("schedule"), "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
-            }
-            last = clock.secs();
-            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
-        }
-        let agents = (0..7 * slots)
-            .map(|w| if open[w] { day[w % slots] } else { 0 })
-            .collect();
-        if !(t.availability > 0.0 && t.availability <= 1.0) {
-            return Err(self.err(
-                &[&q, "availability"],
-                f("availability"),
-                format!("must be in (0, 1], got {}", t.availability),
-            ));
-        }
-        let duty_cycle = t.duty_cycle.map_or(3600.0, |d| d.secs());
-        if duty_cycle <= 0.0 {
-            return Err(self.err(
-                &[&q, "duty_cycle"],
-                f("duty_cycle"),
-                "must be longer than zero",
-            ));
-        }
+        let (agents, duty_cycle) = self.staffing(
+            &q,
+            &base,
+            StaffingSpec {
+                agents: t.agents,
+                schedule: &t.schedule,
+                availability: t.availability,
+                duty_cycle: t.duty_cycle,
+            },
+            (interval, slots, open),
+        )?;
         let per_type =
             |map_name: &str, keys: &mut dyn Iterator<Item = &String>| -> Result<(), InputError> {
                 for k in keys {

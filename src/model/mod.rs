@@ -31,6 +31,14 @@ pub struct Model {
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
     pub teams: Vec<TeamModel>,
+    /// Shared pools, after the teams' own: pool `teams.len() + k` is `shared_pools[k]`.
+    pub shared_pools: Vec<PoolModel>,
+    /// Per queue (= per team): the pools serving it, primary first (by rank, then pool), each
+    /// with its proficiency (handling-time multiplier). Its team's own pool is first.
+    pub servers: Vec<Vec<(PoolId, f64)>>,
+    /// Per pool: the queues it serves, by rank (primary skill first), then queue, each with
+    /// the pool's proficiency for it.
+    pub work: Vec<Vec<(QueueId, f64)>>,
     /// Service-level thresholds on time to first response, seconds; the first is the headline.
     pub thresholds: Vec<f64>,
     /// Per priority (urgent first): response and resolution targets, seconds.
@@ -117,6 +125,27 @@ pub struct TeamModel {
     pub stream_key: u64,
 }
 
+/// A compiled shared pool.
+#[derive(Clone, Debug)]
+pub struct PoolModel {
+    pub name: String,
+    /// Agents on the floor per slot of the week (zero while closed).
+    pub agents: Vec<u32>,
+    pub availability: f64,
+    /// Mean length of one work/other-duties cycle, seconds.
+    pub duty_cycle: f64,
+    pub cost_per_hour: Option<f64>,
+    pub stream_key: u64,
+}
+
+/// Who a pool's agents are: per slot of the week, and their availability.
+#[derive(Clone, Copy, Debug)]
+pub struct Staffing<'a> {
+    pub agents: &'a [u32],
+    pub availability: f64,
+    pub duty_cycle: f64,
+}
+
 /// Where a contact goes after a team handled it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -165,6 +194,35 @@ impl Model {
     /// and staffing levels number teams.
     pub fn team(&self, name: &str) -> Option<u16> {
         self.team_id(name).map(|t| t.0)
+    }
+    /// Number of pools: one per team, then the shared ones.
+    pub fn n_pools(&self) -> usize {
+        self.teams.len() + self.shared_pools.len()
+    }
+    /// Name of a pool (a team's own pool carries the team's name).
+    pub fn pool_name(&self, p: PoolId) -> &str {
+        match self.teams.get(p.index()) {
+            Some(t) => &t.name,
+            None => &self.shared_pools[p.index() - self.teams.len()].name,
+        }
+    }
+    /// The staffing of a pool (a team's own pool is staffed as the team).
+    pub fn staffing(&self, p: PoolId) -> Staffing<'_> {
+        match self.teams.get(p.index()) {
+            Some(t) => Staffing {
+                agents: &t.agents,
+                availability: t.availability,
+                duty_cycle: t.duty_cycle,
+            },
+            None => {
+                let s = &self.shared_pools[p.index() - self.teams.len()];
+                Staffing {
+                    agents: &s.agents,
+                    availability: s.availability,
+                    duty_cycle: s.duty_cycle,
+                }
+            }
+        }
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
     pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {

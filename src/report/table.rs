@@ -84,6 +84,27 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     let scopes: Vec<Scope> = (0..m.teams.len()).map(|t| Scope::Team(t as u16)).collect();
     out.push_str(&section(m, s, "teams", &scopes, &teams));
     out.push('\n');
+    if !m.shared_pools.is_empty() {
+        let pools = [(Kpi::Visits, "visits"), (Kpi::Utilisation, "utilisation")];
+        let scopes: Vec<Scope> = (m.teams.len()..m.n_pools())
+            .map(|p| Scope::Pool(p as u16))
+            .collect();
+        out.push_str(&section(m, s, "shared pools", &scopes, &pools));
+        out.push('\n');
+        let scopes: Vec<Scope> = (0..m.teams.len())
+            .filter(|&t| m.servers[t].len() > 1)
+            .map(|t| Scope::Team(t as u16))
+            .collect();
+        let overflow = [(Kpi::OverflowShare, "served by shared pools")];
+        out.push_str(&section(
+            m,
+            s,
+            "teams with shared pools",
+            &scopes,
+            &overflow,
+        ));
+        out.push('\n');
+    }
     let prio: Vec<(Kpi, &str)> = vec![
         (Kpi::Incidents, "incidents"),
         (Kpi::ResponseMean, "answer mean"),

@@ -28,6 +28,9 @@ pub struct Scenario {
     pub incident_types: Vec<String>,
     pub channels: Vec<Channel>,
     pub teams: Vec<Team>,
+    /// Shared pools: people who serve the queues of several teams, by skill.
+    #[serde(default)]
+    pub pools: Vec<Pool>,
     #[serde(default)]
     pub targets: Targets,
 }
@@ -284,6 +287,43 @@ pub struct Team {
 
 fn one() -> f64 {
     1.0
+}
+
+/// A shared pool: people with a schedule and availability like a team's, who serve the
+/// queues of the teams named in `skills`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    pub name: String,
+    pub agents: u32,
+    #[serde(default)]
+    pub schedule: Vec<(Clock, u32)>,
+    #[serde(default = "one")]
+    pub availability: f64,
+    #[serde(default)]
+    pub duty_cycle: Option<Dur>,
+    /// Per team whose queue this pool serves: its rank (1 = primary) and proficiency.
+    #[serde(deserialize_with = "unique")]
+    pub skills: BTreeMap<String, Skill>,
+    #[serde(default)]
+    pub cost_per_hour: Option<f64>,
+}
+
+/// How a pool serves one team's queue.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skill {
+    /// 1 = primary skill; a freed agent takes work from its lowest rank first, and a contact
+    /// overflows to pools in increasing rank.
+    #[serde(default = "rank_one")]
+    pub rank: u8,
+    /// Multiplies the team's handling time (1 = as fast as the team's own agents).
+    #[serde(default = "one")]
+    pub proficiency: f64,
+}
+
+fn rank_one() -> u8 {
+    1
 }
 
 /// Queue discipline.

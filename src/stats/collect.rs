@@ -124,6 +124,8 @@ pub struct Collector {
     /// Per scope: whether it is the overall scope under another name.
     alias: Vec<bool>,
     pub teams: Vec<TeamStats>,
+    /// Per pool (each team's own, then the shared ones).
+    pub pools: Vec<super::PoolStats>,
     pub series: Series,
     slot: usize,
 }
@@ -170,6 +172,9 @@ impl Collector {
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
                 })
+                .collect(),
+            pools: (0..m.n_pools())
+                .map(|_| super::PoolStats::new(m.teams.len()))
                 .collect(),
             series: Series::new(m),
             slot: 0,
@@ -509,6 +514,7 @@ impl Collector {
                 },
             );
         }
+        super::pools::emit(&self.pools, m, &mut emit);
     }
 }
 

@@ -13,10 +13,12 @@ pub enum Scope {
     Type(u16),
     Priority(u8),
     Team(u16),
+    /// A shared pool, by its position among all pools (teams' own first).
+    Pool(u16),
 }
 
 impl Scope {
-    /// `overall`, `channel`, `type`, `priority` or `team`.
+    /// `overall`, `channel`, `type`, `priority`, `team` or `pool`.
     pub fn kind(self) -> &'static str {
         match self {
             Scope::Overall => "overall",
@@ -24,6 +26,7 @@ impl Scope {
             Scope::Type(_) => "type",
             Scope::Priority(_) => "priority",
             Scope::Team(_) => "team",
+            Scope::Pool(_) => "pool",
         }
     }
     /// The channel, type, priority or team name (`all` for overall).
@@ -34,6 +37,7 @@ impl Scope {
             Scope::Type(i) => m.types[i as usize].clone(),
             Scope::Priority(p) => Priority::ALL[p as usize].name().into(),
             Scope::Team(i) => m.teams[i as usize].name.clone(),
+            Scope::Pool(i) => m.pool_name(crate::model::PoolId(i)).to_string(),
         }
     }
 }
@@ -116,6 +120,8 @@ pub enum Kpi {
     SaturatedIntervals,
     AgentsPresent,
     Misrouted,
+    /// Share of a team's visits served by a pool other than its own (shared pools).
+    OverflowShare,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -173,7 +179,8 @@ impl Kpi {
             | SlaResponse
             | SlaResolution
             | Utilisation
-            | Saturation => Unit::Ratio,
+            | Saturation
+            | OverflowShare => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
             _ => Unit::Count,

@@ -4,12 +4,14 @@
 mod collect;
 mod kpi;
 mod observe;
+mod pools;
 mod series;
 mod summary;
 mod tally;
 
 pub use collect::{ALIAS, Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
+pub use pools::PoolStats;
 pub use series::{CDF_BINS, Series, cdf_edges};
 pub use summary::{Estimate, estimate, paired_estimate, t_quantile};
 pub use tally::Tally;

@@ -3,7 +3,7 @@
 
 use super::collect::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use crate::engine::{ContactKey, Observer, PoolLoad};
-use crate::model::{SlaModel, TeamId};
+use crate::model::{PoolId, SlaModel, TeamId};
 
 impl Collector {
     #[inline]
@@ -38,8 +38,14 @@ impl Observer for Collector {
         Collector::open_at_end(self, contact, incident);
     }
     #[inline]
-    fn visit_started(&mut self, team: TeamId, waited: f64) {
+    fn visit_started(&mut self, team: TeamId, pool: PoolId, waited: f64) {
         Collector::visit_started(self, team.0, waited);
+        self.pools[pool.index()].served[team.index()] += 1;
+    }
+    #[inline]
+    fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad) {
+        let warmup = self.warmup;
+        self.pools[pool.index()].set(now, warmup, load.busy, load.available);
     }
     #[inline]
     fn abandoned_from(&mut self, team: TeamId) {

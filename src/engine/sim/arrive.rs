@@ -8,7 +8,7 @@ use super::super::observe::Observer;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::Sim;
-use crate::model::{ChannelId, TypeId, unit};
+use crate::model::{ChannelId, PoolId, TypeId, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
@@ -75,6 +75,7 @@ impl<O: Observer> Sim<'_, O> {
             first_channel: ch,
             ty,
             team: NO_TEAM,
+            pool: PoolId(u16::MAX),
             target: None,
             transfers: 0,
             misroutes: 0,
@@ -139,6 +140,7 @@ impl<O: Observer> Sim<'_, O> {
             log_handling: -1.0,
             channel: chase.channel,
             team: NO_TEAM,
+            pool: PoolId(u16::MAX),
             target: None,
             transfers: 0,
             misroutes: 0,

@@ -21,29 +21,36 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let m = self.m;
         let q = routing::queue_of(team);
-        let p = routing::pool_for(q);
-        let free = self.pools[p.index()].free() > 0;
+        let pools = &self.pools;
+        let free = |p: PoolId| pools[p.index()].free() > 0;
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
-        if free && self.queues[q.index()].len() == 0 {
-            self.start_service(idx);
+        let server = if self.queues[q.index()].len() == 0 {
+            routing::free_server(m, q, free)
         } else {
+            None
+        };
+        if let Some((p, proficiency)) = server {
+            self.start_service(idx, p, proficiency);
+        } else {
+            let idle = routing::free_server(m, q, free);
             self.queue(q).push(Waiting { contact: idx, vgen }, priority);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
             }
-            if free {
-                self.dispatch(p);
-            } else {
-                self.team_changed(team);
+            match idle {
+                Some((p, _)) => self.dispatch(p),
+                None => self.team_changed(team),
             }
         }
     }
 
-    /// A free agent of the pool serving contact `idx`'s team starts handling it.
-    fn start_service(&mut self, idx: u32) {
+    /// A free agent of `pool` starts handling contact `idx`, taking `proficiency` times its
+    /// team's handling time.
+    fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) {
         let m = self.m;
         let now = self.now;
         let c = &mut self.contacts[idx as usize];
@@ -51,6 +58,7 @@ impl<O: Observer> Sim<'_, O> {
         let waited = now - c.enqueued;
         c.queue_time += waited;
         c.state = State::InService;
+        c.pool = pool;
         let first_answer = c.answered.is_nan();
         if first_answer {
             c.answered = now;
@@ -64,21 +72,21 @@ impl<O: Observer> Sim<'_, O> {
             m.teams[team.index()].handling[c.ty.index()]
                 .as_ref()
                 .map_or(0.0, |d| d.sample(&mut c.rng))
-        };
+        } * proficiency;
         c.visits += 1;
         c.handled_visits = c.handled_visits.saturating_add(1);
         let (counted, response) = (c.counted, now - c.arrival);
         if counted {
             let key = Self::key(c);
-            self.stats.visit_started(team, waited);
+            self.stats.visit_started(team, pool, waited);
             if first_answer {
                 self.stats.answered(key, response, now - response);
             }
         }
-        self.pool(routing::pool_for(routing::queue_of(team)))
-            .seize();
+        self.pool(pool).seize();
         self.cal.schedule(now + handling, Event::ServiceEnd(idx));
         self.team_changed(team);
+        self.pool_changed(pool);
     }
 
     /// Handling of contact `idx` ends: its agent is freed (or leaves for other duties) and
@@ -92,7 +100,7 @@ impl<O: Observer> Sim<'_, O> {
         if c.counted {
             self.stats.handled(team, misrouted);
         }
-        let pool = routing::pool_for(routing::queue_of(team));
+        let pool = c.pool;
         if self.pool(pool).release() {
             // The agent left for other duties once done. The duty clock's rates changed, so
             // its next toggle is drawn again (valid: it is memoryless).
@@ -133,25 +141,28 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Free agents of `pool` take waiting contacts.
+    /// Free agents of `pool` take waiting contacts, from their primary skill's queue first.
     pub(super) fn dispatch(&mut self, pool: PoolId) {
-        let q = routing::work_for(pool);
-        let team = routing::team_of(q);
-        loop {
-            if self.pools[pool.index()].free() == 0 {
-                break;
-            }
+        let m = self.m;
+        let work = routing::work_for(m, pool);
+        while self.pools[pool.index()].free() > 0 {
             let contacts = &self.contacts;
-            let live = |w: Waiting| {
-                let c = &contacts[w.contact as usize];
-                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-            };
-            let Some(w) = self.queues[q.index()].pop(live) else {
-                break;
-            };
-            self.start_service(w.contact);
+            let queues = &mut self.queues;
+            let next = work.iter().find_map(|&(q, proficiency)| {
+                let team = routing::team_of(q);
+                let live = |w: Waiting| {
+                    let c = &contacts[w.contact as usize];
+                    c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+                };
+                queues[q.index()].pop(live).map(|w| (w, proficiency))
+            });
+            let Some((w, proficiency)) = next else { break };
+            self.start_service(w.contact, pool, proficiency);
         }
-        self.team_changed(team);
+        for &(q, _) in work {
+            self.team_changed(routing::team_of(q));
+        }
+        self.pool_changed(pool);
     }
 
     /// A waiting customer's patience runs out, if it is still in queue visit `vgen`.

@@ -5,22 +5,17 @@ use super::super::calendar::Event;
 use super::super::observe::Observer;
 use super::super::routing;
 use super::Sim;
-use crate::model::{Model, PoolId, TeamId, TeamModel};
-
-/// The parameters of `pool` (today its team's).
-#[inline]
-fn pool_model(m: &Model, pool: PoolId) -> &TeamModel {
-    &m.teams[routing::team_of(routing::work_for(pool)).index()]
-}
+use crate::model::{PoolId, TeamId};
 
 impl<O: Observer> Sim<'_, O> {
     /// Sets each pool's roster for the slot starting at `now`.
     pub(super) fn staff(&mut self, now: f64) {
         let m = self.m;
         let slot = m.week_slot(now);
-        for (i, tm) in m.teams.iter().enumerate() {
-            let pool = routing::pool_for(routing::queue_of(TeamId::at(i)));
-            if self.pool(pool).roster(tm.agents[slot], tm) {
+        for i in 0..m.n_pools() {
+            let pool = PoolId::at(i);
+            let staffing = m.staffing(pool);
+            if self.pool(pool).roster(staffing.agents[slot], staffing) {
                 self.reschedule_duty(pool);
                 self.dispatch(pool);
             }
@@ -29,7 +24,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Draws `pool`'s next duty toggle afresh (its rates changed).
     pub(super) fn reschedule_duty(&mut self, pool: PoolId) {
-        let tm = pool_model(self.m, pool);
+        let tm = self.m.staffing(pool);
         if let Some((dt, version)) = self.pools[pool.index()].next_duty(tm) {
             self.cal.schedule(self.now + dt, Event::Duty(pool, version));
         }
@@ -37,7 +32,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// An agent of `pool` goes to other duties or comes back, unless the toggle is stale.
     pub(super) fn on_duty(&mut self, pool: PoolId, version: u32) {
-        let tm = pool_model(self.m, pool);
+        let tm = self.m.staffing(pool);
         if self.pools[pool.index()].toggle_duty(version, tm) {
             self.reschedule_duty(pool);
             self.dispatch(pool);
@@ -58,11 +53,17 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Reports `team`'s load (its pool's agents, its queue's length) to the observer.
+    /// Reports `team`'s load (its own pool's agents, its queue's length) to the observer.
     pub(super) fn team_changed(&mut self, team: TeamId) {
         let q = routing::queue_of(team);
-        let load = self.pools[routing::pool_for(q).index()].load();
+        let load = self.pools[routing::own_pool(team).index()].load();
         let queue = self.queues[q.index()].len();
         self.stats.team_state(team, self.now, load, queue);
+    }
+
+    /// Reports `pool`'s load to the observer.
+    pub(super) fn pool_changed(&mut self, pool: PoolId) {
+        let load = self.pools[pool.index()].load();
+        self.stats.pool_state(pool, self.now, load);
     }
 }
