@@ -28,8 +28,8 @@ pub fn value(v: f64, unit: Unit) -> String {
     match unit {
         Unit::Seconds => duration(v),
         Unit::Ratio => format!("{:.1}%", v * 100.0),
-        Unit::Count if v.abs() >= 100.0 => format!("{v:.0}"),
-        Unit::Count | Unit::Agents => format!("{v:.1}"),
+        Unit::Count | Unit::Hours | Unit::Cost if v.abs() >= 100.0 => format!("{v:.0}"),
+        Unit::Count | Unit::Agents | Unit::Hours | Unit::Cost => format!("{v:.1}"),
         Unit::PerIncident => format!("{v:.2}"),
     }
 }
