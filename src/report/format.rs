@@ -40,7 +40,8 @@ pub fn estimate(e: &Estimate, unit: Unit) -> String {
     if !e.mean.is_finite() {
         return "-".into();
     }
-    if !hw.is_finite() || hw == 0.0 {
+    // A value that does not vary (rostered hours) carries only rounding noise.
+    if !hw.is_finite() || hw <= 1e-9 * e.mean.abs() {
         return value(e.mean, unit);
     }
     let hw_text = match unit {
