@@ -250,9 +250,13 @@ pub fn staff_report(
     ));
     out.push_str(&staffing_table(m, &r.staffing, per_interval));
     if let Some(c) = &r.constant {
-        let (found, constant) = (staffing_cost(m, &r.staffing), staffing_cost(m, c));
+        let days = (m.horizon - m.warmup) / 86_400.0;
+        let (found, constant) = (
+            staffing_cost(m, &r.staffing) / days,
+            staffing_cost(m, c) / days,
+        );
         out.push_str(&format!(
-            "\nCost against the constant answer for the same checks: {found:.0} against {constant:.0} ({}){}\n",
+            "\nCost a day against the constant answer for the same checks: {found:.0} against {constant:.0} ({}){}\n",
             if m.teams.iter().all(|t| t.cost_per_hour.is_some()) {
                 "cost_per_hour x agent-hours"
             } else {
