@@ -52,6 +52,25 @@ fn agrees(what: &str, est: Estimate, exact: f64, max_rel_hw: f64, extra: f64) {
     );
 }
 
+/// P(wait > 0) both as the time share with every agent busy and per call (by PASTA they
+/// agree).
+fn p_wait_agrees(s: &Summary, p: f64) {
+    agrees(
+        "P(wait) as time all busy",
+        get(s, Kpi::Saturation, Scope::Team(0)),
+        p,
+        0.03,
+        0.0,
+    );
+    agrees(
+        "P(wait > 0) per call",
+        get(s, Kpi::DelayProbability, Scope::Overall),
+        p,
+        0.03,
+        0.0,
+    );
+}
+
 #[test]
 fn mmc_matches_erlang_c() {
     let (_, s) = simulate("scenarios/validation/mmc.ron", 2 * REPS);
@@ -89,21 +108,7 @@ fn mmc_matches_erlang_c() {
         0.0,
     );
     // PASTA: the share of time all agents are busy is the probability an arrival waits.
-    agrees(
-        "P(wait) as time all busy",
-        get(&s, Kpi::Saturation, Scope::Team(0)),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
-    // Per call (PASTA: the share of calls finding every agent busy equals the time share).
-    agrees(
-        "P(wait > 0) per call",
-        get(&s, Kpi::DelayProbability, Scope::Overall),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
+    p_wait_agrees(&s, q.p_wait());
     agrees(
         "utilisation",
         get(&s, Kpi::Utilisation, Scope::Team(0)),
@@ -174,21 +179,7 @@ fn mmc_with_abandonment_matches_erlang_a() {
         0.01,
         0.0,
     );
-    agrees(
-        "P(wait) as time all busy",
-        get(&s, Kpi::Saturation, Scope::Team(0)),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
-    // Per call (PASTA: the share of calls finding every agent busy equals the time share).
-    agrees(
-        "P(wait > 0) per call",
-        get(&s, Kpi::DelayProbability, Scope::Overall),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
+    p_wait_agrees(&s, q.p_wait());
     agrees(
         "utilisation",
         get(&s, Kpi::Utilisation, Scope::Team(0)),

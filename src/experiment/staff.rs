@@ -257,7 +257,7 @@ pub fn work_checks(m: &Model, s: &Summary) -> Vec<Check> {
         let Some(entered) = get(Kpi::Entered) else {
             continue;
         };
-        if !(entered.mean > 0.0) {
+        if entered.mean.is_nan() || entered.mean <= 0.0 {
             continue;
         }
         let name = m.teams[t].name.clone();

@@ -760,8 +760,8 @@ impl Compiler<'_> {
         ];
         for (field, list) in lists.into_iter().chain(
             t.answer_within_by_channel
-                .iter()
-                .map(|(_, l)| ("answer_within_by_channel", l)),
+                .values()
+                .map(|l| ("answer_within_by_channel", l)),
         ) {
             if list.is_empty() {
                 return Err(self.err(
