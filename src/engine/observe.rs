@@ -20,16 +20,32 @@ pub struct ContactKey {
 pub trait Observer {
     /// A contact (first or repeated attempt) arrived; `duplicate` if not the incident's first.
     fn arrived(&mut self, key: ContactKey, duplicate: bool);
+    /// A contact that arrived at `arrival` joined `team`'s queue; `first_visit` if it is the
+    /// first queue of this attempt.
+    fn entered(&mut self, team: TeamId, key: ContactKey, first_visit: bool, arrival: f64);
     /// A contact that arrived at `arrival` was first answered, `waited` seconds later.
     fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64);
-    /// A contact attempt that arrived at `arrival` ended.
-    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64);
+    /// A contact attempt that arrived at `arrival` ended at `now`.
+    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64, now: f64);
     /// An incident ended for good; `sla` holds its first priority's targets.
     fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel);
-    /// At the end of the run: a contact still in the system, an incident still open.
-    fn open_at_end(&mut self, contact: Option<ContactKey>, incident: Option<ContactKey>);
-    /// A team visit started after `waited` seconds in the team's queue, served by `pool`.
-    fn visit_started(&mut self, team: TeamId, pool: PoolId, waited: f64);
+    /// At the end of the run: a contact still in the system.
+    fn contact_open_at_end(&mut self, key: ContactKey);
+    /// At the end of the run: work waiting for or in service with `team`, `age` seconds in
+    /// its current queue visit.
+    fn team_open_at_end(&mut self, team: TeamId, age: f64);
+    /// At the end of the run: an incident still open, `age` seconds old, first answered
+    /// after `first_response` if ever; `sla` holds its first priority's targets.
+    fn incident_open_at_end(
+        &mut self,
+        key: ContactKey,
+        age: f64,
+        first_response: Option<f64>,
+        sla: SlaModel,
+    );
+    /// A team visit of a contact on `channel` started after `waited` seconds in the team's
+    /// queue, served by `pool`.
+    fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64);
     /// A contact gave up waiting in a team's queue.
     fn abandoned_from(&mut self, team: TeamId);
     /// A team finished handling a contact; `misrouted` if it was not the right team.

@@ -11,7 +11,7 @@ mod shift;
 
 use super::arrivals::ArrivalGen;
 use super::calendar::{Calendar, Event};
-use super::contact::{Contact, State};
+use super::contact::{Contact, NO_TEAM, State};
 use super::observe::{ContactKey, Observer};
 use super::pool::Pool;
 use super::queue::TeamQueue;
@@ -160,15 +160,29 @@ impl<'m, O: Observer> Sim<'m, O> {
         for p in 0..m.n_pools() {
             self.pool_changed(PoolId::at(p));
         }
+        let end = m.horizon;
         for c in &self.contacts {
             let open = matches!(
                 c.state,
                 State::Waiting | State::InService | State::SelfService
             );
-            let contact = (open && c.counted).then(|| Self::key(c));
-            let incident =
-                (c.state != State::Free && c.incident_counted).then(|| Self::incident_key(c));
-            self.stats.open_at_end(contact, incident);
+            if open && c.counted {
+                self.stats.contact_open_at_end(Self::key(c));
+            }
+            if matches!(c.state, State::Waiting | State::InService) && c.team != NO_TEAM {
+                self.stats.team_open_at_end(c.team, end - c.enqueued);
+            }
+            // A chase's incident lives on in its original contact.
+            if c.state != State::Free && c.incident_counted && !c.chase {
+                let first_response = (!c.incident_answered.is_nan())
+                    .then_some(c.incident_answered - c.first_arrival);
+                self.stats.incident_open_at_end(
+                    Self::incident_key(c),
+                    end - c.first_arrival,
+                    first_response,
+                    m.sla[c.first_priority as usize],
+                );
+            }
         }
         Finished {
             observer: self.stats,

@@ -39,8 +39,13 @@ pub struct Model {
     /// Per pool: the queues it serves, by rank (primary skill first), then queue, each with
     /// the pool's proficiency for it.
     pub work: Vec<Vec<(QueueId, f64)>>,
-    /// Service-level thresholds on time to first response, seconds; the first is the headline.
+    /// Every service-level threshold on time to first response, seconds; the first is the
+    /// headline (the first live-channel threshold).
     pub thresholds: Vec<f64>,
+    /// Per channel: indices into `thresholds` of the thresholds its contacts are judged on.
+    pub channel_thresholds: Vec<Vec<u8>>,
+    /// Abandons within this many seconds of arrival are short abandons.
+    pub short_abandon: f64,
     /// Per priority (urgent first): response and resolution targets, seconds.
     pub sla: [SlaModel; 4],
     /// Hash of everything that defines demand (calendar, types, arrival streams, mixes,

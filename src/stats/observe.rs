@@ -3,7 +3,7 @@
 
 use super::collect::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use crate::engine::{ContactKey, Observer, PoolLoad};
-use crate::model::{PoolId, SlaModel, TeamId};
+use crate::model::{ChannelId, PoolId, SlaModel, TeamId};
 
 impl Collector {
     #[inline]
@@ -19,27 +19,54 @@ impl Observer for Collector {
         Collector::arrived(self, ids, duplicate, key.channel.0);
     }
     #[inline]
-    fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64) {
+    fn entered(&mut self, team: TeamId, key: ContactKey, first_visit: bool, arrival: f64) {
         let ids = self.ids(key);
-        Collector::answered(self, ids, waited, arrival);
+        Collector::entered(self, team.0, key.channel.0);
+        if first_visit {
+            Collector::queued(self, ids, key.channel.0, arrival);
+        }
     }
     #[inline]
-    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64) {
+    fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64) {
         let ids = self.ids(key);
-        Collector::contact_ended(self, ids, end, arrival);
+        Collector::answered(self, ids, key.channel.0, waited, arrival);
+    }
+    #[inline]
+    fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64, now: f64) {
+        let ids = self.ids(key);
+        Collector::contact_ended(self, ids, key.channel.0, end, arrival, now);
     }
     #[inline]
     fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel) {
         let ids = self.ids(key);
         Collector::incident_ended(self, ids, record, (sla.response, sla.resolution));
     }
-    fn open_at_end(&mut self, contact: Option<ContactKey>, incident: Option<ContactKey>) {
-        let (contact, incident) = (contact.map(|k| self.ids(k)), incident.map(|k| self.ids(k)));
-        Collector::open_at_end(self, contact, incident);
+    fn contact_open_at_end(&mut self, key: ContactKey) {
+        let ids = self.ids(key);
+        Collector::contact_open_at_end(self, ids);
+    }
+    fn team_open_at_end(&mut self, team: TeamId, age: f64) {
+        Collector::team_open_at_end(self, team.0, age);
+    }
+    fn incident_open_at_end(
+        &mut self,
+        key: ContactKey,
+        age: f64,
+        first_response: Option<f64>,
+        sla: SlaModel,
+    ) {
+        let ids = self.ids(key);
+        Collector::incident_open_at_end(
+            self,
+            ids,
+            age,
+            first_response,
+            (sla.response, sla.resolution),
+        );
     }
     #[inline]
-    fn visit_started(&mut self, team: TeamId, pool: PoolId, waited: f64) {
-        Collector::visit_started(self, team.0, waited);
+    fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64) {
+        Collector::visit_started(self, team.0, channel.0, waited);
         self.pools[pool.index()].served[team.index()] += 1;
     }
     #[inline]
@@ -63,7 +90,7 @@ impl Observer for Collector {
             now,
             load.busy,
             load.available,
-            load.scheduled > 0,
+            load.scheduled,
             queue,
         );
     }

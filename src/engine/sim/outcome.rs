@@ -22,7 +22,8 @@ impl<O: Observer> Sim<'_, O> {
             end
         };
         if c.counted {
-            self.stats.contact_ended(Self::key(c), end, c.arrival);
+            self.stats
+                .contact_ended(Self::key(c), end, c.arrival, self.now);
         }
         if let Some(trace) = &mut self.trace {
             trace.push(TraceRecord {

@@ -21,6 +21,10 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
+        if c.counted {
+            let (key, arrival) = (Self::key(c), c.arrival);
+            self.stats.entered(team, key, first_visit, arrival);
+        }
         let m = self.m;
         let q = routing::queue_of(team);
         let pools = &self.pools;
@@ -78,7 +82,7 @@ impl<O: Observer> Sim<'_, O> {
         let (counted, response) = (c.counted, now - c.arrival);
         if counted {
             let key = Self::key(c);
-            self.stats.visit_started(team, pool, waited);
+            self.stats.visit_started(team, pool, key.channel, waited);
             if first_answer {
                 self.stats.answered(key, response, now - response);
             }
