@@ -180,3 +180,35 @@ fn compare_reports_agent_hours_for_every_design_with_paired_differences() {
         table.contains("agent_hours") && table.contains("answered within T of arrival / offered")
     );
 }
+
+#[test]
+fn a_written_only_scenario_has_an_hours_headline_and_no_seconds_threshold() {
+    let m = model(
+        r#"Scenario(name: "mail", calendar: (days: 2), incident_types: ["q"],
+        channels: [(name: "email", kind: Email, arrivals: Poisson(per_hour: 4), mix: {"q": 1.0}, entry: "T")],
+        teams: [(name: "T", agents: 1, handling: {"*": Exponential(mean: "6min")}, routes: {"*": (resolve: 1.0)})])"#,
+    );
+    assert_eq!(m.thresholds, [4.0 * 3600.0, 24.0 * 3600.0]);
+    assert_eq!(Kpi::ServiceLevel(0).name(&m), "service_level_4h");
+    assert_eq!(Kpi::parse("service_level_20s", &m), None);
+    let s = run(&m, 1, 2).unwrap();
+    assert!(get(&s, Kpi::ServiceLevel(0), Scope::Overall).mean > 0.9);
+}
+
+#[test]
+fn thresholds_for_an_unknown_channel_are_refused() {
+    let (s, src) = parse(
+        "case.ron".as_ref(),
+        r#"Scenario(name: "x", calendar: (days: 1), incident_types: ["q"],
+        channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 4), mix: {"q": 1.0}, entry: "T")],
+        teams: [(name: "T", agents: 1, handling: {"*": Exponential(mean: "6min")}, routes: {"*": (resolve: 1.0)})],
+        targets: (answer_within_by_channel: {"fax": ["1h"]}))"#
+            .to_string(),
+    )
+    .unwrap();
+    let e = compile(&s, &src).unwrap_err().to_string();
+    assert!(
+        e.contains("answer_within_by_channel.fax") && e.contains("no channel called `fax`"),
+        "{e}"
+    );
+}
