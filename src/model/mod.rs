@@ -39,8 +39,9 @@ pub struct Model {
     /// Per pool: the queues it serves, by rank (primary skill first), then queue, each with
     /// the pool's proficiency for it.
     pub work: Vec<Vec<(QueueId, f64)>>,
-    /// Every service-level threshold on time to first response, seconds; the first is the
-    /// headline (the first live-channel threshold).
+    /// Every service-level threshold on time to first response some channel is judged on,
+    /// seconds; the first is the headline (the first live-channel threshold, if any channel is
+    /// live).
     pub thresholds: Vec<f64>,
     /// Per channel: indices into `thresholds` of the thresholds its contacts are judged on.
     pub channel_thresholds: Vec<Vec<u8>>,
