@@ -5,15 +5,20 @@ use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use tiersim::{experiment, model, report};
 
+/// Loads and compiles a scenario with `--days` applied (and checked like the file's value),
+/// printing its warnings.
 pub(super) fn load(path: &Path, days: Option<u32>) -> Result<model::Model> {
-    let mut m = model::load_model(path)?;
-    if let Some(d) = days {
-        if d == 0 {
-            bail!("--days must be at least 1");
-        }
-        m.horizon = m.warmup + f64::from(d) * 86_400.0;
-    }
+    let (s, src) = tiersim::scenario::load(path)?;
+    let m = model::compile_with(&s, &src, &model::Overrides { days })?;
+    warn(&m.warnings);
     Ok(m)
+}
+
+/// Prints warnings (suspicious but valid input) on stderr.
+pub(super) fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 pub(super) fn run(a: RunArgs) -> Result<()> {
@@ -55,14 +60,17 @@ pub(super) fn validate(paths: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for p in paths {
         match model::load_model(p) {
-            Ok(m) => sayln!(
-                "{}: ok ({} channels, {} teams, {} incident types, {} days)",
-                p.display(),
-                m.channels.len(),
-                m.teams.len(),
-                m.types.len(),
-                ((m.horizon - m.warmup) / 86_400.0).round()
-            ),
+            Ok(m) => {
+                warn(&m.warnings);
+                sayln!(
+                    "{}: ok ({} channels, {} teams, {} incident types, {} days)",
+                    p.display(),
+                    m.channels.len(),
+                    m.teams.len(),
+                    m.types.len(),
+                    ((m.horizon - m.warmup) / 86_400.0).round()
+                )
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 failed += 1;

@@ -121,10 +121,8 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         bail!("--replications must be at least 2 (targets are checked at confidence bounds)");
     }
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
-    let mut m = model::compile(&scenario, &source)?;
-    if let Some(d) = a.sim.days {
-        m.horizon = m.warmup + f64::from(d) * 86_400.0;
-    }
+    let m = model::compile_with(&scenario, &source, &model::Overrides { days: a.sim.days })?;
+    super::simulate::warn(&m.warnings);
     let opts = StaffOptions {
         replications: a.sim.replications,
         seed: a.sim.seed,
