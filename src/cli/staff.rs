@@ -123,6 +123,12 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
     let m = model::compile_with(&scenario, &source, &model::Overrides { days: a.sim.days })?;
     super::simulate::warn(&m.warnings);
+    let dir = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}", m.name)));
+    let set = report::OutputSet::begin(&dir)?;
     let opts = StaffOptions {
         replications: a.sim.replications,
         seed: a.sim.seed,
@@ -146,11 +152,8 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         shrinkage,
         Some((&vchecks, vseed)),
     ));
-    let dir = a
-        .sim
-        .out
-        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}", m.name)));
-    let path = dir.join(format!("{}-staffed.ron", m.name));
+    // The name is a plain file-name component (checked when compiling), so this stays in `dir`.
+    let path = set.dir().join(format!("{}-staffed.ron", m.name));
     report::write_atomic(
         &path,
         report::staff::staffed_scenario(&scenario, &m, &r.staffing)?.as_bytes(),
@@ -162,9 +165,14 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         &r.summary,
     );
     let staffed = r.staffing.apply(&m);
-    let written = report::write_run(&dir, &staffed, &meta, &r.summary, None)?;
+    let written = report::write_run(set.dir(), &staffed, &meta, &r.summary, None)?;
+    let written: Vec<_> = std::iter::once(&path)
+        .chain(&written)
+        .map(|p| set.final_path(p))
+        .collect();
+    set.commit()?;
     say("\n");
-    for p in std::iter::once(&path).chain(&written) {
+    for p in written {
         sayln!("wrote {}", p.display());
     }
     if r.stopped.is_some() {

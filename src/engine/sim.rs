@@ -55,6 +55,23 @@ struct ChannelRt {
     pending_row: Option<usize>,
 }
 
+/// Where trace records go: kept in memory, or handed one by one to a sink (which streams them
+/// to disk, so a long traced run needs no memory for its trace).
+pub(super) enum Tracer<'m> {
+    Keep(Vec<TraceRecord>),
+    Sink(&'m mut dyn FnMut(&TraceRecord)),
+}
+
+impl Tracer<'_> {
+    #[inline]
+    fn record(&mut self, r: TraceRecord) {
+        match self {
+            Tracer::Keep(v) => v.push(r),
+            Tracer::Sink(f) => f(&r),
+        }
+    }
+}
+
 pub(super) struct Sim<'m> {
     m: &'m Model,
     cal: Calendar,
@@ -63,7 +80,7 @@ pub(super) struct Sim<'m> {
     teams: Vec<TeamRt>,
     channels: Vec<ChannelRt>,
     stats: Collector,
-    trace: Option<Vec<TraceRecord>>,
+    trace: Option<Tracer<'m>>,
     now: f64,
     next_incident: u64,
     events: u64,
@@ -109,7 +126,7 @@ impl<'m> Sim<'m> {
             teams,
             channels,
             stats: Collector::new(m),
-            trace: opts.trace.then(Vec::new),
+            trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
             next_incident: 0,
             events: 0,
@@ -118,6 +135,12 @@ impl<'m> Sim<'m> {
             same_instant: 0,
             stop_reason: None,
         }
+    }
+
+    /// Sends every trace record to `sink` instead of keeping them.
+    pub(super) fn with_sink(mut self, sink: &'m mut dyn FnMut(&TraceRecord)) -> Self {
+        self.trace = Some(Tracer::Sink(sink));
+        self
     }
 
     /// Why the guard stopped the run, at the current time.
@@ -560,7 +583,7 @@ impl<'m> Sim<'m> {
             self.stats.contact_ended(ids, end, c.arrival);
         }
         if let Some(trace) = &mut self.trace {
-            trace.push(TraceRecord {
+            trace.record(TraceRecord {
                 incident: c.incident,
                 attempt: c.attempt,
                 channel: c.channel,
@@ -760,7 +783,10 @@ impl<'m> Sim<'m> {
         check_conservation(m, &self.stats)?;
         Ok(RunOutput {
             collector: self.stats,
-            trace: self.trace.unwrap_or_default(),
+            trace: match self.trace {
+                Some(Tracer::Keep(v)) => v,
+                _ => Vec::new(),
+            },
             events: self.events,
         })
     }

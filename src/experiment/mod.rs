@@ -8,7 +8,7 @@ mod summary;
 mod sweep;
 
 pub use compare::{CompareRow, Comparison, Design, compare};
-pub use replicate::{Layout, RepResult, replicate, run_replications};
+pub use replicate::{Layout, RepResult, replicate, run_replications, run_replications_traced};
 pub use staff::{
     Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check, interval_checks, search,
     validate,

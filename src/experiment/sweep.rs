@@ -115,6 +115,11 @@ impl Plan {
         seed: u64,
         days: Option<u32>,
     ) -> Result<Self> {
+        if let Some(d) = days {
+            crate::model::bounds::DAYS
+                .check(f64::from(d))
+                .map_err(|m| Error::Usage(format!("days (--days or the sweep file's): {m}")))?;
+        }
         let grid_size = grid
             .iter()
             .try_fold(1usize, |n, p| n.checked_mul(p.values.len()))

@@ -168,7 +168,7 @@ impl Compiler<'_> {
         let at = anchors;
         if bounds::NAME_CHARS.check(len as f64).is_err() {
             return Err(self.err(
-                &at,
+                at,
                 field,
                 format!(
                     "a name must have {} to {} characters, this one has {len}",
@@ -179,7 +179,7 @@ impl Compiler<'_> {
         }
         if n.chars().any(char::is_control) {
             return Err(self.err(
-                &at,
+                at,
                 field,
                 format!(
                     "`{}`: a name cannot hold control characters",

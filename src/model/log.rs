@@ -207,7 +207,7 @@ fn parse_time(s: &str) -> Result<f64, String> {
         )
     };
     if let Ok(m) = s.parse::<f64>() {
-        return (m >= 0.0 && m <= MAX_DURATION_DAYS * 1440.0)
+        return (0.0..=MAX_DURATION_DAYS * 1440.0).contains(&m)
             .then_some(m * 60.0)
             .ok_or_else(bad);
     }
