@@ -207,7 +207,8 @@ fn parse_time(s: &str) -> Result<f64, String> {
         )
     };
     if let Ok(m) = s.parse::<f64>() {
-        return (0.0..=MAX_DURATION_DAYS * 1440.0).contains(&m)
+        return (0.0..=MAX_DURATION_DAYS * 1440.0)
+            .contains(&m)
             .then_some(m * 60.0)
             .ok_or_else(bad);
     }
