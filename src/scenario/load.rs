@@ -269,13 +269,23 @@ pub fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, InputErr
             ),
         ));
     }
+    decode(path, bytes, what)
+}
+
+/// `bytes` as text: refused with the line and column of the first byte that is not UTF-8;
+/// a UTF-8 byte-order mark is dropped.
+pub fn decode(path: &Path, bytes: Vec<u8>, what: &str) -> Result<String, InputError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let good = std::str::from_utf8(good).unwrap_or("");
-        fail(
-            Some(line_col(good, good.len())),
-            format!("the {what} is not UTF-8 text (an invalid byte here): save it as UTF-8"),
-        )
+        InputError {
+            file: path.to_path_buf(),
+            at: Some(line_col(good, good.len())),
+            field: None,
+            message: format!(
+                "the {what} is not UTF-8 text (an invalid byte here): save it as UTF-8"
+            ),
+        }
     })?;
     Ok(strip_bom(text))
 }

@@ -8,7 +8,7 @@ mod load;
 mod unique;
 mod units;
 
-pub use load::{MAX_SCENARIO_BYTES, Source, closest, load, parse, read_text};
+pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 
