@@ -534,3 +534,30 @@ fn finding_9_messages_name_the_fault_without_echoing_files() {
     assert!(err.contains("file"), "{err}");
     assert_eq!(err.matches("(os error").count(), 1, "the cause once: {err}");
 }
+
+/// The README's bounds table lists every bound the code checks, with its range.
+#[test]
+fn readme_lists_every_bound_with_its_range() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let fmt = |v: f64| {
+        if v == v.trunc() && v.abs() < 1e8 {
+            let digits = format!("{}", v as i64);
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(' ');
+                }
+                out.push(c);
+            }
+            out
+        } else if v == v.trunc() {
+            format!("{v:e}")
+        } else {
+            v.to_string()
+        }
+    };
+    for b in tiersim::model::bounds::ALL {
+        let row = format!("| `{}` | {} | {} |", b.field, fmt(b.min), fmt(b.max));
+        assert!(readme.contains(&row), "README must have the row starting {row:?}");
+    }
+}
