@@ -558,6 +558,9 @@ fn readme_lists_every_bound_with_its_range() {
     };
     for b in tiersim::model::bounds::ALL {
         let row = format!("| `{}` | {} | {} |", b.field, fmt(b.min), fmt(b.max));
-        assert!(readme.contains(&row), "README must have the row starting {row:?}");
+        assert!(
+            readme.contains(&row),
+            "README must have the row starting {row:?}"
+        );
     }
 }

@@ -31,6 +31,12 @@ impl Bound {
         } else {
             format!(" {}", self.unit)
         };
+        if self.min == 0.0 && v < 0.0 {
+            return Err(format!(
+                "must be non-negative, got {v} (the range is 0 to {}{unit}: {})",
+                self.max, self.why
+            ));
+        }
         Err(format!(
             "must be between {} and {}{unit} ({}), got {v}",
             self.min, self.max, self.why
@@ -92,7 +98,7 @@ pub const LINES: Bound = Bound {
     min: 1.0,
     max: 1_000_000.0,
     unit: "lines",
-    why: "a channel with lines needs one; more than a million is no limit at all (leave it out)",
+    why: "a channel with lines needs at least one; more than a million is no limit at all (leave it out)",
 };
 /// Agents of a team, in `agents` and in every schedule entry.
 pub const AGENTS: Bound = Bound {

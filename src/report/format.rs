@@ -111,8 +111,12 @@ mod tests {
             ],
         );
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[2], format!("{long}   1"));
-        assert_eq!(lines[3], format!("a{}  22", " ".repeat(69_999)));
+        // The second column is as wide as its header ("value"), plus two spaces between.
+        assert_eq!(lines[2], format!("{long}{}1", " ".repeat(6)));
+        assert_eq!(
+            lines[3],
+            format!("a{}{}22", " ".repeat(69_999), " ".repeat(5))
+        );
     }
 
     #[test]
