@@ -61,14 +61,11 @@ fn strings() -> Vec<String> {
     .collect()
 }
 
-/// Byte spans of number literals and of string literals' contents.
-fn spans(
-    text: &[u8],
-) -> (
-    Vec<(usize, usize)>,
-    Vec<(usize, usize)>,
-    Vec<(usize, usize)>,
-) {
+/// Byte spans (start, end) in a text.
+type Spans = Vec<(usize, usize)>;
+
+/// Byte spans of number literals, of string literals' contents, and of all tokens.
+fn spans(text: &[u8]) -> (Spans, Spans, Spans) {
     let (mut nums, mut strs, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
     let mut i = 0;
     while i < text.len() {

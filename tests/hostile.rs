@@ -169,22 +169,13 @@ fn finding_3_command_line_overrides_pass_the_same_validation_as_the_file() {
     let (d, p) = case(BASE);
     let sc = p.to_str().unwrap();
     let bound = "must be between 1 and 3650 days";
+    let sweep = |args: &[&str]| {
+        let mut all = vec!["sweep", "--scenario", sc];
+        all.extend_from_slice(args);
+        tiersim(d.path(), &all)
+    };
     fails_with(&tiersim(d.path(), &["run", sc, "--days", "0"]), &[bound]);
-    fails_with(
-        &tiersim(
-            d.path(),
-            &[
-                "sweep",
-                "--scenario",
-                sc,
-                "--set",
-                "demand=1,2",
-                "--days",
-                "0",
-            ],
-        ),
-        &[bound],
-    );
+    fails_with(&sweep(&["--set", "demand=1,2", "--days", "0"]), &[bound]);
     fails_with(
         &tiersim(
             d.path(),
@@ -194,26 +185,14 @@ fn finding_3_command_line_overrides_pass_the_same_validation_as_the_file() {
     );
     for v in ["NaN", "inf", "-inf"] {
         let set = format!("channels.phone.lines={v}");
-        fails_with(
-            &tiersim(d.path(), &["sweep", "--scenario", sc, "--set", &set]),
-            &["not a finite number"],
-        );
+        fails_with(&sweep(&["--set", &set]), &["not a finite number"]);
     }
     // The library path (sweep files) refuses them too, and bounds apply to swept values.
     let (s, _) = parse("case.ron".as_ref(), BASE.to_string()).unwrap();
     let e = tiersim::experiment::apply(&s, &[("channels.phone.lines".into(), f64::NAN)]);
     assert!(e.unwrap_err().contains("not a finite number"));
     fails_with(
-        &tiersim(
-            d.path(),
-            &[
-                "sweep",
-                "--scenario",
-                sc,
-                "--set",
-                "teams.T.availability=5e-324",
-            ],
-        ),
+        &sweep(&["--set", "teams.T.availability=5e-324"]),
         &["availability", "between 0.001 and 1"],
     );
     assert_eq!(names_in(d.path()), ["scenario.ron"], "nothing written");
