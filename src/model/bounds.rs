@@ -158,9 +158,9 @@ pub const LIST_LEN: Bound = Bound {
 };
 /// Service-level thresholds.
 pub const THRESHOLDS: Bound = Bound {
-    field: "targets.answer_within",
+    field: "targets.answer_within* (distinct values, all lists)",
     min: 1.0,
-    max: 10.0,
+    max: 32.0,
     unit: "thresholds",
     why: "each is a KPI per breakdown",
 };
