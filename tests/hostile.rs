@@ -380,6 +380,17 @@ fn finding_7_output_sets_are_replaced_whole_and_a_second_writer_is_refused() {
         );
         assert!(o.status.success(), "{}", stderr(&o));
     }
+    // A sweep folder being written is locked too: a second sweep into it stops at once.
+    let busy = d.path().join("results/sweep-desk-demand");
+    let lock = tiersim::report::atomic::DirLock::acquire(&busy).unwrap();
+    fails_with(
+        &tiersim(
+            d.path(),
+            &["sweep", "--scenario", sc, "--set", "demand=1,2", "-n", "2"],
+        ),
+        &["being written by another tiersim"],
+    );
+    drop(lock);
     let results = names_in(&d.path().join("results"));
     assert!(
         results.contains(&"sweep-desk-T.agents".to_string())
