@@ -72,7 +72,14 @@ pub struct TraceRecord {
 /// Runs replication `rep` of `model` with `seed`. Fails only if an internal check (such as
 /// conservation of contacts) is violated, which is a bug.
 pub fn simulate(model: &Model, seed: u64, rep: u64, opts: &RunOptions) -> Result<RunOutput, Error> {
-    let done = sim::Sim::new(model, seed, rep, opts, Collector::new(model)).run();
+    checked(
+        model,
+        sim::Sim::new(model, seed, rep, opts, Collector::new(model)).run()?,
+    )
+}
+
+/// A finished run's output once conservation holds.
+fn checked(model: &Model, done: sim::Finished<Collector>) -> Result<RunOutput, Error> {
     check_conservation(model, &done.observer)?;
     Ok(RunOutput {
         collector: done.observer,
@@ -100,4 +107,22 @@ fn check_conservation(m: &Model, stats: &Collector) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// [`simulate`] with every contact attempt handed to `sink` as it ends (in time order),
+/// instead of kept in [`RunOutput::trace`]: memory stays flat however long the run.
+pub fn simulate_traced(
+    model: &Model,
+    seed: u64,
+    rep: u64,
+    sink: &mut dyn FnMut(&TraceRecord),
+) -> Result<RunOutput, Error> {
+    let sim = sim::Sim::new(
+        model,
+        seed,
+        rep,
+        &RunOptions::default(),
+        Collector::new(model),
+    );
+    checked(model, sim.with_sink(sink).run()?)
 }

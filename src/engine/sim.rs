@@ -17,7 +17,8 @@ use super::pool::Pool;
 use super::queue::TeamQueue;
 use super::streams::{Purpose, stream};
 use super::{RunOptions, TraceRecord};
-use crate::model::{ChannelId, Model, PoolId, QueueId, TeamId};
+use crate::error::Error;
+use crate::model::{ArrivalModel, ChannelId, Model, PoolId, QueueId, TeamId, bounds};
 use crate::scenario::Discipline;
 use crate::stats::ContactEnd;
 use rand_pcg::Pcg64Mcg;
@@ -27,6 +28,23 @@ struct ChannelRt {
     demand: Pcg64Mcg,
     lines_busy: u32,
     pending_row: Option<usize>,
+}
+
+/// Where trace records go: kept in memory, or handed one by one to a sink (which streams them
+/// to disk, so a long traced run needs no memory for its trace).
+pub(super) enum Tracer<'m> {
+    Keep(Vec<TraceRecord>),
+    Sink(&'m mut dyn FnMut(&TraceRecord)),
+}
+
+impl Tracer<'_> {
+    #[inline]
+    fn record(&mut self, r: TraceRecord) {
+        match self {
+            Tracer::Keep(v) => v.push(r),
+            Tracer::Sink(f) => f(&r),
+        }
+    }
 }
 
 /// What a finished run hands back: the observer, the trace, the number of events.
@@ -47,10 +65,17 @@ pub(super) struct Sim<'m, O: Observer> {
     pools: Vec<Pool>,
     channels: Vec<ChannelRt>,
     stats: O,
-    trace: Option<Vec<TraceRecord>>,
+    trace: Option<Tracer<'m>>,
     now: f64,
     next_incident: u64,
     events: u64,
+    /// The guard against runs that never end: events allowed in all, events allowed at one
+    /// instant, and events at the current instant so far. Checking them costs one comparison
+    /// per event; a reason set elsewhere (too many contacts) drops `event_limit` to zero.
+    event_limit: u64,
+    stall_limit: u64,
+    same_instant: u64,
+    stop_reason: Option<String>,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -87,14 +112,46 @@ impl<'m, O: Observer> Sim<'m, O> {
             pools,
             channels,
             stats,
-            trace: opts.trace.then(Vec::new),
+            trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
             next_incident: 0,
             events: 0,
+            event_limit: bounds::event_limit(m),
+            stall_limit: stall_limit(m),
+            same_instant: 0,
+            stop_reason: None,
         }
     }
 
-    pub(super) fn run(mut self) -> Finished<O> {
+    /// Sends every trace record to `sink` instead of keeping them.
+    pub(super) fn with_sink(mut self, sink: &'m mut dyn FnMut(&TraceRecord)) -> Self {
+        self.trace = Some(Tracer::Sink(sink));
+        self
+    }
+
+    /// Why the guard stopped the run, at the current time.
+    fn runaway(&self) -> Error {
+        let day = self.now / 86_400.0;
+        let why = self.stop_reason.clone().unwrap_or_else(|| {
+            if self.same_instant >= self.stall_limit {
+                format!(
+                    "the clock stopped advancing: {} events at the same instant (so far {} in all); \
+                     look for durations of (nearly) zero that repeat, such as a tiny duty_cycle or \
+                     contacts passed between teams in no time",
+                    self.same_instant, self.events
+                )
+            } else {
+                format!(
+                    "{} events, far more than this model can need (the limit, {}, is a thousand per \
+                     expected contact attempt); look for durations of (nearly) zero that repeat",
+                    self.events, self.event_limit
+                )
+            }
+        });
+        Error::Runaway(format!("on simulated day {day:.2}: {why}"))
+    }
+
+    pub(super) fn run(mut self) -> Result<Finished<O>, Error> {
         let m = self.m;
         for ch in 0..m.channels.len() {
             self.schedule_arrival(ChannelId::at(ch), 0.0);
@@ -105,8 +162,16 @@ impl<'m, O: Observer> Sim<'m, O> {
             if t > m.horizon {
                 break;
             }
+            if t == self.now {
+                self.same_instant += 1;
+            } else {
+                self.same_instant = 0;
+            }
             self.now = t;
             self.events += 1;
+            if self.events > self.event_limit || self.same_instant >= self.stall_limit {
+                return Err(self.runaway());
+            }
             match ev {
                 Event::Arrival(ch) => self.on_arrival(ch),
                 Event::Retry(c) => self.on_retry(c),
@@ -118,7 +183,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Duty(pool, version) => self.on_duty(pool, version),
             }
         }
-        self.finish()
+        Ok(self.finish())
     }
 
     #[inline]
@@ -186,8 +251,25 @@ impl<'m, O: Observer> Sim<'m, O> {
         }
         Finished {
             observer: self.stats,
-            trace: self.trace.unwrap_or_default(),
+            trace: match self.trace {
+                Some(Tracer::Keep(v)) => v,
+                _ => Vec::new(),
+            },
             events: self.events,
         }
     }
+}
+
+/// Events allowed at one instant: ten million, plus what recorded arrivals sharing a time
+/// stamp may need.
+fn stall_limit(m: &Model) -> u64 {
+    let rows: usize = m
+        .channels
+        .iter()
+        .map(|c| match &c.arrivals {
+            ArrivalModel::Log(r) => r.len(),
+            ArrivalModel::Rates(_) => 0,
+        })
+        .sum();
+    10_000_000 + 100 * rows as u64 * bounds::attempts_per_incident(m) as u64
 }

@@ -8,7 +8,7 @@ use super::super::observe::Observer;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::Sim;
-use crate::model::{ChannelId, PoolId, TypeId, unit};
+use crate::model::{ChannelId, PoolId, TypeId, bounds, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
@@ -32,6 +32,14 @@ impl<O: Observer> Sim<'_, O> {
                 i
             }
             None => {
+                if self.contacts.len() >= bounds::MAX_IN_SYSTEM && self.stop_reason.is_none() {
+                    self.stop_reason = Some(format!(
+                        "more than {} contacts in the system at once: the organisation cannot keep up \
+                         with the demand and memory would grow without end",
+                        bounds::MAX_IN_SYSTEM
+                    ));
+                    self.event_limit = 0;
+                }
                 self.contacts.push(contact);
                 (self.contacts.len() - 1) as u32
             }

@@ -26,7 +26,7 @@ impl<O: Observer> Sim<'_, O> {
                 .contact_ended(Self::key(c), end, c.arrival, self.now);
         }
         if let Some(trace) = &mut self.trace {
-            trace.push(TraceRecord {
+            trace.record(TraceRecord {
                 incident: c.incident,
                 attempt: c.attempt,
                 channel: c.channel.0,
