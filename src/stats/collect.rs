@@ -233,7 +233,8 @@ impl Collector {
                     busy: 0,
                     capacity: 0,
                     scheduled: 0,
-                    day_start_queue: None,
+                    // A run with no warm-up starts empty at midnight: its first day counts.
+                    day_start_queue: (m.warmup <= 0.0).then_some(0),
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
@@ -613,7 +614,11 @@ impl Collector {
             emit(
                 Kpi::CostPerResolvedIncident,
                 Scope::Overall,
-                cost / self.scopes[0].incidents_resolved as f64,
+                // No resolved incident: no cost per one (NaN, like any empty ratio).
+                match self.scopes[0].incidents_resolved {
+                    0 => f64::NAN,
+                    n => cost / n as f64,
+                },
             );
         }
     }
