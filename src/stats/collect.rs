@@ -233,8 +233,7 @@ impl Collector {
                     busy: 0,
                     capacity: 0,
                     scheduled: 0,
-                    // A run with no warm-up starts empty at midnight: its first day counts.
-                    day_start_queue: (m.warmup <= 0.0).then_some(0),
+                    day_start_queue: None,
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
