@@ -1,6 +1,6 @@
 //! `erlang` and `staff`: analytic staffing and the simulation-based staffing search.
 
-use super::{ErlangArgs, StaffArgs, say, sayln};
+use super::{ErlangArgs, Format, StaffArgs, say, sayln};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use tiersim::{model, report};
@@ -101,7 +101,7 @@ pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn staff(a: StaffArgs) -> Result<()> {
+pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
     use tiersim::experiment::{StaffOptions, StaffTarget, search, validate};
     let targets = a
         .targets
@@ -131,9 +131,20 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         per_interval: a.per_interval,
         max_evaluations: a.max_evaluations,
     };
+    let spinner = super::progress(0, "", quiet);
+    if !spinner.is_hidden() {
+        spinner.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        spinner.set_message("searching staffing (simulating candidate staffings)...");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     let r = search(&m, &targets, &opts)?;
     let vseed = a.sim.seed.wrapping_add(1_000_003);
+    spinner.set_message("validating with fresh replications...");
     let (mut vchecks, vsummary) = validate(&m, &r.staffing, &targets, a.sim.replications, vseed)?;
+    spinner.finish_and_clear();
     if a.per_interval {
         vchecks.extend(tiersim::experiment::interval_checks(
             &r.staffing.apply(&m),
@@ -141,13 +152,15 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
             &targets,
         ));
     }
-    say(report::staff::staff_report(
-        &m,
-        &r,
-        a.per_interval,
-        shrinkage,
-        Some((&vchecks, vseed)),
-    ));
+    if a.format == Format::Table {
+        say(report::staff::staff_report(
+            &m,
+            &r,
+            a.per_interval,
+            shrinkage,
+            Some((&vchecks, vseed)),
+        ));
+    }
     let dir = a
         .sim
         .out
@@ -164,10 +177,37 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         &r.summary,
     );
     let staffed = r.staffing.apply(&m);
-    let written = report::write_run(&dir, &staffed, &meta, &r.summary, None)?;
-    say("\n");
-    for p in std::iter::once(&path).chain(&written) {
-        sayln!("wrote {}", p.display());
+    let checks: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.slot.is_none())
+        .cloned()
+        .collect();
+    let extras = report::tidy::ReportExtras::new(
+        &staffed,
+        &r.summary,
+        &targets,
+        &checks,
+        &m,
+        Some(&r.staffing),
+    );
+    let mut written = report::write_run(&dir, &staffed, &meta, &r.summary, &extras, None)?;
+    written.extend(report::write_run_plots(&dir, &staffed, &r.summary)?);
+    written.push(report::html::write_report(&dir)?);
+    match a.format {
+        Format::Table if !quiet => {
+            say("\n");
+            for p in std::iter::once(&path).chain(&written) {
+                sayln!("wrote {}", p.display());
+            }
+        }
+        Format::Table => {}
+        Format::Json => sayln!(
+            "{}",
+            String::from_utf8_lossy(&report::tidy::summary_json(
+                &staffed, &meta, &r.summary, &extras
+            )?)
+        ),
     }
     if r.stopped.is_some() {
         bail!("the search stopped without meeting every target (see above)");

@@ -7,8 +7,8 @@ mod staff;
 mod summary;
 mod sweep;
 
-pub use compare::{CompareRow, Comparison, Design, compare};
-pub use replicate::{Layout, RepResult, replicate, run_replications};
+pub use compare::{CompareRow, Comparison, Design, compare, compare_with};
+pub use replicate::{Layout, RepResult, replicate, run_replications, run_replications_with};
 pub use staff::{
     Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check, interval_checks, search,
     validate,

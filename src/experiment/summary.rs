@@ -26,6 +26,9 @@ pub struct IntervalSeries {
     pub queue_mean: Vec<Vec<f64>>,
     /// `[team][slot]` mean agents available while rostered (NaN where never rostered).
     pub agents: Vec<Vec<f64>>,
+    /// The answer-time distribution of all channels: (seconds, share of answered contacts
+    /// answered within), up to a week.
+    pub answer_cdf: Vec<(f64, f64)>,
 }
 
 /// Everything a run of replications measured.
@@ -124,5 +127,28 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
         utilisation: per_team(&|r, t, s| (r.series.busy_area[t][s], r.series.capacity_area[t][s])),
         queue_mean: per_team(&|r, t, s| (r.series.queue_area[t][s], m.interval * days)),
         agents: per_team(&|r, t, s| (r.series.capacity_area[t][s], r.series.open_time[t][s])),
+        answer_cdf: answer_cdf(reps),
     }
+}
+
+/// The pooled answer-time distribution: (seconds, share answered within), up to a week.
+fn answer_cdf(reps: &[RepResult]) -> Vec<(f64, f64)> {
+    let edges = crate::stats::cdf_edges();
+    let mut bins = vec![0.0; edges.len() + 1];
+    for r in reps {
+        bins.iter_mut()
+            .zip(&r.series.response_bins)
+            .for_each(|(a, b)| *a += b);
+    }
+    let total: f64 = bins.iter().sum();
+    let mut acc = 0.0;
+    edges
+        .iter()
+        .zip(&bins)
+        .filter(|(e, _)| **e <= 7.0 * 86_400.0)
+        .map(|(&e, &b)| {
+            acc += b;
+            (e, if total > 0.0 { acc / total } else { f64::NAN })
+        })
+        .collect()
 }

@@ -301,6 +301,7 @@ pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Res
     }
     let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
     written.extend(plots(dir, manifest, points)?);
+    written.push(super::html::write_report(dir)?);
     Ok(written)
 }
 

@@ -8,7 +8,7 @@ use crate::experiment::Summary;
 use crate::model::Model;
 use crate::scenario::Priority;
 use crate::stats::ContactEnd;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One KPI for one breakdown, across replications.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -85,18 +85,27 @@ impl RunMeta {
     }
 }
 
-/// `summary.json`: metadata, every KPI row, and the interval series.
-pub fn summary_json(m: &Model, meta: &RunMeta, s: &Summary) -> Result<Vec<u8>> {
+/// `summary.json`: metadata, every KPI row, the interval series, and what `report.html` shows
+/// beyond them ([`ReportExtras`]).
+pub fn summary_json(
+    m: &Model,
+    meta: &RunMeta,
+    s: &Summary,
+    extras: &ReportExtras,
+) -> Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a RunMeta,
         kpis: Vec<TidyRow>,
         intervals: Vec<IntervalRow>,
+        #[serde(flatten)]
+        extras: &'a ReportExtras,
     }
     let doc = Doc {
         meta,
         kpis: rows(m, s),
         intervals: interval_rows(m, s),
+        extras,
     };
     serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(format!("JSON output failed: {e}")))
 }
@@ -182,4 +191,197 @@ pub fn trace_csv(m: &Model, trace: &[TraceRecord]) -> Result<Vec<u8>> {
             chase: t.chase,
         }
     }))
+}
+
+/// What `report.html` needs beyond the KPI rows, written into `summary.json` so that the report
+/// can be rebuilt from the folder: key inputs, the answer-time distribution, targets as checked,
+/// and each team's staffing over the day.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ReportExtras {
+    pub inputs: Inputs,
+    /// (seconds, share answered within).
+    pub answer_cdf: Vec<(f64, f64)>,
+    pub targets: Vec<TargetRow>,
+    pub staffing: Vec<StaffingRow>,
+}
+
+/// The key inputs of a scenario.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Inputs {
+    pub interval_minutes: f64,
+    /// Service-level thresholds, in seconds.
+    pub thresholds_s: Vec<f64>,
+    pub channels: Vec<ChannelInput>,
+    pub teams: Vec<TeamInput>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ChannelInput {
+    pub name: String,
+    pub kind: String,
+    /// Expected arrivals per simulated day (mean over the week; from the log for replays).
+    pub contacts_per_day: f64,
+    pub entry: Vec<String>,
+    pub patience_mean_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TeamInput {
+    pub name: String,
+    /// Most agents on the floor in any interval.
+    pub agents_peak: u32,
+    /// Scheduled agent-hours over the simulated days.
+    pub agent_hours: f64,
+    pub cost_per_hour: Option<f64>,
+}
+
+/// A target and how the run fared against it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TargetRow {
+    pub target: String,
+    pub kpi: String,
+    pub name: String,
+    pub unit: String,
+    pub mean: f64,
+    /// The 95% bound compared with the target (lower for `>=`, upper for `<=`).
+    pub bound: f64,
+    pub value: f64,
+    /// `met` (the bound meets it), `close` (the mean meets it, or the bound misses by at most
+    /// 5%), or `missed`.
+    pub status: String,
+}
+
+/// Agents of one team in one interval of the day: scheduled (the most on any weekday) and,
+/// from a staffing search, required.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct StaffingRow {
+    pub team: String,
+    pub start: String,
+    pub scheduled: u32,
+    pub required: Option<u32>,
+}
+
+impl Inputs {
+    pub fn of(m: &Model) -> Self {
+        let days = (m.horizon - m.warmup) / 86_400.0;
+        Inputs {
+            interval_minutes: m.interval / 60.0,
+            thresholds_s: m.thresholds.clone(),
+            channels: m
+                .channels
+                .iter()
+                .map(|c| ChannelInput {
+                    name: c.name.clone(),
+                    kind: format!("{:?}", c.kind).to_lowercase(),
+                    contacts_per_day: match &c.arrivals {
+                        crate::model::ArrivalModel::Rates(r) => {
+                            r.iter().sum::<f64>() * m.interval / 7.0
+                        }
+                        crate::model::ArrivalModel::Log(rows) => rows.len() as f64 / days.max(1.0),
+                    },
+                    entry: c
+                        .entry
+                        .iter()
+                        .map(|&t| m.teams[t as usize].name.clone())
+                        .collect(),
+                    patience_mean_s: c.patience.as_ref().map(|p| p.mean()),
+                })
+                .collect(),
+            teams: m
+                .teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TeamInput {
+                    name: t.name.clone(),
+                    agents_peak: t.agents.iter().copied().max().unwrap_or(0),
+                    agent_hours: m.agent_hours(i as u16),
+                    cost_per_hour: t.cost_per_hour,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ReportExtras {
+    /// The extras of a run of `m`: `scheduled` is the model the staffing came from (the
+    /// scenario as written), `required` what a staffing search found, if any.
+    pub fn new(
+        m: &Model,
+        s: &Summary,
+        targets: &[crate::experiment::StaffTarget],
+        checks: &[crate::experiment::Check],
+        scheduled: &Model,
+        required: Option<&crate::experiment::Staffing>,
+    ) -> Self {
+        let sched = crate::experiment::Staffing::of(scheduled);
+        let staffing = m
+            .teams
+            .iter()
+            .enumerate()
+            .flat_map(|(t, team)| (0..m.slots_per_day).map(move |x| (t, team, x)))
+            .map(|(t, team, x)| StaffingRow {
+                team: team.name.clone(),
+                start: clock(x as f64 * m.interval),
+                scheduled: sched.levels[t][x],
+                required: required.map(|r| r.levels[t][x]),
+            })
+            .collect();
+        ReportExtras {
+            inputs: Inputs::of(scheduled),
+            answer_cdf: s.series.answer_cdf.clone(),
+            targets: checks
+                .iter()
+                .filter(|c| c.slot.is_none())
+                .filter_map(|c| {
+                    let t = targets.iter().find(|t| t.text == c.target)?;
+                    Some(TargetRow::new(m, s, t, c))
+                })
+                .collect(),
+            staffing,
+        }
+    }
+}
+
+impl TargetRow {
+    fn new(
+        m: &Model,
+        s: &Summary,
+        t: &crate::experiment::StaffTarget,
+        c: &crate::experiment::Check,
+    ) -> Self {
+        use crate::experiment::Op;
+        let mean_meets = match t.op {
+            Op::AtLeast => c.estimate.mean >= t.value,
+            Op::AtMost => c.estimate.mean <= t.value,
+        };
+        let status = if c.met {
+            "met"
+        } else if mean_meets || c.gap <= 0.05 {
+            "close"
+        } else {
+            "missed"
+        };
+        let unit = s
+            .layout
+            .keys
+            .iter()
+            .find(|(k, _)| k.name(m) == t.kpi)
+            .map_or("count", |(k, _)| k.unit().name());
+        TargetRow {
+            target: t.text.clone(),
+            kpi: t.kpi.clone(),
+            name: c.scope_name.clone(),
+            unit: unit.to_string(),
+            mean: c.estimate.mean,
+            bound: c.bound,
+            value: t.value,
+            status: status.to_string(),
+        }
+    }
 }
