@@ -471,16 +471,30 @@ fn warnings_section(page: &mut Page, warnings: &[Value]) {
         page.note("ok", "No warnings.");
     }
     for w in warnings {
-        let text = match w {
-            Value::String(s) => s.clone(),
-            Value::Object(o) => o
+        page.note("warn", &warning_text(w));
+    }
+}
+
+/// A warning as text: a string, or an object's `message` (with its `file`/`field` if given).
+fn warning_text(w: &Value) -> String {
+    match w {
+        Value::String(s) => s.clone(),
+        Value::Object(o) => {
+            let msg = o
                 .get("message")
                 .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| w.to_string()),
-            other => other.to_string(),
-        };
-        page.note("warn", &text);
+                .map_or_else(|| w.to_string(), str::to_string);
+            let at: Vec<&str> = ["file", "field"]
+                .iter()
+                .filter_map(|k| o.get(*k).and_then(Value::as_str))
+                .collect();
+            if at.is_empty() {
+                msg
+            } else {
+                format!("{}: {msg}", at.join(" "))
+            }
+        }
+        other => other.to_string(),
     }
 }
 
@@ -1131,12 +1145,15 @@ fn compare_page(dir: &Path) -> Result<Page> {
     let mut h = vec!["team (peak agents, agent-hours)".to_string()];
     h.extend(labels.iter().cloned());
     page.table(&h, &rows_t);
-    for (l, d) in &docs {
-        if !d.warnings.is_empty() {
-            page.heading(&format!("Warnings: {l}"));
-            warnings_section(&mut page, &d.warnings);
-        }
-    }
+    let all: Vec<Value> = docs
+        .iter()
+        .flat_map(|(l, d)| {
+            d.warnings
+                .iter()
+                .map(move |w| Value::String(format!("{l}: {}", warning_text(w))))
+        })
+        .collect();
+    warnings_section(&mut page, &all);
     let pts = |pick: &dyn Fn(&CompareRow) -> bool, scale: f64| -> Vec<CiPoint> {
         rows.iter()
             .filter(|r| pick(r))
