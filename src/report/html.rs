@@ -99,7 +99,7 @@ struct IntervalRow {
     series: String,
     name: String,
     value: Option<f64>,
-    /// `weekday`, `saturday`, `sunday` (absent: all days together).
+    /// `all`, `weekday`, `saturday`, `sunday` (absent in older files: all days together).
     day_type: Option<String>,
 }
 
@@ -574,16 +574,22 @@ fn flat(x: f64, y: f64) -> Band {
     }
 }
 
-/// Interval values of one series and name, per day type, in time order.
+/// The day type of an interval row (`all` in files written before day types).
+fn day_of(r: &IntervalRow) -> &str {
+    r.day_type.as_deref().unwrap_or("all")
+}
+
+/// Interval values of one series and name, per day type (weekday, saturday, sunday; all days
+/// together only where the file has no day types), in time order.
 fn interval_lines(doc: &SummaryDoc, series: &str, name: &str) -> BTreeMap<String, Vec<Band>> {
+    let split = doc.intervals.iter().any(|r| day_of(r) != "all");
     let mut out: BTreeMap<String, Vec<Band>> = BTreeMap::new();
     for r in doc
         .intervals
         .iter()
-        .filter(|r| r.series == series && r.name == name)
+        .filter(|r| r.series == series && r.name == name && (!split || day_of(r) != "all"))
     {
-        let day = r.day_type.clone().unwrap_or_else(|| "all days".into());
-        out.entry(day)
+        out.entry(day_of(r).to_string())
             .or_default()
             .push(flat(hours(&r.start), r.value.unwrap_or(f64::NAN)));
     }
@@ -677,11 +683,12 @@ fn day_charts(page: &mut Page, doc: &SummaryDoc) {
     );
     page.heading("Queue over the day");
     let days: Vec<String> = {
+        let split = doc.intervals.iter().any(|r| day_of(r) != "all");
         let mut d: Vec<String> = doc
             .intervals
             .iter()
-            .filter(|r| r.series == "queue_mean")
-            .map(|r| r.day_type.clone().unwrap_or_else(|| "all days".into()))
+            .filter(|r| r.series == "queue_mean" && (!split || day_of(r) != "all"))
+            .map(|r| day_of(r).to_string())
             .collect();
         d.sort();
         d.dedup();
@@ -716,6 +723,13 @@ fn day_charts(page: &mut Page, doc: &SummaryDoc) {
             })
             .collect();
         let mut sub = Page::new("", "");
+        if lines.is_empty() {
+            sub.para(&format!(
+                "{day}: no team has anyone waiting (closed or idle)."
+            ));
+            html.push_str(&sub.body);
+            continue;
+        }
         sub.chart(
             plot::line_chart_svg(
                 &format!("Mean queue per team: {day}"),
@@ -786,7 +800,13 @@ fn inputs_section(page: &mut Page, inputs: &Inputs) {
                 c.name.clone(),
                 c.kind.clone(),
                 format!("{:.0}", c.contacts_per_day),
-                c.entry.join(", "),
+                {
+                    let mut e = c.entry.clone();
+                    e.dedup();
+                    e.sort();
+                    e.dedup();
+                    e.join(", ")
+                },
                 c.patience_mean_s.map_or("-".into(), duration),
             ]
         })
@@ -845,7 +865,47 @@ fn all_kpis(page: &mut Page, kpis: &[KpiRow]) {
 }
 
 /// How each KPI is defined, by name prefix (the README's "Reading the outputs" in short).
-const DEFINITIONS: [(&str, &str); 24] = [
+const DEFINITIONS: &[(&str, &str)] = &[
+    ("answered", "Contacts picked up by an agent."),
+    (
+        "resolved",
+        "Contacts whose incident was resolved at that contact (by an agent or self-service).",
+    ),
+    ("abandoned", "Contacts that gave up waiting in a queue."),
+    (
+        "blocked",
+        "Contacts refused because every line was busy (or the channel was closed and rejects after hours).",
+    ),
+    (
+        "lost",
+        "Contacts whose incident was dropped by a team without resolution.",
+    ),
+    (
+        "in_system_at_end",
+        "Contacts still waiting or in service when the simulation ended.",
+    ),
+    (
+        "incidents_resolved",
+        "Incidents resolved by the end of the run.",
+    ),
+    (
+        "incidents_open_at_end",
+        "Incidents still open when the simulation ended.",
+    ),
+    (
+        "visits",
+        "Contacts that reached the team (including hand-offs to it).",
+    ),
+    ("handled", "Contacts the team finished handling."),
+    (
+        "misrouted",
+        "Contacts the team's triage sent to the wrong team.",
+    ),
+    (
+        "agent_hours",
+        "Agent-hours on the floor over the simulated days.",
+    ),
+    ("cost", "Agent-hours times each team's cost per hour."),
     (
         "service_level_excl_abandons",
         "Contacts answered within the threshold / contacts answered (abandons left out).",

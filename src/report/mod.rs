@@ -19,7 +19,8 @@ use crate::experiment::Summary;
 use crate::model::Model;
 use std::path::{Path, PathBuf};
 
-/// Writes `summary.json`, `kpis.csv` and `intervals.csv` (and `trace.csv` if given) to `dir`,
+/// Writes `summary.json`, `kpis.csv`, `intervals.csv` and `replications.csv` (and `trace.csv`
+/// if given) to `dir`,
 /// returning the paths written. Everything is rendered before the first file is written.
 pub fn write_run(
     dir: &Path,
@@ -38,6 +39,10 @@ pub fn write_run(
         (
             dir.join("intervals.csv"),
             tidy::to_csv(tidy::interval_rows(m, s))?,
+        ),
+        (
+            dir.join("replications.csv"),
+            tidy::to_csv(tidy::replication_rows(m, s))?,
         ),
     ];
     if let Some(t) = trace {

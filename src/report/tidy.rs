@@ -44,6 +44,43 @@ pub fn rows(m: &Model, s: &Summary) -> Vec<TidyRow> {
         .collect()
 }
 
+/// One KPI of one replication (`replications.csv`): the values behind every interval.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReplicationRow {
+    pub replication: usize,
+    pub kpi: String,
+    pub scope: &'static str,
+    pub name: String,
+    pub unit: &'static str,
+    /// Empty where the KPI is undefined in that replication (e.g. a mean wait with nothing
+    /// answered).
+    pub value: Option<f64>,
+}
+
+/// Every KPI of every replication, replication by replication.
+pub fn replication_rows(m: &Model, s: &Summary) -> Vec<ReplicationRow> {
+    let keys: Vec<(String, &'static str, String, &'static str)> = s
+        .layout
+        .keys
+        .iter()
+        .map(|&(k, sc)| (k.name(m), sc.kind(), sc.label(m), k.unit().name()))
+        .collect();
+    s.per_replication
+        .iter()
+        .enumerate()
+        .flat_map(|(r, values)| {
+            keys.iter().zip(values).map(move |(k, &v)| ReplicationRow {
+                replication: r,
+                kpi: k.0.clone(),
+                scope: k.1,
+                name: k.2.clone(),
+                unit: k.3,
+                value: v.is_finite().then_some(v),
+            })
+        })
+        .collect()
+}
+
 /// Serialises records as CSV with a header row.
 pub fn to_csv<T: Serialize>(records: impl IntoIterator<Item = T>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -110,41 +147,113 @@ pub fn summary_json(
     serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(format!("JSON output failed: {e}")))
 }
 
-/// One value of the per-interval series.
+/// One value of the per-interval series: for a day type (`all`, `weekday`, `saturday`,
+/// `sunday`), an interval of the day, a series and the channel or team it is for. `value` pools
+/// all days and replications; `ci_low`/`ci_high` are the 95% Student-t interval of the
+/// replications' own values (empty with one replication or nothing to measure).
 #[derive(Clone, Debug, Serialize)]
 pub struct IntervalRow {
+    pub day_type: String,
     pub start: String,
     pub series: &'static str,
     pub name: String,
+    pub unit: &'static str,
     pub value: f64,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
 }
 
-/// The per-interval series as tidy rows.
+/// The per-interval series as tidy rows: all days together, then each day type apart.
 pub fn interval_rows(m: &Model, s: &Summary) -> Vec<IntervalRow> {
-    let is = &s.series;
     let mut out = Vec::new();
+    push_intervals(&mut out, m, "all", &s.series);
+    for (name, is) in &s.series.day_types {
+        push_intervals(&mut out, m, name, is);
+    }
+    out
+}
+
+fn push_intervals(
+    out: &mut Vec<IntervalRow>,
+    m: &Model,
+    day_type: &str,
+    is: &crate::experiment::IntervalSeries,
+) {
+    use crate::stats::Estimate;
+    let ci = |e: Option<&Estimate>| {
+        e.filter(|e| e.lo.is_finite() && e.hi.is_finite())
+            .map_or((None, None), |e| (Some(e.lo), Some(e.hi)))
+    };
     for (slot, &start) in is.start.iter().enumerate() {
         let start = clock(start);
-        let mut push = |series: &'static str, name: &str, value: f64| {
+        let mut push = |series: &'static str,
+                        unit: &'static str,
+                        name: &str,
+                        value: f64,
+                        e: Option<&Estimate>| {
+            let (ci_low, ci_high) = ci(e);
             out.push(IntervalRow {
+                day_type: day_type.to_string(),
                 start: start.clone(),
                 series,
                 name: name.to_string(),
+                unit,
                 value,
+                ci_low,
+                ci_high,
             })
         };
         for (c, ch) in m.channels.iter().enumerate() {
-            push("arrivals_per_day", &ch.name, is.arrivals[c][slot]);
+            let e = is.arrivals_ci.get(c).and_then(|v| v.get(slot));
+            push(
+                "arrivals",
+                "contacts_per_day",
+                &ch.name,
+                is.arrivals[c][slot],
+                e,
+            );
         }
-        push("service_level", "all", is.service_level[slot]);
+        push(
+            "service_level",
+            "ratio",
+            "all",
+            is.service_level[slot],
+            is.service_level_ci.get(slot),
+        );
+        let team_ci =
+            |v: &Vec<Vec<Estimate>>, t: usize| v.get(t).and_then(|x| x.get(slot)).copied();
         for (t, team) in m.teams.iter().enumerate() {
-            push("agents", &team.name, is.agents[t][slot]);
-            push("utilisation", &team.name, is.utilisation[t][slot]);
-            push("queue_mean", &team.name, is.queue_mean[t][slot]);
-            push("wait_mean_s", &team.name, is.wait_mean[t][slot]);
+            let c = &is.team_ci;
+            push(
+                "agents",
+                "agents",
+                &team.name,
+                is.agents[t][slot],
+                team_ci(&c.agents, t).as_ref(),
+            );
+            push(
+                "utilisation",
+                "ratio",
+                &team.name,
+                is.utilisation[t][slot],
+                team_ci(&c.utilisation, t).as_ref(),
+            );
+            push(
+                "queue_mean",
+                "contacts",
+                &team.name,
+                is.queue_mean[t][slot],
+                team_ci(&c.queue_mean, t).as_ref(),
+            );
+            push(
+                "wait_mean",
+                "s",
+                &team.name,
+                is.wait_mean[t][slot],
+                team_ci(&c.wait_mean, t).as_ref(),
+            );
         }
     }
-    out
 }
 
 /// The trace as CSV rows with names.

@@ -117,6 +117,8 @@ pub const ALIAS: usize = usize::MAX;
 pub struct Collector {
     pub warmup: f64,
     interval: f64,
+    /// Slot of the week at time zero (the scenario's start weekday).
+    week_offset: usize,
     thresholds: Vec<f64>,
     n_channels: usize,
     n_types: usize,
@@ -140,6 +142,7 @@ impl Collector {
         Collector {
             warmup: m.warmup,
             interval: m.interval,
+            week_offset: m.start_weekday * m.slots_per_day,
             thresholds: m.thresholds.clone(),
             n_channels: m.channels.len(),
             n_types: m.types.len(),
@@ -172,7 +175,7 @@ impl Collector {
                 })
                 .collect(),
             series: Series::new(m),
-            slot: 0,
+            slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
         }
     }
 
@@ -203,10 +206,10 @@ impl Collector {
         self.series.arrival(channel, self.slot);
     }
 
-    /// The slot of the day containing time `t`.
+    /// The slot of the week containing time `t`.
     #[inline]
     fn slot_of(&self, t: f64) -> usize {
-        (t / self.interval) as usize % self.series.slots
+        ((t / self.interval) as usize + self.week_offset) % self.series.slots
     }
 
     /// An agent picked up a contact that arrived at `arrival`, `waited` seconds later (its
@@ -367,7 +370,7 @@ impl Collector {
         );
     }
 
-    /// The interval that ended at `now` closes; the next (slot of the day `next_slot`) starts.
+    /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.
     pub fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         for team in 0..self.teams.len() {
             self.advance(team as u16, now);
