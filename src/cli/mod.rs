@@ -337,3 +337,34 @@ pub fn main(cli: Cli) -> Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_subcommand_has_examples_and_every_option_a_help_line() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        for sub in cmd.get_subcommands() {
+            let after = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                after.contains("Example"),
+                "`tiersim {} --help` has no examples",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some() || arg.get_long_help().is_some(),
+                    "`tiersim {}`: option `{}` has no help line",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
+}

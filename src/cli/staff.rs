@@ -97,7 +97,13 @@ pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
     if inputs.shrinkage >= 1.0 {
         bail!("--shrinkage must be below 100%");
     }
-    say(report::staff::erlang_report(&inputs)?);
+    match a.format {
+        Format::Table => say(report::staff::erlang_report(&inputs)?),
+        Format::Json => sayln!(
+            "{}",
+            String::from_utf8_lossy(&report::staff::erlang_json(&inputs)?)
+        ),
+    }
     Ok(())
 }
 

@@ -251,6 +251,9 @@ fn answer_cdf(reps: &[RepResult]) -> Vec<(f64, f64)> {
             .for_each(|(a, b)| *a += b);
     }
     let total: f64 = bins.iter().sum();
+    if total <= 0.0 {
+        return Vec::new(); // Nothing answered: no distribution.
+    }
     let mut acc = 0.0;
     edges
         .iter()
@@ -258,7 +261,7 @@ fn answer_cdf(reps: &[RepResult]) -> Vec<(f64, f64)> {
         .filter(|(e, _)| **e <= 7.0 * 86_400.0)
         .map(|(&e, &b)| {
             acc += b;
-            (e, if total > 0.0 { acc / total } else { f64::NAN })
+            (e, acc / total)
         })
         .collect()
 }

@@ -341,25 +341,36 @@ fn plots(dir: &Path, c: &Comparison, targets: &[(String, f64)]) -> Result<Vec<Pa
 /// Mean queue per team over the day, one line per team that ever queues; intervals where the
 /// team has nobody rostered are gaps rather than a flat overnight line.
 pub fn queue_lines(m: &crate::model::Model, s: &crate::experiment::Summary) -> Vec<LineSeries> {
-    let is = &s.series;
+    team_lines(m, &s.series.queue_mean, &s.series.agents)
+        .into_iter()
+        .filter(|l| l.points.iter().any(|b| b.mid > 0.0))
+        .collect()
+}
+
+/// One line per team over the day of `values[team][slot]`, with gaps where `open[team][slot]`
+/// is not positive (pass `values` itself for no gaps beyond undefined values).
+pub fn team_lines(
+    m: &crate::model::Model,
+    values: &[Vec<f64>],
+    open: &[Vec<f64>],
+) -> Vec<LineSeries> {
+    let start = (0..m.slots_per_day).map(|x| x as f64 * m.interval / 3600.0);
     m.teams
         .iter()
         .enumerate()
         .map(|(t, team)| LineSeries {
             label: team.name.clone(),
-            points: is
-                .start
-                .iter()
+            points: start
+                .clone()
                 .enumerate()
-                .map(|(slot, &x)| {
-                    let open = is.agents[t][slot] > 0.0;
-                    let y = if open {
-                        is.queue_mean[t][slot]
+                .map(|(slot, x)| {
+                    let y = if open[t][slot] > 0.0 {
+                        values[t][slot]
                     } else {
                         f64::NAN
                     };
                     Band {
-                        x: x / 3600.0,
+                        x,
                         lo: y,
                         mid: y,
                         hi: y,
@@ -367,7 +378,6 @@ pub fn queue_lines(m: &crate::model::Model, s: &crate::experiment::Summary) -> V
                 })
                 .collect(),
         })
-        .filter(|l| l.points.iter().any(|b| b.mid > 0.0))
         .collect()
 }
 

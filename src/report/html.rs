@@ -79,18 +79,8 @@ fn fmt_estimate(mean: Option<f64>, lo: Option<f64>, hi: Option<f64>, unit: &str)
     }
 }
 
-/// One KPI row as read back from `summary.json` (undefined values are `null`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct KpiRow {
-    pub kpi: String,
-    pub scope: String,
-    pub name: String,
-    pub unit: String,
-    pub mean: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-}
+/// One KPI row as read back from `summary.json` (the same shape as a sweep point's rows).
+pub type KpiRow = super::sweep::PointRow;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -135,15 +125,7 @@ struct CompareRow {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Error::Input(crate::error::InputError {
-            file: path.to_path_buf(),
-            at: Some((e.line(), e.column())),
-            field: None,
-            message: format!("not a tiersim result file: {e}"),
-        })
-    })
+    super::read_json(path, "result file")
 }
 
 const CSS: &str = "
@@ -190,19 +172,19 @@ impl Page {
 
     /// A section heading.
     pub fn heading(&mut self, text: &str) -> &mut Self {
-        let _ = write!(self.body, "<h2>{}</h2>\n", esc(text));
+        let _ = writeln!(self.body, "<h2>{}</h2>", esc(text));
         self
     }
 
     /// A paragraph of plain text.
     pub fn para(&mut self, text: &str) -> &mut Self {
-        let _ = write!(self.body, "<p>{}</p>\n", esc(text));
+        let _ = writeln!(self.body, "<p>{}</p>", esc(text));
         self
     }
 
     /// A note box: `kind` is `warn` or `ok`.
     pub fn note(&mut self, kind: &str, text: &str) -> &mut Self {
-        let _ = write!(self.body, "<div class=\"{kind}\">{}</div>\n", esc(text));
+        let _ = writeln!(self.body, "<div class=\"{kind}\">{}</div>", esc(text));
         self
     }
 
@@ -229,9 +211,9 @@ impl Page {
     pub fn cards(&mut self, cards: &[Card]) -> &mut Self {
         self.body.push_str("<div class=\"cards\">\n");
         for c in cards {
-            let _ = write!(
+            let _ = writeln!(
                 self.body,
-                "<div class=\"card {}\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"ci\">{}</div>{}</div>\n",
+                "<div class=\"card {}\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"ci\">{}</div>{}</div>",
                 esc(&c.status),
                 esc(&c.label),
                 esc(&c.value),
@@ -264,16 +246,23 @@ impl Page {
                     .find("<svg")
                     .map_or(svg.as_str(), |i| &svg[i..])
                     .to_string();
-                let _ = write!(
+                let _ = writeln!(
                     self.body,
-                    "<figure>{svg}<figcaption>{}</figcaption></figure>\n",
+                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
                     esc(caption)
                 );
             }
-            Err(e) => {
-                let _ = write!(
+            Err(plot::PlotError::Empty { .. }) => {
+                let _ = writeln!(
                     self.body,
-                    "<p class=\"sub\">{}: not drawn ({})</p>\n",
+                    "<p class=\"sub\">{}: nothing to draw (no data: closed or idle).</p>",
+                    esc(caption),
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    self.body,
+                    "<p class=\"sub\">{}: not drawn ({})</p>",
                     esc(caption),
                     esc(&e.to_string())
                 );
@@ -305,6 +294,18 @@ impl Page {
         write_atomic(&p, self.render().as_bytes())?;
         Ok(p)
     }
+}
+
+/// Charts side by side (as many columns as the page is wide for), each with its caption.
+fn chart_grid(
+    page: &mut Page,
+    charts: Vec<(std::result::Result<String, plot::PlotError>, String)>,
+) {
+    let mut sub = Page::new("", "");
+    for (svg, caption) in charts {
+        sub.chart(svg, &caption);
+    }
+    page.raw(&format!("<div class=\"grid\">{}</div>", sub.body));
 }
 
 /// A headline KPI card.
@@ -609,7 +610,7 @@ fn staffing_charts(page: &mut Page, doc: &SummaryDoc) {
         y_from_zero: true,
         ..ChartOptions::default()
     };
-    let mut html = String::from("<div class=\"grid\">");
+    let mut charts = Vec::new();
     for team in doc.extras.inputs.teams.iter().map(|t| t.name.as_str()) {
         let Some(rows) = by_team.get(team) else {
             continue;
@@ -636,8 +637,7 @@ fn staffing_charts(page: &mut Page, doc: &SummaryDoc) {
                 points: pts,
             });
         }
-        let mut sub = Page::new("", "");
-        sub.chart(
+        charts.push((
             plot::line_chart_svg(
                 &format!("Agents: {team}"),
                 "time of day",
@@ -645,12 +645,10 @@ fn staffing_charts(page: &mut Page, doc: &SummaryDoc) {
                 &lines,
                 &hour_axis,
             ),
-            &format!("{team}: scheduled against available and required agents per interval"),
-        );
-        html.push_str(&sub.body);
+            format!("{team}: scheduled against available and required agents per interval"),
+        ));
     }
-    html.push_str("</div>");
-    page.raw(&html);
+    chart_grid(page, charts);
 }
 
 fn day_charts(page: &mut Page, doc: &SummaryDoc) {
@@ -694,7 +692,7 @@ fn day_charts(page: &mut Page, doc: &SummaryDoc) {
         d.dedup();
         d
     };
-    let mut html = String::from("<div class=\"grid\">");
+    let mut charts = Vec::new();
     for day in &days {
         let lines: Vec<LineSeries> = doc
             .extras
@@ -722,15 +720,7 @@ fn day_charts(page: &mut Page, doc: &SummaryDoc) {
                 })
             })
             .collect();
-        let mut sub = Page::new("", "");
-        if lines.is_empty() {
-            sub.para(&format!(
-                "{day}: no team has anyone waiting (closed or idle)."
-            ));
-            html.push_str(&sub.body);
-            continue;
-        }
-        sub.chart(
+        charts.push((
             plot::line_chart_svg(
                 &format!("Mean queue per team: {day}"),
                 "time of day",
@@ -738,12 +728,10 @@ fn day_charts(page: &mut Page, doc: &SummaryDoc) {
                 &lines,
                 &hour_axis,
             ),
-            &format!("{day}: mean contacts waiting per team; teams that never queue are left out; gaps: team closed"),
-        );
-        html.push_str(&sub.body);
+            format!("{day}: mean contacts waiting per team; teams that never queue are left out; gaps: team closed"),
+        ));
     }
-    html.push_str("</div>");
-    page.raw(&html);
+    chart_grid(page, charts);
 }
 
 fn answer_chart(page: &mut Page, docs: &[(String, &SummaryDoc)]) {
@@ -1012,9 +1000,9 @@ fn definitions<'a>(page: &mut Page, names: impl Iterator<Item = &'a str>) {
     }
     let mut html = String::from("<h2>How each KPI is defined</h2><dl>\n");
     for n in seen {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<dt>{}</dt><dd>{}</dd>\n",
+            "<dt>{}</dt><dd>{}</dd>",
             esc(n),
             esc(definition(n).unwrap_or("See the README, section \"Reading the outputs\"."))
         );

@@ -110,20 +110,7 @@ pub fn write_run_plots(dir: &Path, m: &Model, s: &Summary) -> Result<Vec<PathBuf
             &hours,
         )
     })?;
-    let agents: Vec<LineSeries> = m
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(t, team)| LineSeries {
-            label: team.name.clone(),
-            points: is
-                .start
-                .iter()
-                .zip(&is.agents[t])
-                .map(|(&x, &a)| flat(x / 3600.0, a))
-                .collect(),
-        })
-        .collect();
+    let agents = compare::team_lines(m, &is.agents, &is.agents);
     plot_both(dir, "run_agents_by_interval", &mut written, &|p| {
         plot::line_chart_with(
             p,
@@ -190,4 +177,17 @@ pub fn file_safe(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Reads a JSON file tiersim wrote; `what` names it in the error (`sweep file`, `result file`).
+pub(crate) fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        crate::error::Error::Input(crate::error::InputError {
+            file: path.to_path_buf(),
+            at: Some((e.line(), e.column())),
+            field: None,
+            message: format!("not a tiersim {what}: {e}"),
+        })
+    })
 }

@@ -1522,32 +1522,31 @@ fn draw_log_ticks<DB: DrawingBackend>(
     (y0, y1): (f64, f64),
 ) -> Result<(), String> {
     let grid = BLACK.mix(0.1).stroke_width(1);
-    if axes.0 == Axis::LogSeconds {
-        for x in log_ticks(x0, x1) {
-            chart
-                .plotting_area()
-                .draw(&PathElement::new(vec![(x, y0), (x, y1)], grid))
-                .map_err(de)?;
-            let (px, py) = chart.backend_coord(&(x, y0));
-            root.draw(&Text::new(
-                short_duration(10f64.powf(x)),
-                (px, py + 6),
-                style(LABEL_SIZE).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(de)?;
+    // (is x, ticks): each log axis gets grid lines and round-duration labels.
+    for (is_x, axis, (lo, hi)) in [(true, axes.0, (x0, x1)), (false, axes.1, (y0, y1))] {
+        if axis != Axis::LogSeconds {
+            continue;
         }
-    }
-    if axes.1 == Axis::LogSeconds {
-        for y in log_ticks(y0, y1) {
+        for v in log_ticks(lo, hi) {
+            let (from, to, at) = if is_x {
+                ((v, y0), (v, y1), (v, y0))
+            } else {
+                ((x0, v), (x1, v), (x0, v))
+            };
             chart
                 .plotting_area()
-                .draw(&PathElement::new(vec![(x0, y), (x1, y)], grid))
+                .draw(&PathElement::new(vec![from, to], grid))
                 .map_err(de)?;
-            let (px, py) = chart.backend_coord(&(x0, y));
+            let (px, py) = chart.backend_coord(&at);
+            let (pos, anchor) = if is_x {
+                ((px, py + 6), Pos::new(HPos::Center, VPos::Top))
+            } else {
+                ((px - 6, py), Pos::new(HPos::Right, VPos::Center))
+            };
             root.draw(&Text::new(
-                short_duration(10f64.powf(y)),
-                (px - 6, py),
-                style(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center)),
+                short_duration(10f64.powf(v)),
+                pos,
+                style(LABEL_SIZE).pos(anchor),
             ))
             .map_err(de)?;
         }

@@ -77,15 +77,7 @@ fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Error::Input(crate::error::InputError {
-            file: path.to_path_buf(),
-            at: Some((e.line(), e.column())),
-            field: None,
-            message: format!("not a tiersim sweep file: {e}"),
-        })
-    })
+    super::read_json(path, "sweep file")
 }
 
 /// A sweep's output folder.

@@ -224,34 +224,20 @@ fn push_intervals(
             |v: &Vec<Vec<Estimate>>, t: usize| v.get(t).and_then(|x| x.get(slot)).copied();
         for (t, team) in m.teams.iter().enumerate() {
             let c = &is.team_ci;
-            push(
-                "agents",
-                "agents",
-                &team.name,
-                is.agents[t][slot],
-                team_ci(&c.agents, t).as_ref(),
-            );
-            push(
-                "utilisation",
-                "ratio",
-                &team.name,
-                is.utilisation[t][slot],
-                team_ci(&c.utilisation, t).as_ref(),
-            );
-            push(
-                "queue_mean",
-                "contacts",
-                &team.name,
-                is.queue_mean[t][slot],
-                team_ci(&c.queue_mean, t).as_ref(),
-            );
-            push(
-                "wait_mean",
-                "s",
-                &team.name,
-                is.wait_mean[t][slot],
-                team_ci(&c.wait_mean, t).as_ref(),
-            );
+            for (series, unit, values, cis) in [
+                ("agents", "agents", &is.agents, &c.agents),
+                ("utilisation", "ratio", &is.utilisation, &c.utilisation),
+                ("queue_mean", "contacts", &is.queue_mean, &c.queue_mean),
+                ("wait_mean", "s", &is.wait_mean, &c.wait_mean),
+            ] {
+                push(
+                    series,
+                    unit,
+                    &team.name,
+                    values[t][slot],
+                    team_ci(cis, t).as_ref(),
+                );
+            }
         }
     }
 }
