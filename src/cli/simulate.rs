@@ -159,7 +159,7 @@ pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
     }
     let plain: Vec<(String, f64)> = targets
         .iter()
-        .filter(|t| t.scope == "overall")
+        .filter(|t| t.scope.as_deref().is_none_or(|s| s == "overall"))
         .map(|t| (t.kpi.clone(), t.value))
         .collect();
     written.extend(report::compare::write_compare(&dir, &c, &plain)?);

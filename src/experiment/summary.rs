@@ -13,10 +13,10 @@ pub struct IntervalSeries {
     pub start: Vec<f64>,
     /// `[channel][slot]` mean arrivals per day.
     pub arrivals: Vec<Vec<f64>>,
-    /// `[slot]` share of the contacts arriving in the slot answered within the first threshold,
-    /// of answered + abandoned.
+    /// `[slot]` share of the contacts arriving in the slot answered within the headline (first)
+    /// threshold, of those offered (blocked or queued), on the channels judged on it.
     pub service_level: Vec<f64>,
-    /// `[slot]` answered + abandoned contacts behind it, over all days and replications.
+    /// `[slot]` offered contacts behind it, over all days and replications.
     pub service_level_contacts: Vec<f64>,
     /// `[slot]` the service level of each replication, summarised: mean and 95% interval
     /// across replications (independent, unlike the contacts of one day).
@@ -176,7 +176,7 @@ fn series_for(m: &Model, reps: &[RepResult], days: &[usize], exposure: &[f64]) -
     let sl_parts = |r: &RepResult, s: usize| -> (f64, f64) {
         (
             over(s, &|w| r.series.answered_within[w]),
-            over(s, &|w| r.series.answered[w] + r.series.abandoned[w]),
+            over(s, &|w| r.series.offered[w]),
         )
     };
     IntervalSeries {

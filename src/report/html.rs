@@ -45,6 +45,8 @@ pub fn fmt_value(v: f64, unit: &str) -> String {
         "count" => Some(Unit::Count),
         "agents" => Some(Unit::Agents),
         "per_incident" => Some(Unit::PerIncident),
+        "h" => Some(Unit::Hours),
+        "cost" => Some(Unit::Cost),
         _ => None,
     };
     match known {
@@ -338,7 +340,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Headline KPIs, in order: the first service level, then these by name if present.
-const HEADLINE: [&str; 9] = [
+const HEADLINE: [&str; 10] = [
     "response_mean",
     "abandon_rate",
     "block_rate",
@@ -346,16 +348,24 @@ const HEADLINE: [&str; 9] = [
     "resolution_mean",
     "resolution_p90",
     "first_contact_resolution",
+    "incidents_open_at_end",
     "agent_hours",
-    "cost",
+    "cost_per_day",
 ];
+
+/// Whether a KPI is the headline service level at a threshold (`service_level_20s`, not one
+/// of its variants).
+pub fn is_plain_service_level(kpi: &str) -> bool {
+    kpi.strip_prefix("service_level_")
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
 
 fn headline_rows(kpis: &[KpiRow]) -> Vec<&KpiRow> {
     let overall = |k: &&KpiRow| k.scope == "overall";
     let sl = kpis
         .iter()
         .filter(overall)
-        .find(|k| k.kpi.starts_with("service_level_") && !k.kpi.starts_with("service_level_excl"));
+        .find(|k| is_plain_service_level(&k.kpi));
     sl.into_iter()
         .chain(
             HEADLINE
@@ -437,7 +447,11 @@ fn run_page(doc: &SummaryDoc) -> Page {
     answer_chart(&mut page, &[(name.to_string(), doc)]);
     inputs_section(&mut page, &doc.extras.inputs);
     all_kpis(&mut page, &doc.kpis);
-    definitions(&mut page, doc.kpis.iter().map(|k| k.kpi.as_str()));
+    definitions(
+        &mut page,
+        &doc.extras.definitions,
+        doc.kpis.iter().map(|k| k.kpi.as_str()),
+    );
     page
 }
 
@@ -991,7 +1005,11 @@ pub fn definition(kpi: &str) -> Option<&'static str> {
         .map(|(_, d)| *d)
 }
 
-fn definitions<'a>(page: &mut Page, names: impl Iterator<Item = &'a str>) {
+fn definitions<'a>(
+    page: &mut Page,
+    known: &BTreeMap<String, String>,
+    names: impl Iterator<Item = &'a str>,
+) {
     let mut seen: Vec<&str> = Vec::new();
     for n in names {
         if !seen.contains(&n) {
@@ -1004,7 +1022,11 @@ fn definitions<'a>(page: &mut Page, names: impl Iterator<Item = &'a str>) {
             html,
             "<dt>{}</dt><dd>{}</dd>",
             esc(n),
-            esc(definition(n).unwrap_or("See the README, section \"Reading the outputs\"."))
+            esc(known
+                .get(n)
+                .map(String::as_str)
+                .or_else(|| definition(n))
+                .unwrap_or("See the README, section \"Reading the outputs\"."))
         );
     }
     html.push_str("</dl>\n");
@@ -1229,7 +1251,7 @@ fn compare_page(dir: &Path) -> Result<Page> {
     page.heading("Service KPIs");
     let higher = |r: &CompareRow| {
         r.scope == "overall"
-            && ((r.kpi.starts_with("service_level_") && !r.kpi.contains("excl"))
+            && (is_plain_service_level(&r.kpi)
                 || r.kpi == "first_contact_resolution"
                 || r.kpi.starts_with("sla_"))
     };
@@ -1302,7 +1324,11 @@ fn compare_page(dir: &Path) -> Result<Page> {
         day_charts(&mut page, d);
         inputs_section(&mut page, &d.extras.inputs);
     }
-    definitions(&mut page, rows.iter().map(|r| r.kpi.as_str()));
+    let known: BTreeMap<String, String> = docs
+        .iter()
+        .flat_map(|(_, d)| d.extras.definitions.clone())
+        .collect();
+    definitions(&mut page, &known, rows.iter().map(|r| r.kpi.as_str()));
     Ok(page)
 }
 
@@ -1329,11 +1355,7 @@ fn sweep_page(dir: &Path) -> Result<Page> {
     let first_sl = doc
         .points
         .first()
-        .and_then(|p| {
-            p.rows
-                .iter()
-                .find(|r| r.kpi.starts_with("service_level_") && !r.kpi.contains("excl"))
-        })
+        .and_then(|p| p.rows.iter().find(|r| is_plain_service_level(&r.kpi)))
         .map(|r| r.kpi.clone())
         .unwrap_or_default();
     let kpis: Vec<&str> = std::iter::once(first_sl.as_str())
@@ -1389,7 +1411,7 @@ fn sweep_page(dir: &Path) -> Result<Page> {
             .map_or(String::new(), |s| s.to_string_lossy().into_owned());
         page.chart(Ok(svg), &name);
     }
-    definitions(&mut page, shown.into_iter());
+    definitions(&mut page, &BTreeMap::new(), shown.into_iter());
     Ok(page)
 }
 

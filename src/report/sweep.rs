@@ -368,7 +368,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
     let first_sl = points.first().and_then(|p| {
         p.rows
             .iter()
-            .find(|r| r.kpi.starts_with("service_level_") && !r.kpi.contains("excl"))
+            .find(|r| super::html::is_plain_service_level(&r.kpi))
             .map(|r| r.kpi.clone())
     });
     let mut charts: Vec<(String, String, String, f64, &str)> = vec![

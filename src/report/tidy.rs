@@ -299,6 +299,8 @@ pub struct ReportExtras {
     pub answer_cdf: Vec<(f64, f64)>,
     pub targets: Vec<TargetRow>,
     pub staffing: Vec<StaffingRow>,
+    /// What each KPI of the run measures, by name.
+    pub definitions: std::collections::BTreeMap<String, String>,
 }
 
 /// The key inputs of a scenario.
@@ -427,7 +429,16 @@ impl ReportExtras {
                 required: required.map(|r| r.levels[t][x]),
             })
             .collect();
+        let definitions = s
+            .layout
+            .keys
+            .iter()
+            .map(|(k, _)| (k.name(m), k.definition()))
+            .filter(|(_, d)| *d != "see the README")
+            .map(|(n, d)| (n, d.to_string()))
+            .collect();
         ReportExtras {
+            definitions,
             inputs: Inputs::of(scheduled),
             answer_cdf: s.series.answer_cdf.clone(),
             targets: checks
