@@ -212,6 +212,11 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 #[test]
 fn report_loads_in_headless_chromium_without_console_errors() {
     let Some(chrome) = chromium() else {
+        // .ci/run sets this where it installed Chromium: then its absence is a failure.
+        assert!(
+            std::env::var("TIERSIM_BROWSER_TEST").as_deref() != Ok("require"),
+            "TIERSIM_BROWSER_TEST=require but no Chromium was found"
+        );
         eprintln!(
             "SKIPPED report_loads_in_headless_chromium_without_console_errors: no Chromium found \
              (install it with `apt-get install chromium`, as .ci/run does, or set TIERSIM_CHROMIUM)"
