@@ -204,7 +204,11 @@ fn sweep_plots_are_written_and_name_the_scenario() {
         .filter_map(|p| p.rsplit_once('>').map(|(_, t)| t.trim()))
         .collect();
     assert!(labels.contains(&"10"));
-    assert!(!labels.iter().any(|l| ["9.5", "10.5", "9.2", "10.2"].contains(l)));
+    assert!(
+        !labels
+            .iter()
+            .any(|l| ["9.5", "10.5", "9.2", "10.2"].contains(l))
+    );
     let heat = String::from_utf8(read(&d.path().join("heatmap_service_level_20s.svg"))).unwrap();
     assert!(heat.len() > 1000);
     assert!(

@@ -5,15 +5,20 @@ use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use tiersim::{experiment, model, report};
 
+/// Loads and compiles a scenario with `--days` applied (and checked like the file's value),
+/// printing its warnings.
 pub(super) fn load(path: &Path, days: Option<u32>) -> Result<model::Model> {
-    let mut m = model::load_model(path)?;
-    if let Some(d) = days {
-        if d == 0 {
-            bail!("--days must be at least 1");
-        }
-        m.horizon = m.warmup + f64::from(d) * 86_400.0;
-    }
+    let (s, src) = tiersim::scenario::load(path)?;
+    let m = model::compile_with(&s, &src, &model::Overrides { days })?;
+    warn(&m.warnings);
     Ok(m)
+}
+
+/// Prints warnings (suspicious but valid input) on stderr.
+pub(super) fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// Parses `--target` texts (the staffing search's syntax).
@@ -30,35 +35,47 @@ pub(super) fn run(a: RunArgs, quiet: bool) -> Result<()> {
     }
     let m = load(&a.scenario, a.sim.days)?;
     let targets = targets(&a.targets)?;
-    let bar = super::progress(a.sim.replications, "replications", quiet);
-    let (layout, reps, trace) = experiment::run_replications_with(
-        &m,
-        a.sim.seed,
-        0..a.sim.replications,
-        a.trace.is_some(),
-        &|| bar.inc(1),
-    )?;
-    bar.finish_and_clear();
+    let dir = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&m.name));
+    let set = report::OutputSet::begin(&dir)?;
+    // A trace inside the output folder is part of the set; elsewhere it is its own file.
+    let trace = a.trace.as_ref().map(|t| staged(&set, &dir, t));
+    let reps = 0..a.sim.replications;
+    let (layout, reps) = match &trace {
+        None => {
+            let bar = super::progress(a.sim.replications, "replications", quiet);
+            let (layout, reps, _) =
+                experiment::run_replications_with(&m, a.sim.seed, reps, false, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            (layout, reps)
+        }
+        Some(path) => {
+            let mut w = report::tidy::TraceWriter::create(path, &m)?;
+            let out =
+                experiment::run_replications_traced(&m, a.sim.seed, reps, &mut |t| w.push(t))?;
+            w.finish()?;
+            out
+        }
+    };
     let summary = experiment::Summary::new(&m, layout, &reps);
     let checks = experiment::check(&m, &summary, &targets)?;
     let extras = report::tidy::ReportExtras::new(&m, &summary, &targets, &checks, &m, None);
     let meta =
         report::tidy::RunMeta::new(&m, &a.scenario.display().to_string(), a.sim.seed, &summary);
-    let dir = a
-        .sim
-        .out
-        .unwrap_or_else(|| Path::new("results").join(&m.name));
-    let mut written = report::write_run(&dir, &m, &meta, &summary, &extras, None)?;
-    written.extend(report::write_run_plots(&dir, &m, &summary)?);
-    written.push(report::html::write_report(&dir)?);
-    if let Some(t) = &a.trace {
-        report::write_atomic(t, &report::tidy::trace_csv(&m, &trace)?)?;
-    }
+    let mut written = report::write_run(set.dir(), &m, &meta, &summary, &extras, None)?;
+    written.extend(report::write_run_plots(set.dir(), &m, &summary)?);
+    written.push(report::html::write_report(set.dir())?);
+    let mut written: Vec<PathBuf> = written.iter().map(|p| set.final_path(p)).collect();
+    written.extend(trace.as_ref().map(|p| set.final_path(p)));
+    set.commit()?;
     match a.format {
         Format::Table => {
             say(report::table::run_table(&m, &summary));
             if !quiet {
-                for p in written.iter().chain(a.trace.as_ref()) {
+                for p in &written {
                     sayln!("wrote {}", p.display());
                 }
             }
@@ -73,12 +90,30 @@ pub(super) fn run(a: RunArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// `file` itself, or its place in the set's folder if it lies in the set's target folder.
+fn staged(set: &report::OutputSet, target: &Path, file: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    match (file.parent(), file.file_name()) {
+        (Some(parent), Some(name))
+            if abs(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            }) == abs(target) =>
+        {
+            set.dir().join(name)
+        }
+        _ => file.to_path_buf(),
+    }
+}
+
 pub(super) fn validate(paths: &[PathBuf], format: Format) -> Result<()> {
     let mut failed = 0;
     let mut json = Vec::new();
     for p in paths {
         match model::load_model(p) {
             Ok(m) => {
+                warn(&m.warnings);
                 let days = ((m.horizon - m.warmup) / 86_400.0).round();
                 if format == Format::Table {
                     sayln!(
@@ -92,7 +127,7 @@ pub(super) fn validate(paths: &[PathBuf], format: Format) -> Result<()> {
                 }
                 json.push(serde_json::json!({
                     "file": p, "ok": true, "channels": m.channels.len(), "teams": m.teams.len(),
-                    "incident_types": m.types.len(), "days": days,
+                    "incident_types": m.types.len(), "days": days, "warnings": m.warnings,
                 }));
             }
             Err(e) => {
@@ -128,11 +163,12 @@ pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    let targets = targets(&a.targets)?;
     let dir = a.sim.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = models.iter().map(|(_, m)| m.name.as_str()).collect();
-        Path::new("results").join(format!("compare-{}", names.join("-")))
+        Path::new("results").join(folder_name("compare-", &names.join("-")))
     });
+    let targets = targets(&a.targets)?;
+    let set = report::OutputSet::begin(&dir)?;
     let bar = super::progress(
         a.sim.replications * models.len() as u64,
         "replications",
@@ -152,7 +188,7 @@ pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
             a.sim.seed,
             &d.summary,
         );
-        let sub = dir.join("designs").join(report::file_safe(&d.label));
+        let sub = set.dir().join("designs").join(report::file_safe(&d.label));
         written.extend(report::write_run(
             &sub, &d.model, &meta, &d.summary, &extras, None,
         )?);
@@ -162,8 +198,11 @@ pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
         .filter(|t| t.scope.as_deref().is_none_or(|s| s == "overall"))
         .map(|t| (t.kpi.clone(), t.value))
         .collect();
-    written.extend(report::compare::write_compare(&dir, &c, &plain)?);
-    written.push(report::html::write_report(&dir)?);
+    written.extend(report::compare::write_compare(set.dir(), &c, &plain)?);
+    written.push(report::html::write_report(set.dir())?);
+    let json = std::fs::read(set.dir().join("compare.json"))?;
+    let written: Vec<PathBuf> = written.iter().map(|p| set.final_path(p)).collect();
+    set.commit()?;
     match a.format {
         Format::Table => {
             say(report::compare::compare_table(&c));
@@ -173,10 +212,19 @@ pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
                 }
             }
         }
-        Format::Json => sayln!(
-            "{}",
-            String::from_utf8_lossy(&std::fs::read(dir.join("compare.json"))?)
-        ),
+        Format::Json => sayln!("{}", String::from_utf8_lossy(&json)),
     }
     Ok(())
+}
+
+/// `prefix` + `name`, cut to at most 200 bytes (on a character boundary): folder names have
+/// a length limit (255 bytes on most file systems) and several scenario names may be joined.
+pub(super) fn folder_name(prefix: &str, name: &str) -> String {
+    let mut out = format!("{prefix}{name}");
+    let mut cut = out.len().min(200);
+    while !out.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    out.truncate(cut);
+    out
 }

@@ -131,10 +131,16 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
         );
     }
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
-    let mut m = model::compile(&scenario, &source)?;
-    if let Some(d) = a.sim.days {
-        m.horizon = m.warmup + f64::from(d) * 86_400.0;
-    }
+    let m = model::compile_with(&scenario, &source, &model::Overrides { days: a.sim.days })?;
+    super::simulate::warn(&m.warnings);
+    // Each mode has its own default folder, so one never overwrites the other.
+    let mode = if a.per_interval { "-per-interval" } else { "" };
+    let dir = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}{mode}", m.name)));
+    let set = report::OutputSet::begin(&dir)?;
     let opts = StaffOptions {
         replications: a.sim.replications,
         seed: a.sim.seed,
@@ -171,13 +177,8 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
             Some((&vchecks, vseed)),
         ));
     }
-    // Each mode has its own default folder, so one never overwrites the other.
-    let mode = if a.per_interval { "-per-interval" } else { "" };
-    let dir = a
-        .sim
-        .out
-        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}{mode}", m.name)));
-    let path = dir.join(format!("{}-staffed.ron", m.name));
+    // The name is a plain file-name component (checked when compiling), so this stays in `dir`.
+    let path = set.dir().join(format!("{}-staffed.ron", m.name));
     report::write_atomic(
         &path,
         report::staff::staffed_scenario(&scenario, &m, &r.staffing)?.as_bytes(),
@@ -203,23 +204,24 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
         &m,
         Some(&r.staffing),
     );
-    let mut written = report::write_run(&dir, &staffed, &meta, &r.summary, &extras, None)?;
-    written.extend(report::write_run_plots(&dir, &staffed, &r.summary)?);
-    written.push(report::html::write_report(&dir)?);
+    let mut written = report::write_run(set.dir(), &staffed, &meta, &r.summary, &extras, None)?;
+    written.extend(report::write_run_plots(set.dir(), &staffed, &r.summary)?);
+    written.push(report::html::write_report(set.dir())?);
+    let json = report::tidy::summary_json(&staffed, &meta, &r.summary, &extras)?;
+    let written: Vec<_> = std::iter::once(&path)
+        .chain(&written)
+        .map(|p| set.final_path(p))
+        .collect();
+    set.commit()?;
     match a.format {
         Format::Table if !quiet => {
             say("\n");
-            for p in std::iter::once(&path).chain(&written) {
+            for p in written {
                 sayln!("wrote {}", p.display());
             }
         }
         Format::Table => {}
-        Format::Json => sayln!(
-            "{}",
-            String::from_utf8_lossy(&report::tidy::summary_json(
-                &staffed, &meta, &r.summary, &extras
-            )?)
-        ),
+        Format::Json => sayln!("{}", String::from_utf8_lossy(&json)),
     }
     if r.stopped.is_some() {
         bail!("the search stopped without meeting every target (see above)");

@@ -549,7 +549,7 @@ impl Collector {
     pub fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         let warmup = self.warmup;
         // Series run by slot of the week; a day starts at every multiple of a day's slots.
-        let midnight = next_slot % (self.series.slots / 7).max(1) == 0;
+        let midnight = next_slot.is_multiple_of((self.series.slots / 7).max(1));
         for team in 0..self.teams.len() {
             self.advance(team as u16, now);
             let t = &mut self.teams[team];
