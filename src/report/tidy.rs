@@ -444,7 +444,7 @@ impl Inputs {
                     entry: c
                         .entry
                         .iter()
-                        .map(|&t| m.teams[t as usize].name.clone())
+                        .map(|&t| m.teams[t.index()].name.clone())
                         .collect(),
                     patience_mean_s: c.patience.as_ref().map(|p| p.mean()),
                 })
