@@ -180,6 +180,13 @@ fn scenario(k: &Knobs) -> Scenario {
             entry: team_name(c % k.teams),
             entry_by_type: BTreeMap::new(),
             after_hours: None,
+            // Every closing policy, varied by the seed and the channel.
+            at_closing: match (k.seed >> (2 * c)) % 4 {
+                0 => None,
+                1 => Some(AtClosing::Wait),
+                2 => Some(AtClosing::Disconnect(Disconnected::Blocked)),
+                _ => Some(AtClosing::Disconnect(Disconnected::Abandoned)),
+            },
             lines: k.lines[c],
             patience: k.patience[c].map(|m| Dist::Exponential { mean: mins(m) }),
             retry: k.retry[c].map(|prob| Retry {
@@ -261,8 +268,11 @@ proptest! {
         // The trace holds one record per ended attempt.
         prop_assert!(out.trace.len() as u64 >= all.resolved + all.abandoned + all.blocked + all.lost);
         // Team utilisation is a share.
-        for t in &out.collector.teams {
+        // Agents present while open never exceed the largest roster.
+        for (t, tm) in out.collector.teams.iter().zip(&m.teams) {
             prop_assert!(t.busy_area <= t.capacity_area * (1.0 + 1e-9));
+            let roster = f64::from(*tm.agents.iter().max().unwrap_or(&0));
+            prop_assert!(t.capacity_area <= t.open_time * roster * (1.0 + 1e-9) + 1e-6);
         }
     }
 }

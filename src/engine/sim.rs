@@ -8,7 +8,7 @@ use super::streams::{Purpose, contact_stream, stream};
 use super::{RunOptions, RunOutput, TraceRecord};
 use crate::error::Error;
 use crate::model::{Model, Outcome, TeamModel, unit};
-use crate::scenario::Discipline;
+use crate::scenario::{AtClosing, Disconnected, Discipline};
 use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -23,6 +23,10 @@ struct TeamRt {
     leaving: u32,
     duty_version: u32,
     rng: Pcg64Mcg,
+    /// Contacts that were waiting when the team closed and are served in overtime.
+    overtime_queue: TeamQueue,
+    /// Agents kept on after closing to serve `overtime_queue` (0 when it is empty).
+    overtime: u32,
 }
 
 impl TeamRt {
@@ -67,6 +71,8 @@ pub(super) struct Sim<'m> {
     now: f64,
     next_incident: u64,
     events: u64,
+    /// Reused buffer for the queue entries a closing team hands over.
+    scratch: Vec<Waiting>,
 }
 
 impl<'m> Sim<'m> {
@@ -82,6 +88,8 @@ impl<'m> Sim<'m> {
                 leaving: 0,
                 duty_version: 0,
                 rng: stream(seed, rep, Purpose::Organisation, t.stream_key),
+                overtime_queue: TeamQueue::new(t.discipline == Discipline::Priority),
+                overtime: 0,
             })
             .collect();
         let channels = m
@@ -106,6 +114,7 @@ impl<'m> Sim<'m> {
             now: 0.0,
             next_incident: 0,
             events: 0,
+            scratch: Vec::new(),
         }
     }
 
@@ -218,6 +227,7 @@ impl<'m> Sim<'m> {
             incident_counted: now >= m.warmup,
             holds_line: false,
             chase: false,
+            overtime: false,
         };
         self.next_incident += 1;
         let idx = self.place(contact);
@@ -279,6 +289,7 @@ impl<'m> Sim<'m> {
             incident_counted: false,
             holds_line: false,
             chase: true,
+            overtime: false,
             ..c.clone()
         };
         let slot = self.place(dup);
@@ -333,12 +344,13 @@ impl<'m> Sim<'m> {
         c.state = State::Waiting;
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
+        c.overtime = false;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
         let rt = &mut self.teams[team as usize];
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
-        if rt.free() > 0 && rt.queue.len() == 0 {
+        if rt.free() > 0 && rt.queue.len() == 0 && rt.overtime_queue.len() == 0 {
             self.start_service(idx);
         } else {
             let free = rt.free() > 0;
@@ -363,6 +375,7 @@ impl<'m> Sim<'m> {
         let waited = now - c.enqueued;
         c.queue_time += waited;
         c.state = State::InService;
+        c.overtime = false;
         let first_answer = c.answered.is_nan();
         if first_answer {
             c.answered = now;
@@ -463,22 +476,80 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Free agents take waiting contacts.
+    /// Free agents take waiting contacts: those left from closing first (in overtime, or at
+    /// opening if any are still there), then the queue.
     fn dispatch(&mut self, team: u16) {
         loop {
             let contacts = &self.contacts;
             let rt = &mut self.teams[team as usize];
-            if rt.free() == 0 {
-                break;
-            }
             let live = |w: Waiting| {
                 let c = &contacts[w.contact as usize];
                 c.vgen == w.vgen && c.state == State::Waiting && c.team == team
             };
-            let Some(w) = rt.queue.pop(live) else { break };
+            let w = if rt.overtime_queue.len() > 0 && (rt.free() > 0 || rt.overtime > rt.busy) {
+                rt.overtime_queue.pop(live)
+            } else if rt.free() > 0 {
+                rt.queue.pop(live)
+            } else {
+                None
+            };
+            let Some(w) = w else { break };
             self.start_service(w.contact);
         }
+        let rt = &mut self.teams[team as usize];
+        if rt.overtime_queue.len() == 0 {
+            // Overtime ends once every contact waiting at closing was answered or gave up.
+            rt.overtime = 0;
+        }
         self.team_changed(team);
+    }
+
+    /// The team closes (its roster drops to zero). Each contact still waiting for its entry
+    /// team goes as its channel says: served in overtime by the agents on the floor, left to
+    /// wait for opening, or disconnected.
+    fn close_team(&mut self, team: u16) {
+        let m = self.m;
+        let now = self.now;
+        let mut taken = std::mem::take(&mut self.scratch);
+        taken.clear();
+        let contacts = &self.contacts;
+        let rt = &mut self.teams[team as usize];
+        rt.queue.take(
+            |w| {
+                let c = &contacts[w.contact as usize];
+                (c.vgen == w.vgen && c.state == State::Waiting && c.team == team).then(|| {
+                    c.visits == 0 && m.channels[c.channel as usize].at_closing != AtClosing::Wait
+                })
+            },
+            &mut taken,
+        );
+        for &w in &taken {
+            let c = &mut self.contacts[w.contact as usize];
+            match m.channels[c.channel as usize].at_closing {
+                AtClosing::Serve => {
+                    c.overtime = true;
+                    let rt = &mut self.teams[team as usize];
+                    rt.overtime_queue.push(w, c.priority);
+                    // The agents on the floor stay on; if all were away, one stays.
+                    rt.overtime = rt.available().max(1);
+                }
+                AtClosing::Disconnect(how) => {
+                    c.queue_time += now - c.enqueued;
+                    let end = match how {
+                        Disconnected::Blocked => ContactEnd::Blocked,
+                        Disconnected::Abandoned => {
+                            if c.counted {
+                                self.stats.abandoned_from(team);
+                            }
+                            ContactEnd::Abandoned
+                        }
+                    };
+                    self.end_contact(w.contact, end);
+                }
+                AtClosing::Wait => unreachable!("waiting contacts stay in the queue"),
+            }
+        }
+        self.scratch = taken;
     }
 
     fn on_patience(&mut self, idx: u32, vgen: u32) {
@@ -487,11 +558,16 @@ impl<'m> Sim<'m> {
             return;
         }
         c.queue_time += self.now - c.enqueued;
-        let (team, counted) = (c.team, c.counted);
+        let (team, counted, overtime) = (c.team, c.counted, c.overtime);
         if counted {
             self.stats.abandoned_from(team);
         }
-        self.teams[team as usize].queue.forget_one();
+        let rt = &mut self.teams[team as usize];
+        if overtime {
+            rt.overtime_queue.forget_one();
+        } else {
+            rt.queue.forget_one();
+        }
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);
     }
@@ -600,12 +676,18 @@ impl<'m> Sim<'m> {
         let m = self.m;
         let slot = m.week_slot(now);
         for (i, tm) in m.teams.iter().enumerate() {
-            let rt = &mut self.teams[i];
             let want = tm.agents[slot];
+            if want == 0 && self.teams[i].scheduled > 0 {
+                self.close_team(i as u16);
+            }
+            let rt = &mut self.teams[i];
             if want == rt.scheduled {
                 continue;
             }
             if want > rt.scheduled {
+                if rt.scheduled == 0 {
+                    rt.overtime = 0;
+                }
                 // New agents are away on other duties with the stationary probability.
                 for _ in rt.scheduled..want {
                     rt.away +=
@@ -684,8 +766,8 @@ impl<'m> Sim<'m> {
             self.now,
             rt.busy,
             rt.available(),
-            rt.scheduled > 0,
-            rt.queue.len(),
+            rt.scheduled,
+            rt.queue.len() + rt.overtime_queue.len(),
         );
     }
 

@@ -10,7 +10,7 @@ use super::{
 use crate::error::InputError;
 use crate::hash::fnv1a;
 use crate::scenario::{
-    self, AfterHours, Arrivals, Channel, ChannelKind, Dist, Priority, Route, Scenario, Source, Team,
+    self, AfterHours, Arrivals, AtClosing, Channel, ChannelKind, Dist, Priority, Route, Scenario, Source, Team,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -416,6 +416,13 @@ impl Compiler<'_> {
             Some(h) => h == AfterHours::Reject,
             None => matches!(c.kind, ChannelKind::Phone | ChannelKind::Chat),
         };
+        // A channel that turns contacts away after hours serves its queue at closing; one
+        // whose contacts wait for opening lets the queue wait too.
+        let at_closing = c.at_closing.unwrap_or(if reject_after_hours {
+            AtClosing::Serve
+        } else {
+            AtClosing::Wait
+        });
         Ok(ChannelModel {
             name: c.name.clone(),
             kind: c.kind,
@@ -424,6 +431,7 @@ impl Compiler<'_> {
             priority_mix,
             entry,
             reject_after_hours,
+            at_closing,
             lines: c.lines,
             patience,
             retry,

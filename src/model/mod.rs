@@ -9,7 +9,7 @@ pub use compile::{compile, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use log::LogRow;
 
-use crate::scenario::{ChannelKind, Discipline};
+use crate::scenario::{AtClosing, ChannelKind, Discipline};
 
 /// Index of a team in [`Model::teams`].
 pub type TeamId = u16;
@@ -63,6 +63,8 @@ pub struct ChannelModel {
     /// Entry team per incident type.
     pub entry: Vec<TeamId>,
     pub reject_after_hours: bool,
+    /// What happens at closing to contacts still waiting for the entry team.
+    pub at_closing: AtClosing,
     pub lines: Option<u32>,
     pub patience: Option<Sampler>,
     pub retry: Option<RetryModel>,

@@ -30,6 +30,7 @@ pub fn value(v: f64, unit: Unit) -> String {
         Unit::Ratio => format!("{:.1}%", v * 100.0),
         Unit::Count if v.abs() >= 100.0 => format!("{v:.0}"),
         Unit::Count | Unit::Agents => format!("{v:.1}"),
+        Unit::Hours => format!("{v:.1} h"),
         Unit::PerIncident => format!("{v:.2}"),
     }
 }

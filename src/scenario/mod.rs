@@ -140,6 +140,11 @@ pub struct Channel {
     /// `Queue` otherwise).
     #[serde(default)]
     pub after_hours: Option<AfterHours>,
+    /// What happens to contacts still waiting for the entry team when it closes (its roster
+    /// drops to zero): default `Serve` for channels that turn contacts away after hours
+    /// (phone and chat by default), `Wait` for the others.
+    #[serde(default)]
+    pub at_closing: Option<AtClosing>,
     /// Phone lines: a call finding all lines busy is blocked. A line is held while the caller
     /// waits for and talks to the entry team.
     #[serde(default)]
@@ -169,6 +174,25 @@ pub enum AfterHours {
     Reject,
     /// Waits in the entry team's queue until opening.
     Queue,
+}
+
+/// What happens at closing to a channel's contacts still waiting for their entry team.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AtClosing {
+    /// The agents on the floor at closing stay on (overtime) until every contact of this channel
+    /// that was waiting at closing has been answered or has given up.
+    Serve,
+    /// They stay in the queue until the team opens again.
+    Wait,
+    /// They are disconnected, counted as `Blocked` or `Abandoned` (and may retry).
+    Disconnect(Disconnected),
+}
+
+/// How a contact disconnected at closing is counted.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Disconnected {
+    Blocked,
+    Abandoned,
 }
 
 /// When contacts arrive on a channel.

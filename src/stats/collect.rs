@@ -75,9 +75,12 @@ pub struct TeamStats {
     /// Per threshold: visits that started within it.
     pub within: Vec<u64>,
     pub wait: Tally,
-    /// Integrals over time (agent-seconds, contact-seconds, seconds).
+    /// Integrals over time (agent-seconds, contact-seconds, seconds). `busy_area` and
+    /// `capacity_area` cover rostered agents only; work beyond the roster (after closing or
+    /// past a shift's end) is `overtime_area`.
     pub busy_area: f64,
     pub capacity_area: f64,
+    pub overtime_area: f64,
     pub queue_area: f64,
     pub open_time: f64,
     pub all_busy_time: f64,
@@ -87,7 +90,7 @@ pub struct TeamStats {
     last: f64,
     busy: u32,
     capacity: u32,
-    rostered: bool,
+    rostered: u32,
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
@@ -157,6 +160,7 @@ impl Collector {
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
+                    overtime_area: 0.0,
                     queue_area: 0.0,
                     open_time: 0.0,
                     all_busy_time: 0.0,
@@ -165,7 +169,7 @@ impl Collector {
                     last: 0.0,
                     busy: 0,
                     capacity: 0,
-                    rostered: false,
+                    rostered: 0,
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
@@ -314,7 +318,7 @@ impl Collector {
     }
 
     /// A team's state changes at `now`: busy agents, agents available (rostered and not on
-    /// other duties), whether anyone is rostered, and the queue length.
+    /// other duties), agents rostered, and the queue length.
     #[inline]
     pub fn team_state(
         &mut self,
@@ -322,7 +326,7 @@ impl Collector {
         now: f64,
         busy: u32,
         capacity: u32,
-        rostered: bool,
+        rostered: u32,
         queue: u32,
     ) {
         self.advance(team, now);
@@ -345,14 +349,18 @@ impl Collector {
             return;
         }
         let dt = now - from;
-        let cap = t.capacity.max(t.busy);
-        t.busy_area += f64::from(t.busy) * dt;
+        // Agents busy beyond the roster work overtime; the rest count against open time.
+        let busy = t.busy.min(t.rostered);
+        let cap = t.capacity.max(busy);
+        t.busy_area += f64::from(busy) * dt;
         t.capacity_area += f64::from(cap) * dt;
+        t.overtime_area += f64::from(t.busy - busy) * dt;
         t.queue_area += f64::from(t.queue) * dt;
-        if t.rostered {
+        let open = t.rostered > 0;
+        if open {
             // Open time: someone is rostered. Saturated: no agent free to take a contact.
             t.open_time += dt;
-            if t.busy >= cap {
+            if busy >= cap {
                 t.all_busy_time += dt;
                 t.slot_all_busy += dt;
             }
@@ -360,10 +368,10 @@ impl Collector {
         self.series.team_area(
             team,
             self.slot,
-            f64::from(t.busy) * dt,
+            f64::from(busy) * dt,
             f64::from(cap) * dt,
             f64::from(t.queue) * dt,
-            if t.rostered { dt } else { 0.0 },
+            if open { dt } else { 0.0 },
         );
     }
 
@@ -508,6 +516,7 @@ impl Collector {
                     0.0
                 },
             );
+            e(Kpi::OvertimeHours, t.overtime_area / 3600.0);
         }
     }
 }

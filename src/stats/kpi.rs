@@ -47,6 +47,7 @@ pub enum Unit {
     Ratio,
     PerIncident,
     Agents,
+    Hours,
 }
 
 impl Unit {
@@ -57,6 +58,7 @@ impl Unit {
             Unit::Ratio => "ratio",
             Unit::PerIncident => "per_incident",
             Unit::Agents => "agents",
+            Unit::Hours => "h",
         }
     }
 }
@@ -116,6 +118,9 @@ pub enum Kpi {
     SaturatedIntervals,
     AgentsPresent,
     Misrouted,
+    /// Agent-hours of handling beyond the roster: after closing (serving the queue left at
+    /// closing, finishing a contact) or past a shift's end.
+    OvertimeHours,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -176,6 +181,7 @@ impl Kpi {
             | Saturation => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
+            OvertimeHours => Unit::Hours,
             _ => Unit::Count,
         }
     }
