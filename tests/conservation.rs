@@ -157,7 +157,7 @@ fn scenario(k: &Knobs) -> Scenario {
             } else {
                 ChannelKind::Email
             },
-            arrivals: if c == 1 {
+            arrivals: Some(if c == 1 {
                 Arrivals::Daily {
                     per_day: k.rate[c] * 10.0,
                     weekdays: None,
@@ -170,7 +170,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 Arrivals::Poisson {
                     per_hour: k.rate[c],
                 }
-            },
+            }),
             mix: BTreeMap::from([("a".into(), 0.4), ("b".into(), 0.6)]),
             priorities: Some(BTreeMap::from([
                 (Priority::Urgent, 0.1),
@@ -235,6 +235,7 @@ fn scenario(k: &Knobs) -> Scenario {
             warmup: mins(90.0),
         },
         incident_types: types,
+        demand: vec![],
         channels,
         teams,
         targets: Targets {

@@ -59,6 +59,25 @@ struct ChannelRt {
     pending_row: Option<usize>,
 }
 
+/// An incident stream's state: its arrival times, the seed its incidents' draws are keyed
+/// by, and how many incidents it has produced.
+struct StreamRt {
+    arrivals: ArrivalGen,
+    key: u64,
+    pending_row: Option<usize>,
+    count: u64,
+}
+
+/// A new incident's demand-side draws.
+struct NewIncident {
+    channel: u16,
+    ty: u16,
+    priority: u8,
+    patience: f64,
+    seeds: (u64, u64),
+    log_handling: f64,
+}
+
 pub(super) struct Sim<'m> {
     m: &'m Model,
     cal: Calendar,
@@ -66,6 +85,7 @@ pub(super) struct Sim<'m> {
     free: Vec<u32>,
     teams: Vec<TeamRt>,
     channels: Vec<ChannelRt>,
+    streams: Vec<StreamRt>,
     stats: Collector,
     trace: Option<Vec<TraceRecord>>,
     now: f64,
@@ -102,6 +122,16 @@ impl<'m> Sim<'m> {
                 pending_row: None,
             })
             .collect();
+        let streams = m
+            .streams
+            .iter()
+            .map(|st| StreamRt {
+                arrivals: ArrivalGen::new(seed, rep, st.stream_key),
+                key: stream(seed, rep, Purpose::Demand, st.stream_key).next_u64(),
+                pending_row: None,
+                count: 0,
+            })
+            .collect();
         Sim {
             m,
             cal: Calendar::with_capacity(1024),
@@ -109,6 +139,7 @@ impl<'m> Sim<'m> {
             free: Vec::new(),
             teams,
             channels,
+            streams,
             stats: Collector::new(m),
             trace: opts.trace.then(Vec::new),
             now: 0.0,
@@ -120,8 +151,8 @@ impl<'m> Sim<'m> {
 
     pub(super) fn run(mut self) -> Result<RunOutput, Error> {
         let m = self.m;
-        for ch in 0..m.channels.len() {
-            self.schedule_arrival(ch as u16, 0.0);
+        for src in 0..m.channels.len() + m.streams.len() {
+            self.schedule_arrival(src as u16, 0.0);
         }
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
@@ -145,15 +176,29 @@ impl<'m> Sim<'m> {
         self.finish()
     }
 
-    fn schedule_arrival(&mut self, ch: u16, after: f64) {
+    /// Schedules the next arrival of source `src`: a channel's own arrivals (the channels
+    /// first) or an incident stream (after them).
+    fn schedule_arrival(&mut self, src: u16, after: f64) {
         let m = self.m;
-        let rt = &mut self.channels[ch as usize];
-        if let Some((t, row)) = rt
-            .arrivals
-            .next(m, &m.channels[ch as usize].arrivals, after)
-        {
-            rt.pending_row = row;
-            self.cal.schedule(t, Event::Arrival(ch));
+        let nc = m.channels.len();
+        let (arrivals, model, pending) = match self.channels.get_mut(src as usize) {
+            Some(rt) => (
+                &mut rt.arrivals,
+                &m.channels[src as usize].arrivals,
+                &mut rt.pending_row,
+            ),
+            None => {
+                let rt = &mut self.streams[src as usize - nc];
+                (
+                    &mut rt.arrivals,
+                    &m.streams[src as usize - nc].arrivals,
+                    &mut rt.pending_row,
+                )
+            }
+        };
+        if let Some((t, row)) = arrivals.next(m, model, after) {
+            *pending = row;
+            self.cal.schedule(t, Event::Arrival(src));
         }
     }
 
@@ -177,8 +222,45 @@ impl<'m> Sim<'m> {
         self.stats.scope_ids(c.channel, c.ty, c.priority)
     }
 
-    fn on_arrival(&mut self, ch: u16) {
+    /// Incident `k` of a stream arrives on the channel this design gives the stream. Its
+    /// draws come from a stream keyed by (seed, replication, stream, k), so the same incident
+    /// looks the same in every design, whatever happened before it.
+    fn on_incident(&mut self, src: u16) {
         let m = self.m;
+        let s = src as usize - m.channels.len();
+        let sm = &m.streams[s];
+        let rt = &mut self.streams[s];
+        let row = rt.pending_row.and_then(|i| match &sm.arrivals {
+            crate::model::ArrivalModel::Log(rows) => rows.get(i),
+            _ => None,
+        });
+        let mut r = contact_stream(rt.key, rt.count);
+        rt.count += 1;
+        let (u_type, u_prio) = (unit(&mut r), unit(&mut r));
+        let seeds = (r.next_u64(), r.next_u64());
+        let patience = m.channels[sm.channel as usize]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut r));
+        let n = NewIncident {
+            channel: sm.channel,
+            ty: row.map_or_else(|| sm.type_mix.pick(u_type) as u16, |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| sm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds,
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(src, n);
+    }
+
+    fn on_arrival(&mut self, src: u16) {
+        let m = self.m;
+        if src as usize >= m.channels.len() {
+            return self.on_incident(src);
+        }
+        let ch = src;
         let cm = &m.channels[ch as usize];
         let rt = &mut self.channels[ch as usize];
         let row = rt.pending_row.and_then(|i| match &cm.arrivals {
@@ -191,11 +273,32 @@ impl<'m> Sim<'m> {
         let (u_type, u_prio) = (unit(d), unit(d));
         let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
         let (s1, s2) = (d.next_u64(), d.next_u64());
-        let ty = row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty);
-        let priority = row
-            .and_then(|r| r.priority)
-            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
-        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
+        let n = NewIncident {
+            channel: ch,
+            ty: row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds: (s1, s2),
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(src, n);
+    }
+
+    /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
+    /// drawn, and admitted on its channel.
+    fn start_incident(&mut self, src: u16, n: NewIncident) {
+        let m = self.m;
+        let NewIncident {
+            channel: ch,
+            ty,
+            priority,
+            patience,
+            seeds: (s1, s2),
+            log_handling,
+        } = n;
+        let cm = &m.channels[ch as usize];
         let now = self.now;
         let contact = Contact {
             rng: contact_stream(s1, s2),
@@ -231,7 +334,7 @@ impl<'m> Sim<'m> {
         };
         self.next_incident += 1;
         let idx = self.place(contact);
-        self.schedule_arrival(ch, now);
+        self.schedule_arrival(src, now);
         if let Some(chase) = &cm.chase {
             // Demand-side: the same draws whatever the organisation.
             let c = &mut self.contacts[idx as usize];

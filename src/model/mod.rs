@@ -35,6 +35,8 @@ pub struct Model {
     pub open: Vec<bool>,
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
+    /// Incident streams (demand defined as customers' incidents), each sent to one channel.
+    pub streams: Vec<StreamModel>,
     pub teams: Vec<TeamModel>,
     /// Service-level thresholds on time to first response, seconds; the first is the headline.
     pub thresholds: Vec<f64>,
@@ -74,6 +76,20 @@ pub struct ChannelModel {
     pub self_service: Vec<f64>,
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
+    pub stream_key: u64,
+}
+
+/// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
+#[derive(Clone, Debug)]
+pub struct StreamModel {
+    pub name: String,
+    pub arrivals: ArrivalModel,
+    pub type_mix: Categorical,
+    pub priority_mix: Categorical,
+    /// The first of the stream's preferred and fallback channels that this design offers.
+    pub channel: ChannelId,
+    /// Stable key for the stream's random numbers (a hash of its name): incident k of the
+    /// stream draws from (seed, replication, key, k) whatever the design.
     pub stream_key: u64,
 }
 

@@ -26,6 +26,11 @@ pub struct Scenario {
     pub calendar: Calendar,
     /// Incident types, by name (password_reset, technical, ...).
     pub incident_types: Vec<String>,
+    /// Demand as customers' incidents, each stream with a preferred channel and fallbacks; the
+    /// design's channels decide where each incident arrives. Channels may instead (or as well)
+    /// carry their own `arrivals` and `mix`.
+    #[serde(default)]
+    pub demand: Vec<IncidentStream>,
     pub channels: Vec<Channel>,
     pub teams: Vec<Team>,
     #[serde(default)]
@@ -118,15 +123,38 @@ pub enum ChannelKind {
     Other,
 }
 
+/// A stream of customers' incidents, independent of the design: when they arrive, what they
+/// are about, and the channel they use (the first of `prefer` and then `fallback` that the
+/// design offers).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentStream {
+    pub name: String,
+    pub arrivals: Arrivals,
+    /// Incident-type mix: type name to probability (sums to 1).
+    #[serde(deserialize_with = "unique")]
+    pub mix: BTreeMap<String, f64>,
+    /// Priority mix (sums to 1); absent means all `Medium`.
+    #[serde(default, deserialize_with = "unique_opt")]
+    pub priorities: Option<BTreeMap<Priority, f64>>,
+    /// The channel these customers use where the design offers it.
+    pub prefer: String,
+    /// Channels tried in order where the design does not offer `prefer`.
+    #[serde(default)]
+    pub fallback: Vec<String>,
+}
+
 /// One way contacts arrive, with its demand and its behaviour.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
     pub name: String,
     pub kind: ChannelKind,
-    pub arrivals: Arrivals,
-    /// Incident-type mix: type name to probability (sums to 1).
-    #[serde(deserialize_with = "unique")]
+    /// The channel's own arrivals; absent where its contacts come only from `demand`.
+    #[serde(default)]
+    pub arrivals: Option<Arrivals>,
+    /// Incident-type mix of its own arrivals: type name to probability (sums to 1).
+    #[serde(default, deserialize_with = "unique")]
     pub mix: BTreeMap<String, f64>,
     /// Priority mix (sums to 1); absent means all `Medium`.
     #[serde(default, deserialize_with = "unique_opt")]
