@@ -28,7 +28,10 @@ fn kpi(s: &Summary, k: Kpi, scope: Scope) -> f64 {
 
 fn check_roster(s: &Summary) {
     let present = kpi(s, Kpi::AgentsPresent, Scope::Team(0));
-    assert!(present <= 12.0 + 1e-9, "agents_present {present} > roster 12");
+    assert!(
+        present <= 12.0 + 1e-9,
+        "agents_present {present} > roster 12"
+    );
     let util = kpi(s, Kpi::Utilisation, Scope::Team(0));
     assert!(util <= 1.0 + 1e-9, "utilisation {util}");
 }
@@ -62,7 +65,10 @@ fn phone_queue_is_served_in_overtime_by_default() {
     // Served in overtime: explicitly asking for it gives the same numbers.
     let explicit = run(&model(", at_closing: Serve"), 7, 3).unwrap();
     let bits = |s: &Summary| -> Vec<u64> { s.estimates.iter().map(|e| e.mean.to_bits()).collect() };
-    assert!(bits(&explicit) == bits(&s), "explicit Serve differs from the default");
+    assert!(
+        bits(&explicit) == bits(&s),
+        "explicit Serve differs from the default"
+    );
 }
 
 #[test]

@@ -189,6 +189,13 @@ pub struct StaffArgs {
     pub max_evaluations: usize,
 }
 
+/// Prints the scenario's warnings (suspicious but valid features) on stderr.
+pub(crate) fn warn(path: &std::path::Path, m: &tiersim::model::Model) {
+    for w in tiersim::model::warnings(m) {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+}
+
 /// Runs the command line.
 pub fn main(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {

@@ -5,6 +5,7 @@ use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use tiersim::{experiment, model, report};
 
+/// Loads a scenario, applies `--days`, and prints its warnings on stderr.
 pub(super) fn load(path: &Path, days: Option<u32>) -> Result<model::Model> {
     let mut m = model::load_model(path)?;
     if let Some(d) = days {
@@ -13,6 +14,7 @@ pub(super) fn load(path: &Path, days: Option<u32>) -> Result<model::Model> {
         }
         m.horizon = m.warmup + f64::from(d) * 86_400.0;
     }
+    super::warn(path, &m);
     Ok(m)
 }
 
@@ -55,14 +57,17 @@ pub(super) fn validate(paths: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for p in paths {
         match model::load_model(p) {
-            Ok(m) => sayln!(
-                "{}: ok ({} channels, {} teams, {} incident types, {} days)",
-                p.display(),
-                m.channels.len(),
-                m.teams.len(),
-                m.types.len(),
-                ((m.horizon - m.warmup) / 86_400.0).round()
-            ),
+            Ok(m) => {
+                super::warn(p, &m);
+                sayln!(
+                    "{}: ok ({} channels, {} teams, {} incident types, {} days)",
+                    p.display(),
+                    m.channels.len(),
+                    m.teams.len(),
+                    m.types.len(),
+                    ((m.horizon - m.warmup) / 86_400.0).round()
+                )
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 failed += 1;

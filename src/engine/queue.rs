@@ -123,7 +123,13 @@ mod tests {
     fn take_moves_picked_entries_and_drops_stale_ones() {
         let mut q = TeamQueue::new(false);
         for c in 0..5 {
-            q.push(Waiting { contact: c, vgen: 0 }, 2);
+            q.push(
+                Waiting {
+                    contact: c,
+                    vgen: 0,
+                },
+                2,
+            );
         }
         q.forget_one(); // contact 1 abandoned
         let mut out = Vec::new();

@@ -8,7 +8,7 @@ use super::streams::{Purpose, contact_stream, stream};
 use super::{RunOptions, RunOutput, TraceRecord};
 use crate::error::Error;
 use crate::model::{Model, Outcome, TeamModel, unit};
-use crate::scenario::{AtClosing, Disconnected, Discipline};
+use crate::scenario::{AtClosing, Discipline, Disconnected};
 use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};

@@ -4,8 +4,8 @@
 
 use super::log::read_log;
 use super::{
-    ArrivalModel, Categorical, ChannelModel, ChaseModel, Model, Outcome, RetryModel, RouteModel,
-    ChannelId, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
+    ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, RetryModel,
+    RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
@@ -522,7 +522,16 @@ impl Compiler<'_> {
                 )
             })?;
         // A recorded log of these customers lists them under their preferred channel.
-        let arrivals = self.arrivals(&q, &base, &st.arrivals, &st.prefer, types, interval, slots, open)?;
+        let arrivals = self.arrivals(
+            &q,
+            &base,
+            &st.arrivals,
+            &st.prefer,
+            types,
+            interval,
+            slots,
+            open,
+        )?;
         Ok(StreamModel {
             name: st.name.clone(),
             arrivals,
@@ -1062,8 +1071,10 @@ fn fed_mixes(channels: &mut [ChannelModel], s: &Scenario, streams: &[StreamModel
         }
         let mut ty = vec![0.0; types];
         let mut pr = [0.0; 4];
-        let feeding: Vec<&StreamModel> =
-            streams.iter().filter(|st| st.channel as usize == i).collect();
+        let feeding: Vec<&StreamModel> = streams
+            .iter()
+            .filter(|st| st.channel as usize == i)
+            .collect();
         for st in &feeding {
             (0..types).for_each(|k| ty[k] += st.type_mix.prob(k) / feeding.len() as f64);
             (0..4).for_each(|k| pr[k] += st.priority_mix.prob(k) / feeding.len() as f64);

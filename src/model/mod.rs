@@ -4,10 +4,12 @@
 mod compile;
 mod dist;
 mod log;
+mod warn;
 
 pub use compile::{compile, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use log::LogRow;
+pub use warn::{Warning, warnings};
 
 use crate::scenario::{AtClosing, ChannelKind, Discipline};
 

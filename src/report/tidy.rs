@@ -85,16 +85,19 @@ impl RunMeta {
     }
 }
 
-/// `summary.json`: metadata, every KPI row, and the interval series.
+/// `summary.json`: metadata, warnings, every KPI row, and the interval series.
 pub fn summary_json(m: &Model, meta: &RunMeta, s: &Summary) -> Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a RunMeta,
+        /// Suspicious but valid features of the scenario (also printed on stderr).
+        warnings: Vec<crate::model::Warning>,
         kpis: Vec<TidyRow>,
         intervals: Vec<IntervalRow>,
     }
     let doc = Doc {
         meta,
+        warnings: crate::model::warnings(m),
         kpis: rows(m, s),
         intervals: interval_rows(m, s),
     };
