@@ -42,7 +42,10 @@ fn redesign_differences_in_losses_and_waits_are_significant() {
         vec![
             ("before".into(), model("scenarios/before.ron", 10.0)),
             ("after".into(), model("scenarios/after.ron", 10.0)),
-            ("after-staffed".into(), model("scenarios/after-staffed.ron", 10.0)),
+            (
+                "after-staffed".into(),
+                model("scenarios/after-staffed.ron", 10.0),
+            ),
         ],
         1,
         8,
@@ -75,7 +78,10 @@ fn redesign_differences_in_losses_and_waits_are_significant() {
     // three-person reception is swamped, so answers come later and more callers give up.
     for k in [Kpi::ResponseMean, Kpi::AbandonRate] {
         let d = overall(k, 1);
-        assert!(d.lo > 0.0, "{k:?}: the redesign alone should be worse, {d:?}");
+        assert!(
+            d.lo > 0.0,
+            "{k:?}: the redesign alone should be worse, {d:?}"
+        );
     }
     // Pairing pays: the paired interval on lost contacts is narrower than the two designs'
     // own intervals combined.

@@ -152,3 +152,21 @@ fn adding_an_incident_stream_leaves_channel_based_demand_untouched() {
     let out = simulate(&with, 9, 0, &RunOptions { trace: true }).unwrap();
     assert!(out.trace.iter().filter(|t| t.channel == 1).count() > 100);
 }
+
+#[test]
+fn readme_demand_example_compiles() {
+    let text = std::fs::read_to_string("README.md").unwrap();
+    let block = text
+        .split("```ron\n")
+        .find(|b| b.starts_with("demand: ["))
+        .expect("README has a `demand` example");
+    let block = &block[..block.find("```").unwrap()];
+    let m = compile_text(&format!(
+        r#"Scenario(name: "x", calendar: (days: 2), incident_types: ["password_reset", "technical"],
+  {block}
+  teams: [(name: "L1", agents: 3, handling: {{"*": Exponential(mean: "5min")}}, routes: {{"*": (resolve: 1.0)}})])"#
+    ))
+    .unwrap();
+    // Without a chatbot, the chat users phone.
+    assert!(m.streams.iter().all(|s| s.channel == 0));
+}

@@ -104,7 +104,10 @@ fn redesign_loses_clearly_fewer_incidents_and_contacts() {
         overall(&before, Kpi::BlockRate),
         overall(&after, Kpi::BlockRate),
     );
-    assert!(b.mean > 0.5 && a.hi < b.lo, "block rate: before {b:?}, after {a:?}");
+    assert!(
+        b.mean > 0.5 && a.hi < b.lo,
+        "block rate: before {b:?}, after {a:?}"
+    );
     assert!(overall(&after, Kpi::AbandonRate).hi < 0.05);
     assert!(overall(&after, Kpi::Duplicates).hi < overall(&before, Kpi::Duplicates).lo);
     // The lines, not the five generalists, are the bottleneck: the team stays busy without

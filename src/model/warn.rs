@@ -142,7 +142,7 @@ fn offered_load(m: &Model, rates: &[Vec<Vec<f64>>]) -> (Vec<Vec<f64>>, Vec<Vec<f
             };
             for (w, slot) in rates[ch].iter().enumerate() {
                 // Contacts turned away after hours bring no work.
-                if slot[ty] > 0.0 && !(c.reject_after_hours && !m.open[w]) {
+                if slot[ty] > 0.0 && (m.open[w] || !c.reject_after_hours) {
                     for (t, &x) in per.iter().enumerate() {
                         all[t][w] += slot[ty] * x;
                     }
