@@ -235,7 +235,22 @@ fn scenario(k: &Knobs) -> Scenario {
             warmup: mins(90.0),
         },
         incident_types: types,
-        demand: vec![],
+        // Incident streams too, on some seeds: one preferring a channel that does not exist
+        // (so it falls back to the last one), with its own rate.
+        demand: if k.seed % 3 == 0 {
+            vec![IncidentStream {
+                name: "customers".into(),
+                arrivals: Arrivals::Poisson {
+                    per_hour: k.rate[0],
+                },
+                mix: BTreeMap::from([("a".into(), 0.3), ("b".into(), 0.7)]),
+                priorities: None,
+                prefer: "nowhere".into(),
+                fallback: vec![format!("C{}", k.channels - 1)],
+            }]
+        } else {
+            vec![]
+        },
         channels,
         teams,
         targets: Targets {

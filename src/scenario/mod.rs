@@ -130,6 +130,7 @@ pub enum ChannelKind {
 #[serde(deny_unknown_fields)]
 pub struct IncidentStream {
     pub name: String,
+    /// When they arrive; a `Log`'s rows are those whose `channel` column names `prefer`.
     pub arrivals: Arrivals,
     /// Incident-type mix: type name to probability (sums to 1).
     #[serde(deserialize_with = "unique")]
