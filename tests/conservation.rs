@@ -262,6 +262,7 @@ fn scenario(k: &Knobs) -> Scenario {
                     resolution: Some(mins(60.0)),
                 },
             )]),
+            ..Targets::default()
         },
     }
 }
