@@ -189,7 +189,8 @@ pub struct StaffArgs {
     pub max_evaluations: usize,
 }
 
-/// Prints the scenario's warnings (suspicious but valid features) on stderr.
+/// Prints a scenario's warnings on stderr: those found while reading the input, then the
+/// model's suspicious but valid features.
 pub(crate) fn warn(path: &std::path::Path, m: &tiersim::model::Model) {
     for w in tiersim::model::warnings(m) {
         eprintln!("warning: {}: {w}", path.display());

@@ -18,8 +18,8 @@ const DAY: f64 = 86_400.0;
 /// warning.
 const CLOSED_SHARE: f64 = 0.01;
 
-/// One warning: a short kind (`overload`, `closed_entry`, `no_agents`, `log_coverage`) and a
-/// sentence naming the team or channel and the figures behind it.
+/// One warning: a short kind (`input`, `overload`, `closed_entry`, `no_agents`,
+/// `log_coverage`) and a sentence naming the field, team or channel and the figures behind it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Warning {
     pub kind: &'static str,
@@ -32,10 +32,19 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Every warning for `m`, teams first, then channels.
+/// Every warning for `m`: those found while reading the input (kind `input`), then teams, then
+/// channels.
 pub fn warnings(m: &Model) -> Vec<Warning> {
     let rates = entry_rates(m);
-    let mut out = team_warnings(m, &rates);
+    let mut out: Vec<Warning> = m
+        .warnings
+        .iter()
+        .map(|w| Warning {
+            kind: "input",
+            message: w.clone(),
+        })
+        .collect();
+    out.extend(team_warnings(m, &rates));
     out.extend(closed_entry(m, &rates));
     out.extend(log_coverage(m));
     out
