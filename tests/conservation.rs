@@ -237,7 +237,7 @@ fn scenario(k: &Knobs) -> Scenario {
         incident_types: types,
         // Incident streams too, on some seeds: one preferring a channel that does not exist
         // (so it falls back to the last one), with its own rate.
-        demand: if k.seed % 3 == 0 {
+        demand: if k.seed.is_multiple_of(3) {
             vec![IncidentStream {
                 name: "customers".into(),
                 arrivals: Arrivals::Poisson {
