@@ -460,6 +460,34 @@ fn finding_7_a_trace_anywhere_under_the_output_folder_survives_the_swap() {
 }
 
 #[test]
+fn finding_6_replications_on_the_command_line_are_capped() {
+    let (d, p) = case(BASE);
+    let sc = p.to_str().unwrap();
+    for args in [
+        vec!["run", sc, "-n", "4000000000"],
+        vec![
+            "sweep",
+            "--scenario",
+            sc,
+            "--set",
+            "demand=1,2",
+            "-n",
+            "4000000000",
+        ],
+    ] {
+        let o = within(Duration::from_secs(30), {
+            let dir = d.path().to_path_buf();
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            move || {
+                let a: Vec<&str> = args.iter().map(String::as_str).collect();
+                tiersim(&dir, &a)
+            }
+        });
+        fails_with(&o, &["4000000000", "100000"]);
+    }
+}
+
+#[test]
 fn finding_8_silent_acceptance_is_an_error_or_a_warning_and_resumes_recover() {
     let log_case = |log: &str| {
         let d = tempfile::tempdir().unwrap();
