@@ -125,16 +125,15 @@ pub struct TeamStats {
     /// Contacts open here at the end, and the age of the oldest.
     pub open_end: u64,
     pub oldest_open: f64,
-    /// Days measured midnight to midnight: sum of queue growth, days, days it grew.
-    pub backlog_growth: f64,
-    pub backlog_days: u64,
+    /// Queue at each midnight after the warm-up (one entry a simulated day), and the days,
+    /// midnight to midnight, on which it grew.
+    pub midnight_queues: Vec<u32>,
     pub backlog_grew: u64,
     // State for the running integrals.
     last: f64,
     busy: u32,
     capacity: u32,
     scheduled: u32,
-    day_start_queue: Option<u32>,
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
@@ -226,14 +225,12 @@ impl Collector {
                     saturated_intervals: 0,
                     open_end: 0,
                     oldest_open: 0.0,
-                    backlog_growth: 0.0,
-                    backlog_days: 0,
+                    midnight_queues: Vec::new(),
                     backlog_grew: 0,
                     last: 0.0,
                     busy: 0,
                     capacity: 0,
                     scheduled: 0,
-                    day_start_queue: None,
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
@@ -559,12 +556,10 @@ impl Collector {
             t.slot_queue_start = t.queue;
             // Backlog: each simulated day, midnight to midnight, after the warm-up.
             if next_slot == 0 && now >= warmup {
-                if let Some(q0) = t.day_start_queue {
-                    t.backlog_growth += f64::from(t.queue) - f64::from(q0);
-                    t.backlog_days += 1;
+                if let Some(&q0) = t.midnight_queues.last() {
                     t.backlog_grew += u64::from(t.queue > q0);
                 }
-                t.day_start_queue = Some(t.queue);
+                t.midnight_queues.push(t.queue);
             }
         }
         self.slot = next_slot;
@@ -613,7 +608,11 @@ impl Collector {
             emit(
                 Kpi::CostPerResolvedIncident,
                 Scope::Overall,
-                cost / self.scopes[0].incidents_resolved as f64,
+                // No resolved incident: no cost per one (NaN, like any empty ratio).
+                match self.scopes[0].incidents_resolved {
+                    0 => f64::NAN,
+                    n => cost / n as f64,
+                },
             );
         }
     }
@@ -755,14 +754,12 @@ fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn F
     );
     e(Kpi::OpenAtEnd, t.open_end as f64);
     e(Kpi::OldestOpenAge, t.oldest_open);
+    let days = t.midnight_queues.len().saturating_sub(1);
     e(
         Kpi::BacklogGrowthPerDay,
-        per(t.backlog_growth, t.backlog_days as f64),
+        backlog_growth_per_day(&t.midnight_queues),
     );
-    e(
-        Kpi::BacklogGrowingDays,
-        ratio(t.backlog_grew, t.backlog_days),
-    );
+    e(Kpi::BacklogGrowingDays, ratio(t.backlog_grew, days as u64));
     let hours = t.scheduled_area / 3600.0;
     e(Kpi::AgentHours, hours);
     if let Some(c) = cost_per_hour {
@@ -802,4 +799,40 @@ fn single_priority(m: &Model) -> Option<usize> {
         only = Some(nonzero[0]);
     }
     only
+}
+
+/// Mean daily growth of a queue from its midnight values: over the longest span of whole weeks
+/// that ends at the last midnight (so a run ending on a weekend, or any weekly pattern of
+/// opening hours and demand, compares like with like), or over all the days where fewer than
+/// seven were measured. NaN with fewer than two midnights.
+fn backlog_growth_per_day(midnights: &[u32]) -> f64 {
+    let Some(&last) = midnights.last() else {
+        return f64::NAN;
+    };
+    let days = midnights.len() - 1;
+    let span = if days >= 7 { days / 7 * 7 } else { days };
+    if span == 0 {
+        return f64::NAN;
+    }
+    (f64::from(last) - f64::from(midnights[days - span])) / span as f64
+}
+
+#[cfg(test)]
+mod backlog_tests {
+    use super::backlog_growth_per_day;
+
+    #[test]
+    fn growth_is_measured_over_whole_weeks() {
+        // Midnights from a Tuesday: drained Mon..Fri, 40 more each weekend day, cleared on
+        // Monday; 12 days ending on a Sunday midnight: the weekly span sees no growth, where
+        // all 12 days would read 40/12 a day.
+        let q = [0, 0, 0, 0, 0, 40, 80, 0, 0, 0, 0, 0, 40];
+        assert_eq!(backlog_growth_per_day(&q), 0.0);
+        // A queue growing by 3 a day reads 3 whatever the span.
+        let g: Vec<u32> = (0..12).map(|d| 3 * d).collect();
+        assert_eq!(backlog_growth_per_day(&g), 3.0);
+        assert_eq!(backlog_growth_per_day(&g[..4]), 3.0);
+        assert!(backlog_growth_per_day(&[5]).is_nan());
+        assert!(backlog_growth_per_day(&[]).is_nan());
+    }
 }
