@@ -165,8 +165,9 @@ pub enum Format {
 /// What every simulating command takes.
 #[derive(clap::Args)]
 pub struct SimArgs {
-    /// Independent replications (confidence intervals need at least 2).
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// Independent replications (confidence intervals need at least 2; at most 100 000, as
+    /// every replication's statistics are kept in memory).
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(..=100_000))]
     pub replications: u64,
     /// Base seed; replication r uses the streams of (seed, r).
     #[arg(long, default_value_t = 1)]
@@ -225,7 +226,7 @@ pub struct SweepArgs {
     #[arg(long = "set", value_name = "PATH=VALUES")]
     pub set: Vec<String>,
     /// Replications per point (default: the sweep file's, else 10).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(..=100_000))]
     pub replications: Option<u64>,
     /// Base seed (default: the sweep file's, else 1); every point uses the same streams.
     #[arg(long)]
