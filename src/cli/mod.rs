@@ -1,5 +1,7 @@
 //! The command line: parses arguments, calls the library, prints. It never simulates itself.
 
+mod fit;
+mod pilot;
 mod simulate;
 mod staff;
 mod sweep;
@@ -59,6 +61,10 @@ pub enum Command {
     Erlang(ErlangArgs),
     /// Find the smallest staffing per team (optionally per interval) that meets the targets.
     Staff(StaffArgs),
+    /// Estimate a scenario from a contact log (demand, mixes, handling, patience, staffing).
+    Fit(fit::FitArgs),
+    /// Compare a log's KPIs per window with the scenario's prediction intervals.
+    Pilot(pilot::PilotArgs),
     /// Check a scenario file without simulating.
     Validate {
         /// Scenario files (RON).
@@ -204,6 +210,8 @@ pub fn main(cli: Cli) -> Result<()> {
         Command::Erlang(a) => staff::erlang(a),
         Command::Staff(a) => staff::staff(a),
         Command::Merge { dirs, out } => sweep::merge(&dirs, out),
+        Command::Fit(a) => fit::fit(a),
+        Command::Pilot(a) => pilot::pilot_cmd(a),
         Command::Validate { scenarios } => simulate::validate(&scenarios),
     }
 }

@@ -3,7 +3,9 @@
 
 pub mod atomic;
 pub mod compare;
+pub mod fit;
 pub mod format;
+pub mod pilot;
 pub mod plot;
 pub mod staff;
 pub mod sweep;
