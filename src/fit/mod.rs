@@ -69,8 +69,12 @@ pub struct ChannelCounts {
 pub struct DayFigures {
     /// Days since 1970-01-01.
     pub day: i64,
-    /// Arrivals per channel (in [`Fit::channels`] order) per interval.
+    /// Arrivals per channel per interval.
     pub arrivals: BTreeMap<String, Vec<u64>>,
+    /// Of those, contacts identified as retries.
+    pub retries: BTreeMap<String, Vec<u64>>,
+    /// Contacts not turned away (queued or served), all channels, per interval.
+    pub accepted: Vec<u64>,
     pub load: Vec<IntervalLoad>,
 }
 
@@ -107,11 +111,19 @@ pub struct Fit {
     pub agents: usize,
 }
 
+/// One calendar day still being filled.
+struct DayAcc {
+    arrivals: BTreeMap<String, Vec<u64>>,
+    retries: BTreeMap<String, Vec<u64>>,
+    accepted: Vec<u64>,
+    load: DayLoad,
+}
+
 /// Accumulates calls (in order of first touch) for a [`Fit`].
 pub struct Fitter {
     opts: FitOptions,
     slots: usize,
-    open_days: BTreeMap<i64, (BTreeMap<String, Vec<u64>>, DayLoad)>,
+    open_days: BTreeMap<i64, DayAcc>,
     done: Vec<DayFigures>,
     channels: BTreeMap<String, ChannelCounts>,
     handling: BTreeMap<String, Durations>,
@@ -183,10 +195,11 @@ impl Fitter {
             self.pre_queue.add(v);
         }
         let failed = matches!(c.outcome, CallOutcome::Abandoned | CallOutcome::Blocked);
-        if let Some(cust) = &c.customer
-            && self.retry_step(cust, c.start, failed)
-            && let Some(ch) = self.channels.get_mut(&c.channel)
-        {
+        let is_retry = c
+            .customer
+            .as_ref()
+            .is_some_and(|cust| self.retry_step(cust, c.start, failed));
+        if is_retry && let Some(ch) = self.channels.get_mut(&c.channel) {
             ch.retries += 1;
         }
         let wait = c.wait();
@@ -203,7 +216,7 @@ impl Fitter {
                 self.zero_handling += 1;
             }
         }
-        self.record_day(c, arrival);
+        self.record_day(c, arrival, is_retry);
         if self.seen_rows.is_multiple_of(100_000) {
             let horizon = self.latest - self.opts.retry_window;
             self.pending.retain(|_, (t, _)| *t >= horizon);
@@ -234,22 +247,31 @@ impl Fitter {
         prev.is_some()
     }
 
-    fn day_mut(&mut self, day: i64) -> &mut (BTreeMap<String, Vec<u64>>, DayLoad) {
+    fn day_mut(&mut self, day: i64) -> &mut DayAcc {
         let slots = self.slots;
-        self.open_days
-            .entry(day)
-            .or_insert_with(|| (BTreeMap::new(), DayLoad::new(slots)))
+        self.open_days.entry(day).or_insert_with(|| DayAcc {
+            arrivals: BTreeMap::new(),
+            retries: BTreeMap::new(),
+            accepted: vec![0; slots],
+            load: DayLoad::new(slots),
+        })
     }
 
-    fn record_day(&mut self, c: &Call, arrival: f64) {
+    fn record_day(&mut self, c: &Call, arrival: f64, is_retry: bool) {
         let interval = self.opts.interval;
         let aday = (arrival / DAY).floor() as i64;
         let slot = (((arrival - aday as f64 * DAY) / interval) as usize).min(self.slots - 1);
         let slots = self.slots;
-        self.day_mut(aday)
-            .0
+        let day = self.day_mut(aday);
+        day.arrivals
             .entry(c.channel.clone())
             .or_insert_with(|| vec![0; slots])[slot] += 1;
+        let retries = day
+            .retries
+            .entry(c.channel.clone())
+            .or_insert_with(|| vec![0; slots]);
+        retries[slot] += u64::from(is_retry);
+        day.accepted[slot] += u64::from(c.outcome != CallOutcome::Blocked);
         let spans = [(false, c.queue), (true, c.service)];
         let next_id = self.agents.len() as u32;
         let agent = c
@@ -261,7 +283,7 @@ impl Fitter {
             let (d0, d1) = ((a / DAY).floor() as i64, (b / DAY).floor() as i64);
             for d in d0..=d1.min(d0 + 2) {
                 let base = d as f64 * DAY;
-                let load = &mut self.day_mut(d).1;
+                let load = &mut self.day_mut(d).load;
                 load.span(busy, a - base, b - base);
                 if busy && let Some(id) = agent {
                     load.served_by(id, a - base, b - base, interval);
@@ -281,12 +303,22 @@ impl Fitter {
     }
 
     fn finish_first_day(&mut self) {
-        if let Some((d, (arrivals, load))) = self.open_days.pop_first() {
+        if let Some((d, acc)) = self.open_days.pop_first() {
             self.done.push(DayFigures {
                 day: d,
-                arrivals,
-                load: load.finish(self.opts.interval),
+                arrivals: acc.arrivals,
+                retries: acc.retries,
+                accepted: acc.accepted,
+                load: acc.load.finish(self.opts.interval),
             });
+        }
+    }
+
+    /// Counts the days from `first` to `last` (days since 1970-01-01) as observed even if
+    /// some had no contact (a closed day at either end of the requested range).
+    pub fn cover(&mut self, first: Option<i64>, last: Option<i64>) {
+        if let Some((a, b)) = self.span {
+            self.span = Some((first.map_or(a, |f| f.min(a)), last.map_or(b, |l| l.max(b))));
         }
     }
 
@@ -338,6 +370,8 @@ pub struct WeekdayDemand {
     pub sd: f64,
     /// Arrivals per interval summed over the dates.
     pub profile: Vec<u64>,
+    /// First attempts (arrivals less identified retries) per interval summed over the dates.
+    pub fresh: Vec<u64>,
 }
 
 impl Fit {
@@ -358,12 +392,16 @@ impl Fit {
             .map(|w| {
                 let mut totals = Vec::new();
                 let mut profile = vec![0u64; self.slots];
+                let mut fresh = vec![0u64; self.slots];
                 for d in (self.first_day..=self.last_day).filter(|&d| weekday(d) == w) {
-                    let counts = self
-                        .days
-                        .iter()
-                        .find(|f| f.day == d)
-                        .and_then(|f| f.arrivals.get(channel));
+                    let fig = self.days.iter().find(|f| f.day == d);
+                    let counts = fig.and_then(|f| f.arrivals.get(channel));
+                    let retries = fig.and_then(|f| f.retries.get(channel));
+                    if let (Some(c), Some(r)) = (counts, retries) {
+                        for (k, fk) in fresh.iter_mut().enumerate() {
+                            *fk += c[k] - r[k];
+                        }
+                    }
                     let total: u64 = counts.map_or(0, |c| c.iter().sum());
                     if let Some(c) = counts {
                         profile.iter_mut().zip(c).for_each(|(p, x)| *p += x);
@@ -380,19 +418,20 @@ impl Fit {
                     mean,
                     sd,
                     profile,
+                    fresh,
                 }
             })
             .collect()
     }
 
-    /// Open or not per weekday and interval: contacts (any channel) arrived in the interval on
-    /// at least `open_share` of that weekday's dates.
+    /// Open or not per weekday and interval: contacts (any channel) arrived in the interval
+    /// and were not turned away on at least `open_share` of that weekday's dates.
     pub fn opening(&self) -> Vec<Vec<bool>> {
         let dates = self.dates_per_weekday();
         let mut per_date = vec![vec![0usize; self.slots]; 7];
         for d in &self.days {
             for s in 0..self.slots {
-                if d.arrivals.values().any(|c| c[s] > 0) {
+                if d.accepted[s] > 0 {
                     per_date[weekday(d.day)][s] += 1;
                 }
             }
@@ -442,6 +481,7 @@ pub fn fit_file(
         fitter.add(&c);
         Ok(())
     })?;
+    fitter.cover(range.from, range.to);
     let fit = fitter.finish().ok_or_else(|| crate::error::InputError {
         file: path.to_path_buf(),
         at: None,
