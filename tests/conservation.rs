@@ -240,6 +240,7 @@ fn scenario(k: &Knobs) -> Scenario {
                     resolution: Some(mins(60.0)),
                 },
             )]),
+            ..Targets::default()
         },
     }
 }

@@ -15,7 +15,7 @@
 //!
 //! Quantiles come from histograms accurate to 1%, so their check adds 1% of the value.
 
-use tiersim::analytic::{ErlangA, ErlangC, erlang_b};
+use tiersim::analytic::{ErlangA, ErlangC, MMcK, erlang_b};
 use tiersim::experiment::{Summary, run};
 use tiersim::model::{Model, load_model};
 use tiersim::stats::{Estimate, Kpi, Scope};
@@ -49,6 +49,25 @@ fn agrees(what: &str, est: Estimate, exact: f64, max_rel_hw: f64, extra: f64) {
         est.mean,
         est.lo,
         est.hi
+    );
+}
+
+/// P(wait > 0) both as the time share with every agent busy and per call (by PASTA they
+/// agree).
+fn p_wait_agrees(s: &Summary, p: f64) {
+    agrees(
+        "P(wait) as time all busy",
+        get(s, Kpi::Saturation, Scope::Team(0)),
+        p,
+        0.03,
+        0.0,
+    );
+    agrees(
+        "P(wait > 0) per call",
+        get(s, Kpi::DelayProbability, Scope::Overall),
+        p,
+        0.03,
+        0.0,
     );
 }
 
@@ -89,13 +108,7 @@ fn mmc_matches_erlang_c() {
         0.0,
     );
     // PASTA: the share of time all agents are busy is the probability an arrival waits.
-    agrees(
-        "P(wait) as time all busy",
-        get(&s, Kpi::Saturation, Scope::Team(0)),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
+    p_wait_agrees(&s, q.p_wait());
     agrees(
         "utilisation",
         get(&s, Kpi::Utilisation, Scope::Team(0)),
@@ -153,8 +166,8 @@ fn mmc_with_abandonment_matches_erlang_a() {
         0.0,
     );
     agrees(
-        "service level 20 s, abandons excluded",
-        get(&s, Kpi::ServiceLevelExclAbandons(0), Scope::Overall),
+        "service level 20 s, over answered",
+        get(&s, Kpi::ServiceLevelOfAnswered(0), Scope::Overall),
         q.service_level_excl_abandons(20.0),
         0.01,
         0.0,
@@ -166,13 +179,7 @@ fn mmc_with_abandonment_matches_erlang_a() {
         0.01,
         0.0,
     );
-    agrees(
-        "P(wait) as time all busy",
-        get(&s, Kpi::Saturation, Scope::Team(0)),
-        q.p_wait(),
-        0.03,
-        0.0,
-    );
+    p_wait_agrees(&s, q.p_wait());
     agrees(
         "utilisation",
         get(&s, Kpi::Utilisation, Scope::Team(0)),
@@ -205,6 +212,26 @@ fn mmcc_blocking_matches_erlang_b() {
         0.0,
         "with as many lines as agents nobody waits"
     );
+    // Blocked calls are offered and not answered: the headline service level is 1 - B, while
+    // over answered calls it is 100% (nobody waits).
+    let q = MMcK {
+        arrival_rate: 60.0 / 3600.0,
+        mean_service: 360.0,
+        servers: 8,
+        capacity: 8,
+    };
+    agrees(
+        "service level 20 s over offered (blocked calls fail)",
+        get(&s, Kpi::ServiceLevel(0), Scope::Overall),
+        1.0 - q.p_block(),
+        0.01,
+        0.0,
+    );
+    assert_eq!(
+        get(&s, Kpi::ServiceLevelOfAnswered(0), Scope::Overall).mean,
+        1.0
+    );
+    assert_eq!(get(&s, Kpi::DelayProbability, Scope::Overall).mean, 0.0);
 }
 
 #[test]

@@ -112,13 +112,17 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
     if shrinkage >= 1.0 {
         bail!("--shrinkage must be below 100%");
     }
-    if a.per_interval && a.sim.replications < 5 {
+    let (min, why) = tiersim::experiment::min_replications(a.per_interval);
+    if a.sim.replications < min {
         bail!(
-            "--per-interval needs at least 5 replications: each interval's service level is judged at its confidence bound across replications"
+            "--replications {} is too few{}: at least {min} are needed ({why})",
+            a.sim.replications,
+            if a.per_interval {
+                " for --per-interval"
+            } else {
+                ""
+            }
         );
-    }
-    if a.sim.replications < 2 {
-        bail!("--replications must be at least 2 (targets are checked at confidence bounds)");
     }
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
     let mut m = model::compile(&scenario, &source)?;
@@ -148,10 +152,12 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         shrinkage,
         Some((&vchecks, vseed)),
     ));
+    // Each mode has its own default folder, so one never overwrites the other.
+    let mode = if a.per_interval { "-per-interval" } else { "" };
     let dir = a
         .sim
         .out
-        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}", m.name)));
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}{mode}", m.name)));
     let path = dir.join(format!("{}-staffed.ron", m.name));
     report::write_atomic(
         &path,
@@ -171,6 +177,17 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
     }
     if r.stopped.is_some() {
         bail!("the search stopped without meeting every target (see above)");
+    }
+    let failed: Vec<String> = vchecks
+        .iter()
+        .filter(|c| !c.met)
+        .map(|c| format!("{} ({})", c.target, c.scope_name))
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "INDEPENDENT CHECK FAILED: with seed {vseed} the staffing found misses {}",
+            failed.join(", ")
+        );
     }
     Ok(())
 }

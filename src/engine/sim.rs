@@ -335,6 +335,14 @@ impl<'m> Sim<'m> {
         c.enqueued = self.now;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
+        if c.counted {
+            let (ch, arrival) = (c.channel, c.arrival);
+            let ids = self.stats.scope_ids(ch, c.ty, priority);
+            self.stats.entered(team, ch);
+            if first_visit {
+                self.stats.queued(ids, ch, arrival);
+            }
+        }
         let rt = &mut self.teams[team as usize];
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
@@ -382,9 +390,10 @@ impl<'m> Sim<'m> {
         let (counted, response) = (c.counted, now - c.arrival);
         if counted {
             let ids = self.ids(&self.contacts[idx as usize]);
-            self.stats.visit_started(team, waited);
+            let ch = self.contacts[idx as usize].channel;
+            self.stats.visit_started(team, ch, waited);
             if first_answer {
-                self.stats.answered(ids, response, now - response);
+                self.stats.answered(ids, ch, response, now - response);
             }
         }
         self.teams[team as usize].busy += 1;
@@ -508,7 +517,8 @@ impl<'m> Sim<'m> {
         };
         if c.counted {
             let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
-            self.stats.contact_ended(ids, end, c.arrival);
+            self.stats
+                .contact_ended(ids, c.channel, end, c.arrival, self.now);
         }
         if let Some(trace) = &mut self.trace {
             trace.push(TraceRecord {
@@ -684,7 +694,7 @@ impl<'m> Sim<'m> {
             self.now,
             rt.busy,
             rt.available(),
-            rt.scheduled > 0,
+            rt.scheduled,
             rt.queue.len(),
         );
     }
@@ -695,18 +705,34 @@ impl<'m> Sim<'m> {
         for t in 0..m.teams.len() {
             self.team_changed(t as u16);
         }
+        let end = m.horizon;
         for c in &self.contacts {
             let open = matches!(
                 c.state,
                 State::Waiting | State::InService | State::SelfService
             );
-            let contact =
-                (open && c.counted).then(|| self.stats.scope_ids(c.channel, c.ty, c.priority));
-            let incident = (c.state != State::Free && c.incident_counted).then(|| {
-                self.stats
-                    .scope_ids(c.first_channel, c.ty, c.first_priority)
-            });
-            self.stats.open_at_end(contact, incident);
+            if open && c.counted {
+                let ids = self.stats.scope_ids(c.channel, c.ty, c.priority);
+                self.stats.contact_open_at_end(ids);
+            }
+            if matches!(c.state, State::Waiting | State::InService) && c.team != NO_TEAM {
+                self.stats.team_open_at_end(c.team, end - c.enqueued);
+            }
+            // A chase's incident lives on in its original contact.
+            if c.state != State::Free && c.incident_counted && !c.chase {
+                let ids = self
+                    .stats
+                    .scope_ids(c.first_channel, c.ty, c.first_priority);
+                let sla = m.sla[c.first_priority as usize];
+                let first_response = (!c.incident_answered.is_nan())
+                    .then_some(c.incident_answered - c.first_arrival);
+                self.stats.incident_open_at_end(
+                    ids,
+                    end - c.first_arrival,
+                    first_response,
+                    (sla.response, sla.resolution),
+                );
+            }
         }
         check_conservation(m, &self.stats)?;
         Ok(RunOutput {

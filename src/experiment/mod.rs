@@ -11,8 +11,8 @@ mod sweep;
 pub use compare::{CompareRow, Comparison, Design, compare};
 pub use replicate::{Layout, RepResult, replicate, run_replications};
 pub use staff::{
-    Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check, interval_checks, search,
-    validate,
+    BACKLOG_TOLERANCE, Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check,
+    interval_checks, min_replications, search, staffing_cost, validate, work_checks,
 };
 pub use summary::{IntervalSeries, Summary};
 pub use sweep::{Param, Plan, PointResult, SweepFile, apply, describe, parse_values, run_points};

@@ -10,13 +10,14 @@
 //! 4. Agents are then removed one at a time while the targets still hold; for each team the
 //!    target that stops a further removal is recorded, so the answer says why it kept them.
 
+use super::replicate::Layout;
 use super::replicate::run_replications;
 use super::summary::Summary;
 use crate::analytic::{Target as ErlangTarget, required_servers_c};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Dur;
-use crate::stats::Estimate;
+use crate::stats::{Estimate, Kpi, Scope, Unit};
 
 /// Which way a target bounds its KPI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,10 +32,11 @@ pub enum Op {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StaffTarget {
     pub text: String,
-    /// KPI name as in `kpis.csv`.
+    /// KPI name as in `kpis.csv` (looked up in the typed KPI table, [`Kpi::parse`]).
     pub kpi: String,
-    /// `overall`, `channel`, `type`, `priority` or `team`.
-    pub scope: String,
+    /// `overall`, `channel`, `type`, `priority` or `team`; `None`: overall where the KPI has
+    /// an overall value, else every team.
+    pub scope: Option<String>,
     /// The breakdown's name; `None` means every breakdown of that scope.
     pub name: Option<String>,
     pub op: Op,
@@ -48,9 +50,10 @@ impl StaffTarget {
     /// ```
     /// use tiersim::experiment::{StaffTarget, Op};
     /// let t = StaffTarget::parse("abandon_rate@channel:phone<=5%").unwrap();
-    /// assert_eq!((t.kpi.as_str(), t.scope.as_str(), t.name.as_deref(), t.op, t.value),
-    ///            ("abandon_rate", "channel", Some("phone"), Op::AtMost, 0.05));
+    /// assert_eq!((t.kpi.as_str(), t.scope.as_deref(), t.name.as_deref(), t.op, t.value),
+    ///            ("abandon_rate", Some("channel"), Some("phone"), Op::AtMost, 0.05));
     /// assert_eq!(StaffTarget::parse("response_mean<=1min").unwrap().value, 60.0);
+    /// assert_eq!(StaffTarget::parse("queue_time_per_incident_mean<=1h").unwrap().scope, None);
     /// ```
     pub fn parse(text: &str) -> std::result::Result<Self, String> {
         let (lhs, op, rhs) = if let Some((l, r)) = text.split_once(">=") {
@@ -67,14 +70,15 @@ impl StaffTarget {
             Some((k, s)) => (k.trim(), Some(s.trim())),
         };
         let (scope, name) = match scope {
-            None if is_team_kpi(kpi) => ("team".to_string(), None),
-            None => ("overall".to_string(), None),
+            None => (None, None),
             Some(s) => match s.split_once(':') {
-                Some((k, n)) => (k.to_string(), Some(n.to_string())),
-                None => (s.to_string(), None),
+                Some((k, n)) => (Some(k.to_string()), Some(n.to_string())),
+                None => (Some(s.to_string()), None),
             },
         };
-        if !["overall", "channel", "type", "priority", "team"].contains(&scope.as_str()) {
+        if let Some(scope) = &scope
+            && !["overall", "channel", "type", "priority", "team"].contains(&scope.as_str())
+        {
             return Err(format!(
                 "target `{text}`: scope `{scope}` must be channel, type, priority or team"
             ));
@@ -104,22 +108,26 @@ impl StaffTarget {
             value,
         })
     }
-}
 
-fn is_team_kpi(kpi: &str) -> bool {
-    [
-        "utilisation",
-        "saturation",
-        "wait_",
-        "queue_",
-        "visits",
-        "handled",
-        "misrouted",
-        "agents_present",
-        "saturated_intervals",
-    ]
-    .iter()
-    .any(|p| kpi.starts_with(p))
+    /// The KPI this target names, from the typed KPI table.
+    fn resolve(&self, m: &Model) -> Result<Kpi> {
+        Kpi::parse(&self.kpi, m).ok_or_else(|| {
+            Error::Usage(format!(
+                "target `{}`: no KPI `{}` in this scenario (KPI names are those of kpis.csv)",
+                self.text, self.kpi
+            ))
+        })
+    }
+
+    /// The breakdown kind it applies to: as written, else overall where the KPI has an
+    /// overall value, else every team.
+    fn scope_kind(&self, kpi: Kpi, layout: &Layout) -> String {
+        match &self.scope {
+            Some(s) => s.clone(),
+            None if layout.index(kpi, Scope::Overall).is_some() => "overall".into(),
+            None => "team".into(),
+        }
+    }
 }
 
 /// One target checked against one breakdown.
@@ -127,6 +135,8 @@ fn is_team_kpi(kpi: &str) -> bool {
 pub struct Check {
     pub target: String,
     pub scope_name: String,
+    /// Unit of the KPI checked.
+    pub unit: Unit,
     pub estimate: Estimate,
     /// The confidence bound compared with the target (lower for `>=`, upper for `<=`).
     pub bound: f64,
@@ -137,16 +147,75 @@ pub struct Check {
     pub slot: Option<usize>,
 }
 
-/// Checks every target on a summary. Fails if a target names no KPI of the model.
+/// What is checked: a target's text, the breakdown, the KPI's unit, the estimate, the
+/// direction and value, and the interval of the day (per-interval checks).
+struct Judged<'a> {
+    target: &'a str,
+    scope_name: String,
+    unit: Unit,
+    e: Estimate,
+    op: Op,
+    value: f64,
+    slot: Option<usize>,
+}
+
+/// Judges an estimate against its target at its 95% bound (lower for `>=`, upper for `<=`).
+fn judge(j: Judged) -> Check {
+    let e = j.e;
+    let (lo, hi) = if e.lo.is_finite() {
+        (e.lo, e.hi)
+    } else {
+        (e.mean, e.mean)
+    };
+    let bound = if j.op == Op::AtLeast { lo } else { hi };
+    verdict(j, bound)
+}
+
+/// Judges a target on a given bound.
+fn verdict(j: Judged, bound: f64) -> Check {
+    let Judged {
+        target,
+        scope_name,
+        unit,
+        e,
+        op,
+        value,
+        slot,
+    } = j;
+    let scale = value.abs().max(1e-9);
+    let gap = match op {
+        Op::AtLeast => ((value - bound) / scale).max(0.0),
+        Op::AtMost => ((bound - value) / scale).max(0.0),
+    };
+    Check {
+        target: target.to_string(),
+        scope_name,
+        unit,
+        estimate: e,
+        bound,
+        met: gap == 0.0,
+        gap,
+        slot,
+    }
+}
+
+/// Largest mean daily backlog growth, as a share of the work a team receives a day (and one
+/// contact a day at least), that still counts as no backlog.
+pub const BACKLOG_TOLERANCE: f64 = 0.02;
+
+/// Checks every target on a summary, plus what every staffing must do whatever the targets:
+/// every team that receives work handles some, and its backlog does not grow (mean daily
+/// growth of its queue, midnight to midnight, at most [`BACKLOG_TOLERANCE`] of the contacts
+/// it receives a day, or one contact a day if more). Fails if a target names no KPI of
+/// the model.
 pub fn check(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Result<Vec<Check>> {
     let mut out = Vec::new();
     for t in targets {
+        let kpi = t.resolve(m)?;
+        let kind = t.scope_kind(kpi, &s.layout);
         let mut found = false;
         for (i, &(k, sc)) in s.layout.keys.iter().enumerate() {
-            if k.name(m) != t.kpi
-                || sc.kind() != t.scope
-                || t.name.as_ref().is_some_and(|n| *n != sc.label(m))
-            {
+            if k != kpi || sc.kind() != kind || t.name.as_ref().is_some_and(|n| *n != sc.label(m)) {
                 continue;
             }
             found = true;
@@ -154,38 +223,84 @@ pub fn check(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Result<Vec<Chec
             if !e.mean.is_finite() {
                 continue; // Nothing to measure here (e.g. a team that received no work).
             }
-            let (lo, hi) = if e.lo.is_finite() {
-                (e.lo, e.hi)
-            } else {
-                (e.mean, e.mean)
-            };
-            let bound = if t.op == Op::AtLeast { lo } else { hi };
-            let scale = t.value.abs().max(1e-9);
-            let gap = match t.op {
-                Op::AtLeast => ((t.value - bound) / scale).max(0.0),
-                Op::AtMost => ((bound - t.value) / scale).max(0.0),
-            };
-            out.push(Check {
-                target: t.text.clone(),
+            out.push(judge(Judged {
+                target: &t.text,
                 scope_name: sc.label(m),
-                estimate: e,
-                bound,
-                met: gap == 0.0,
-                gap,
+                unit: kpi.unit(),
+                e,
+                op: t.op,
+                value: t.value,
                 slot: None,
-            });
+            }));
         }
         if !found {
             return Err(Error::Usage(format!(
-                "target `{}`: no KPI `{}` for {}{} in this scenario (KPI names are those of kpis.csv)",
+                "target `{}`: no KPI `{}` for {kind}{} in this scenario (KPI names are those of kpis.csv)",
                 t.text,
                 t.kpi,
-                t.scope,
                 t.name.as_ref().map_or(String::new(), |n| format!(" `{n}`"))
             )));
         }
     }
+    out.extend(work_checks(m, s));
     Ok(out)
+}
+
+/// The checks no staffing may fail: a team that receives work handles some and builds no
+/// backlog.
+pub fn work_checks(m: &Model, s: &Summary) -> Vec<Check> {
+    let days = (m.horizon - m.warmup) / 86_400.0;
+    let mut out = Vec::new();
+    for t in 0..m.teams.len() {
+        let sc = Scope::Team(t as u16);
+        let get = |k: Kpi| s.get(k, sc);
+        let Some(entered) = get(Kpi::Entered) else {
+            continue;
+        };
+        if entered.mean.is_nan() || entered.mean <= 0.0 {
+            continue;
+        }
+        let name = m.teams[t].name.clone();
+        if let Some(h) = get(Kpi::Handled) {
+            // Met when any replication handled something (the mean is then positive).
+            out.push(verdict(
+                Judged {
+                    target: "handled>0 (a team that receives work must handle it)",
+                    scope_name: name.clone(),
+                    unit: Unit::Count,
+                    e: h,
+                    op: Op::AtLeast,
+                    value: f64::MIN_POSITIVE,
+                    slot: None,
+                },
+                h.mean,
+            ));
+        }
+        if let Some(g) = get(Kpi::BacklogGrowthPerDay)
+            && g.mean.is_finite()
+        {
+            let allowed = (BACKLOG_TOLERANCE * entered.mean / days).max(1.0);
+            let text = format!(
+                "backlog_growth_per_day<={allowed:.1} (no growing backlog: {:.0}% of a day's work, 1 at least)",
+                BACKLOG_TOLERANCE * 100.0
+            );
+            // Judged at the mean: a team loaded to capacity or beyond grows on average, while
+            // a stable one's daily growth averages out to nothing.
+            out.push(verdict(
+                Judged {
+                    target: &text,
+                    scope_name: name,
+                    unit: Unit::Count,
+                    e: g,
+                    op: Op::AtMost,
+                    value: allowed,
+                    slot: None,
+                },
+                g.mean,
+            ));
+        }
+    }
+    out
 }
 
 /// Agents per team per interval of the day (the same every open day).
@@ -260,6 +375,9 @@ pub struct StaffResult {
     pub runs: u64,
     /// Set when the search stopped without meeting every target.
     pub stopped: Option<String>,
+    /// Per interval: the constant answer for the same checks, which the answer never costs
+    /// more than.
+    pub constant: Option<Staffing>,
 }
 
 impl StaffResult {
@@ -279,12 +397,12 @@ const MIN_INTERVAL_CONTACTS: f64 = 50.0;
 pub fn interval_checks(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Vec<Check> {
     let is = &s.series;
     let open = open_slots(m);
-    let headline = crate::stats::Kpi::ServiceLevel(0).name(m);
     let mut out = Vec::new();
-    for t in targets
-        .iter()
-        .filter(|t| t.kpi == headline && t.scope == "overall" && t.op == Op::AtLeast)
-    {
+    for t in targets.iter().filter(|t| {
+        Kpi::parse(&t.kpi, m) == Some(Kpi::ServiceLevel(0))
+            && t.scope.as_deref().is_none_or(|s| s == "overall")
+            && t.op == Op::AtLeast
+    }) {
         for (slot, e) in is.service_level_ci.iter().enumerate() {
             // Closed intervals are left out: what arrives then waits for opening by design.
             if !e.mean.is_finite()
@@ -293,17 +411,15 @@ pub fn interval_checks(m: &Model, s: &Summary, targets: &[StaffTarget]) -> Vec<C
             {
                 continue;
             }
-            let bound = if e.lo.is_finite() { e.lo } else { e.mean };
-            let gap = ((t.value - bound) / t.value.abs().max(1e-9)).max(0.0);
-            out.push(Check {
-                target: t.text.clone(),
+            out.push(judge(Judged {
+                target: &t.text,
                 scope_name: format!("interval {}", clock(is.start[slot])),
-                estimate: *e,
-                bound,
-                met: gap == 0.0,
-                gap,
+                unit: Unit::Ratio,
+                e: *e,
+                op: t.op,
+                value: t.value,
                 slot: Some(slot),
-            });
+            }));
         }
     }
     out
@@ -351,23 +467,18 @@ fn cost_per_agent_hour(m: &Model, t: usize) -> f64 {
 
 /// The first service-level target on all contacts, as (threshold seconds, share).
 fn sl_target(m: &Model, targets: &[StaffTarget]) -> Option<(f64, f64)> {
-    targets.iter().find_map(|t| {
-        let k = t.kpi.strip_prefix("service_level_")?;
-        if t.op != Op::AtLeast || t.scope != "overall" || k.starts_with("excl") {
-            return None;
+    targets.iter().find_map(|t| match Kpi::parse(&t.kpi, m)? {
+        Kpi::ServiceLevel(k)
+            if t.op == Op::AtLeast && t.scope.as_deref().is_none_or(|s| s == "overall") =>
+        {
+            Some((m.thresholds[k as usize], t.value))
         }
-        let secs = Dur::parse(k).ok()?.secs();
-        m.thresholds.contains(&secs).then_some((secs, t.value))
+        _ => None,
     })
 }
 
-/// Erlang C starting levels from a pilot run's measured loads.
-fn analytic_start(
-    m: &Model,
-    targets: &[StaffTarget],
-    opts: &StaffOptions,
-    pilot: &[super::RepResult],
-) -> Staffing {
+/// Erlang C starting levels (one level all day) from a pilot run's measured loads.
+fn analytic_start(m: &Model, targets: &[StaffTarget], pilot: &[super::RepResult]) -> Staffing {
     let spd = m.slots_per_day;
     let target = match sl_target(m, targets) {
         Some((within, at_least)) => ErlangTarget::ServiceLevel { within, at_least },
@@ -397,25 +508,13 @@ fn analytic_start(
                     .unwrap_or_else(|_| (lambda * handling).ceil() as u32 + 1);
                 (f64::from(n) / m.teams[t].availability).ceil() as u32
             };
-            if opts.per_interval {
-                (0..spd)
-                    .map(|s| {
-                        if open[s] > 0.0 {
-                            need(visits[s] / open[s])
-                        } else {
-                            0
-                        }
-                    })
-                    .collect()
+            let total_open: f64 = open.iter().sum();
+            let n = if total_open > 0.0 {
+                need(total_visits / total_open)
             } else {
-                let total_open: f64 = open.iter().sum();
-                let n = if total_open > 0.0 {
-                    need(total_visits / total_open)
-                } else {
-                    0
-                };
-                vec![n; spd]
-            }
+                0
+            };
+            vec![n; spd]
         })
         .collect();
     Staffing { levels }
@@ -548,10 +647,146 @@ impl Searcher<'_> {
     }
 }
 
-/// Finds the smallest staffing meeting every target at its confidence bound.
+/// The fewest replications a search accepts, and why: every target is judged at a Student-t
+/// bound across replications (2 at least), and per-interval checks judge each interval's
+/// service level per replication (5 at least, or the bounds are too wide to ever hold).
+pub fn min_replications(per_interval: bool) -> (u64, &'static str) {
+    if per_interval {
+        (
+            5,
+            "each interval's service level is judged at its 95% bound across replications",
+        )
+    } else {
+        (
+            2,
+            "targets are judged at 95% confidence bounds across replications",
+        )
+    }
+}
+
+/// Cost of a staffing over the simulated days (agent-hours weighted by `cost_per_hour`, 1 where
+/// unset).
+pub fn staffing_cost(m: &Model, s: &Staffing) -> f64 {
+    s.agent_hours(m)
+        .iter()
+        .enumerate()
+        .map(|(t, h)| h * cost_per_agent_hour(m, t))
+        .sum()
+}
+
+/// Where a stage of the search ended.
+struct Stage {
+    staffing: Staffing,
+    kept_because: Vec<String>,
+    stopped: Option<String>,
+}
+
+impl Searcher<'_> {
+    /// From `start`: adds agents until every check holds, removes them (most expensive teams
+    /// first, group by group) while every check still holds, and confirms with fresh
+    /// replications, adding back what they need.
+    fn stage(&mut self, start: Staffing, groups: &[Vec<Vec<usize>>]) -> Result<Stage> {
+        let model = self.model;
+        let seed = self.opts.seed;
+        let mut staffing = start;
+        let (mut checks, mut summary) = self.eval(&staffing, seed)?;
+        let mut stopped =
+            self.add_until_met(&mut staffing, &mut checks, &mut summary, groups, seed)?;
+        let teams = model.teams.len();
+        let mut kept_because = vec![String::new(); teams];
+        if stopped.is_some() {
+            return Ok(Stage {
+                staffing,
+                kept_because,
+                stopped,
+            });
+        }
+        let mut order: Vec<usize> = (0..teams).collect();
+        order.sort_by(|&a, &b| {
+            cost_per_agent_hour(model, b).total_cmp(&cost_per_agent_hour(model, a))
+        });
+        for &t in &order {
+            for g in &groups[t] {
+                self.remove_while_met(&mut staffing, t, g, &mut kept_because[t])?;
+            }
+        }
+        // The removals stopped at the edge for this seed's replications: confirm with fresh
+        // ones and add back what they need, so the answer does not rest on one sample.
+        let confirm_seed = seed ^ 0x5eed_5eed_5eed_5eed;
+        let (mut c2, mut s2) = self.eval(&staffing, confirm_seed)?;
+        stopped = self.add_until_met(&mut staffing, &mut c2, &mut s2, groups, confirm_seed)?;
+        Ok(Stage {
+            staffing,
+            kept_because,
+            stopped,
+        })
+    }
+
+    /// Removes one agent at a time from team `t` in slots `g` while every check holds; records
+    /// in `why` the check one fewer would break.
+    fn remove_while_met(
+        &mut self,
+        staffing: &mut Staffing,
+        t: usize,
+        g: &[usize],
+        why: &mut String,
+    ) -> Result<()> {
+        loop {
+            if g.iter().any(|&x| staffing.levels[t][x] == 0) {
+                if why.is_empty() {
+                    *why = "no agent left to remove".into();
+                }
+                return Ok(());
+            }
+            if !self.budget_left() {
+                *why = "evaluation budget reached".into();
+                return Ok(());
+            }
+            let cand = shifted(staffing, t, g, false);
+            let (c, _) = self.eval(&cand, self.opts.seed)?;
+            if c.iter().all(|x| x.met) {
+                *staffing = cand;
+                continue;
+            }
+            let worst = c
+                .iter()
+                .filter(|x| !x.met)
+                .max_by(|a, b| a.gap.total_cmp(&b.gap))
+                .expect("some target fails");
+            if why.is_empty() || why == "no agent left to remove" {
+                *why = format!(
+                    "one fewer{} breaks {} ({}): {:.4} at the confidence bound",
+                    if g.len() == 1 {
+                        " in some interval"
+                    } else {
+                        ""
+                    },
+                    worst.target,
+                    worst.scope_name,
+                    worst.bound
+                );
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Finds the smallest staffing meeting every target at its confidence bound, with no team
+/// that receives work left without handling it or building a backlog ([`work_checks`]).
+///
+/// Per interval, the constant answer (judged on the same checks, the per-interval ones
+/// included) comes first; agents are then removed interval by interval from it. The answer
+/// never costs more than the constant one: if confirming it would, the constant one is kept.
 pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Result<StaffResult> {
     if targets.is_empty() {
         return Err(Error::Usage("give at least one --target".into()));
+    }
+    let (min, why) = min_replications(opts.per_interval);
+    if opts.replications < min {
+        return Err(Error::Usage(format!(
+            "{} replications are too few for these targets: at least {min} are needed ({why})",
+            opts.replications
+        )));
     }
     let mut s = Searcher {
         model,
@@ -580,87 +815,40 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
         targets,
     )?;
     let open = open_slots(model);
-    let groups = move_groups(model, opts.per_interval);
-    let mut staffing = analytic_start(model, targets, opts, &pilot);
-    for (t, l) in staffing.levels.iter_mut().enumerate() {
-        // Back-office teams get one level all day: the peak of their per-interval estimate.
-        let whole_day = groups[t].len() == 1 && groups[t][0].len() > 1;
-        let peak = open.iter().map(|&x| l[x]).max().unwrap_or(0);
+    let mut analytic = analytic_start(model, targets, &pilot);
+    for l in analytic.levels.iter_mut() {
         for (slot, v) in l.iter_mut().enumerate() {
-            *v = if !open.contains(&slot) {
-                0
-            } else if whole_day {
-                peak
-            } else {
-                *v
-            };
-        }
-    }
-    let analytic = staffing.clone();
-    let (analytic_checks, mut summary) = s.eval(&analytic, opts.seed)?;
-    let mut checks = analytic_checks.clone();
-    let mut stopped =
-        s.add_until_met(&mut staffing, &mut checks, &mut summary, &groups, opts.seed)?;
-    // Remove agents while every target still holds, the most expensive teams first.
-    let teams = model.teams.len();
-    let mut kept_because = vec![String::new(); teams];
-    if stopped.is_none() {
-        let mut order: Vec<usize> = (0..teams).collect();
-        order.sort_by(|&a, &b| {
-            cost_per_agent_hour(model, b).total_cmp(&cost_per_agent_hour(model, a))
-        });
-        for &t in &order {
-            for g in &groups[t] {
-                loop {
-                    if g.iter().any(|&x| staffing.levels[t][x] == 0) {
-                        if kept_because[t].is_empty() {
-                            kept_because[t] = "no agent left to remove".into();
-                        }
-                        break;
-                    }
-                    if !s.budget_left() {
-                        kept_because[t] = "evaluation budget reached".into();
-                        break;
-                    }
-                    let cand = shifted(&staffing, t, g, false);
-                    let (c, _) = s.eval(&cand, opts.seed)?;
-                    if c.iter().all(|x| x.met) {
-                        staffing = cand;
-                    } else {
-                        let worst = c
-                            .iter()
-                            .filter(|x| !x.met)
-                            .max_by(|a, b| a.gap.total_cmp(&b.gap))
-                            .expect("some target fails");
-                        if kept_because[t].is_empty()
-                            || kept_because[t] == "no agent left to remove"
-                        {
-                            kept_because[t] = format!(
-                                "one fewer{} breaks {} ({}): {:.4} at the confidence bound",
-                                if g.len() == 1 {
-                                    " in some interval"
-                                } else {
-                                    ""
-                                },
-                                worst.target,
-                                worst.scope_name,
-                                worst.bound
-                            );
-                        }
-                        break;
-                    }
-                }
+            if !open.contains(&slot) {
+                *v = 0;
             }
         }
-        // The removals stopped at the edge for this seed's replications: confirm with fresh
-        // ones and add back what they need, so the answer does not rest on one sample.
-        let confirm_seed = opts.seed ^ 0x5eed_5eed_5eed_5eed;
-        let (mut c2, mut s2) = s.eval(&staffing, confirm_seed)?;
-        stopped = s.add_until_met(&mut staffing, &mut c2, &mut s2, &groups, confirm_seed)?;
     }
-    let (final_checks, summary) = s.eval(&staffing, opts.seed)?;
+    let (analytic_checks, _) = s.eval(&analytic, opts.seed)?;
+    let whole_day = move_groups(model, false);
+    let constant = s.stage(analytic.clone(), &whole_day)?;
+    let mut result = constant.staffing.clone();
+    let mut kept_because = constant.kept_because.clone();
+    let mut stopped = constant.stopped.clone();
+    let mut constant_answer = None;
+    if opts.per_interval && stopped.is_none() {
+        let refined = s.stage(constant.staffing.clone(), &move_groups(model, true))?;
+        let (c_cost, r_cost) = (
+            staffing_cost(model, &constant.staffing),
+            staffing_cost(model, &refined.staffing),
+        );
+        if refined.stopped.is_none() && r_cost <= c_cost {
+            result = refined.staffing;
+            kept_because = refined.kept_because;
+        }
+        constant_answer = Some(constant.staffing);
+    }
+    if opts.per_interval && constant_answer.is_none() {
+        stopped = stopped.map(|w| format!("constant stage: {w}"));
+    }
+    // The answer is judged, for the report, on the search's own seed.
+    let (final_checks, summary) = s.eval(&result, opts.seed)?;
     Ok(StaffResult {
-        staffing,
+        staffing: result,
         checks: final_checks,
         summary,
         analytic,
@@ -669,6 +857,7 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
         evaluations: s.evaluations,
         runs: s.runs,
         stopped,
+        constant: constant_answer,
     })
 }
 

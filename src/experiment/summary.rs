@@ -12,10 +12,10 @@ pub struct IntervalSeries {
     pub start: Vec<f64>,
     /// `[channel][slot]` mean arrivals per day.
     pub arrivals: Vec<Vec<f64>>,
-    /// `[slot]` share of the contacts arriving in the slot answered within the first threshold,
-    /// of answered + abandoned.
+    /// `[slot]` share of the contacts arriving in the slot answered within the headline (first)
+    /// threshold, of those offered (blocked or queued), on the channels judged on it.
     pub service_level: Vec<f64>,
-    /// `[slot]` answered + abandoned contacts behind it, over all days and replications.
+    /// `[slot]` offered contacts behind it, over all days and replications.
     pub service_level_contacts: Vec<f64>,
     /// `[slot]` the service level of each replication, summarised: mean and 95% interval
     /// across replications (independent, unlike the contacts of one day).
@@ -94,17 +94,14 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
         service_level: (0..slots)
             .map(|s| {
                 let within: f64 = reps.iter().map(|r| r.series.answered_within[s]).sum();
-                let all: f64 = reps
-                    .iter()
-                    .map(|r| r.series.answered[s] + r.series.abandoned[s])
-                    .sum();
+                let all: f64 = reps.iter().map(|r| r.series.offered[s]).sum();
                 div(within, all)
             })
             .collect(),
         service_level_ci: (0..slots)
             .map(|s| {
                 estimate(reps.iter().map(|r| {
-                    let n = r.series.answered[s] + r.series.abandoned[s];
+                    let n = r.series.offered[s];
                     if n > 0.0 {
                         r.series.answered_within[s] / n
                     } else {
@@ -114,11 +111,7 @@ fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
             })
             .collect(),
         service_level_contacts: (0..slots)
-            .map(|s| {
-                reps.iter()
-                    .map(|r| r.series.answered[s] + r.series.abandoned[s])
-                    .sum()
-            })
+            .map(|s| reps.iter().map(|r| r.series.offered[s]).sum())
             .collect(),
         wait_mean: per_team(&|r, t, s| (r.series.wait_sum[t][s], r.series.wait_n[t][s])),
         utilisation: per_team(&|r, t, s| (r.series.busy_area[t][s], r.series.capacity_area[t][s])),

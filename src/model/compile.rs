@@ -68,6 +68,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, c)| self.channel(i, c, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        let (thresholds, channel_thresholds) = self.thresholds()?;
         let model = Model {
             name: s.name.clone(),
             interval,
@@ -79,7 +80,9 @@ impl Compiler<'_> {
             types,
             channels,
             teams,
-            thresholds: self.thresholds()?,
+            thresholds,
+            channel_thresholds,
+            short_abandon: s.targets.short_abandon.secs(),
             sla: self.sla(),
             demand_fingerprint: self.fingerprint(),
         };
@@ -849,22 +852,82 @@ impl Compiler<'_> {
         })
     }
 
-    fn thresholds(&self) -> Result<Vec<f64>, InputError> {
-        let t: Vec<f64> = self
+    /// Every service-level threshold in use (the live ones first, so the first is the headline)
+    /// and, per channel, the indices of its own thresholds: those of `answer_within_by_channel`,
+    /// else `answer_within_written` for written kinds, else `answer_within`.
+    fn thresholds(&self) -> Result<(Vec<f64>, Vec<Vec<u8>>), InputError> {
+        let t = &self.s.targets;
+        let lists = [
+            ("answer_within", &t.answer_within),
+            ("answer_within_written", &t.answer_within_written),
+        ];
+        for (field, list) in lists.into_iter().chain(
+            t.answer_within_by_channel
+                .values()
+                .map(|l| ("answer_within_by_channel", l)),
+        ) {
+            if list.is_empty() {
+                return Err(self.err(
+                    &[field],
+                    format!("targets.{field}"),
+                    "give at least one service-level threshold",
+                ));
+            }
+        }
+        for name in t.answer_within_by_channel.keys() {
+            if !self.s.channels.iter().any(|c| &c.name == name) {
+                return Err(self.err(
+                    &["answer_within_by_channel", name],
+                    format!("targets.answer_within_by_channel.{name}"),
+                    format!("no channel called `{name}`"),
+                ));
+            }
+        }
+        let mut all: Vec<f64> = Vec::new();
+        let mut index = |d: &crate::scenario::Dur| -> u8 {
+            let secs = d.secs();
+            match all.iter().position(|&x| x == secs) {
+                Some(i) => i as u8,
+                None => {
+                    all.push(secs);
+                    (all.len() - 1) as u8
+                }
+            }
+        };
+        let live: Vec<u8> = t.answer_within.iter().map(&mut index).collect();
+        let per_channel: Vec<Vec<u8>> = self
             .s
-            .targets
-            .answer_within
+            .channels
             .iter()
-            .map(|d| d.secs())
+            .map(|c| match t.answer_within_by_channel.get(&c.name) {
+                Some(l) => l.iter().map(&mut index).collect(),
+                None if c.kind.is_written() => {
+                    t.answer_within_written.iter().map(&mut index).collect()
+                }
+                None => live.clone(),
+            })
             .collect();
-        if t.is_empty() {
+        if all.len() > 32 {
             return Err(self.err(
-                &["answer_within"],
+                &["targets"],
                 "targets.answer_within",
-                "give at least one service-level threshold",
+                "at most 32 distinct service-level thresholds",
             ));
         }
-        Ok(t)
+        // Keep a channel's own thresholds unique (a repeated value adds nothing).
+        let per_channel = per_channel
+            .into_iter()
+            .map(|mut l| {
+                let mut seen = Vec::new();
+                l.retain(|k| {
+                    let new = !seen.contains(k);
+                    seen.push(*k);
+                    new
+                });
+                l
+            })
+            .collect();
+        Ok((all, per_channel))
     }
 
     fn sla(&self) -> [SlaModel; 4] {

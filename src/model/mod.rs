@@ -36,8 +36,13 @@ pub struct Model {
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
     pub teams: Vec<TeamModel>,
-    /// Service-level thresholds on time to first response, seconds; the first is the headline.
+    /// Every service-level threshold on time to first response, seconds; the first is the
+    /// headline (the first live-channel threshold).
     pub thresholds: Vec<f64>,
+    /// Per channel: indices into `thresholds` of the thresholds its contacts are judged on.
+    pub channel_thresholds: Vec<Vec<u8>>,
+    /// Abandons within this many seconds of arrival are short abandons.
+    pub short_abandon: f64,
     /// Per priority (urgent first): response and resolution targets, seconds.
     pub sla: [SlaModel; 4],
     /// Hash of everything that defines demand (calendar, types, arrival streams, mixes,

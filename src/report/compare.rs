@@ -13,11 +13,13 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Headline KPIs shown in the terminal (overall), in order.
-const HEADLINE: [Kpi; 17] = [
+const HEADLINE: [Kpi; 24] = [
     Kpi::Arrived,
     Kpi::Duplicates,
     Kpi::Merged,
     Kpi::ServiceLevel(0),
+    Kpi::ServiceLevelOfAnswered(0),
+    Kpi::DelayProbability,
     Kpi::ResponseMean,
     Kpi::ResponseQuantile(1),
     Kpi::AbandonRate,
@@ -25,12 +27,17 @@ const HEADLINE: [Kpi; 17] = [
     Kpi::LossRate,
     Kpi::Incidents,
     Kpi::IncidentsUnresolved,
+    Kpi::IncidentsOpenAtEnd,
+    Kpi::ResolutionRate,
     Kpi::ResolutionMean,
     Kpi::ResolutionQuantile(1),
     Kpi::FirstContactResolution,
     Kpi::ReassignmentsPerIncident,
     Kpi::MisroutesPerIncident,
     Kpi::SlaResolution,
+    Kpi::AgentHours,
+    Kpi::CostPerDay,
+    Kpi::CostPerResolvedIncident,
 ];
 
 fn diff_cell(d: &Option<crate::stats::Estimate>, unit: Unit) -> String {
@@ -72,7 +79,13 @@ pub fn compare_table(c: &Comparison) -> String {
         .filter_map(|k| c.rows.iter().find(|r| r.kpi == *k && r.scope == "overall"))
         .map(|r| row(r, r.kpi_name.clone()))
         .collect();
-    for k in [Kpi::Utilisation, Kpi::WaitMean, Kpi::Saturation] {
+    for k in [
+        Kpi::AgentHours,
+        Kpi::Utilisation,
+        Kpi::WaitMean,
+        Kpi::Saturation,
+        Kpi::OpenAtEnd,
+    ] {
         rows.extend(
             c.rows
                 .iter()
@@ -96,7 +109,13 @@ pub fn compare_table(c: &Comparison) -> String {
     }
     out.push('\n');
     out.push_str(&table(&header, &rows));
-    out.push_str("\nDifferences are against the first design with 95% intervals; * marks a difference whose\ninterval excludes zero. Every KPI for every breakdown is in compare.csv.\n");
+    out.push_str(&format!(
+        "\n{}: {}.\nagent_hours: {}; cost where every team has cost_per_hour.\n",
+        Kpi::ServiceLevel(0).name(&c.designs[0].model),
+        Kpi::ServiceLevel(0).definition(),
+        Kpi::AgentHours.definition()
+    ));
+    out.push_str("Differences are against the first design with 95% intervals; * marks a difference whose\ninterval excludes zero. Every KPI for every breakdown is in compare.csv.\n");
     out
 }
 

@@ -28,8 +28,8 @@ pub fn value(v: f64, unit: Unit) -> String {
     match unit {
         Unit::Seconds => duration(v),
         Unit::Ratio => format!("{:.1}%", v * 100.0),
-        Unit::Count if v.abs() >= 100.0 => format!("{v:.0}"),
-        Unit::Count | Unit::Agents => format!("{v:.1}"),
+        Unit::Count | Unit::Hours | Unit::Cost if v.abs() >= 100.0 => format!("{v:.0}"),
+        Unit::Count | Unit::Agents | Unit::Hours | Unit::Cost => format!("{v:.1}"),
         Unit::PerIncident => format!("{v:.2}"),
     }
 }
@@ -40,7 +40,8 @@ pub fn estimate(e: &Estimate, unit: Unit) -> String {
     if !e.mean.is_finite() {
         return "-".into();
     }
-    if !hw.is_finite() || hw == 0.0 {
+    // A value that does not vary (rostered hours) carries only rounding noise.
+    if !hw.is_finite() || hw <= 1e-9 * e.mean.abs() {
         return value(e.mean, unit);
     }
     let hw_text = match unit {

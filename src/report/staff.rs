@@ -7,10 +7,9 @@ use crate::analytic::{
     ErlangA, ErlangC, MMcK, Target, headcount, required_servers_a, required_servers_c,
 };
 use crate::error::{Error, Result};
-use crate::experiment::{Check, StaffResult, Staffing};
+use crate::experiment::{Check, StaffResult, Staffing, staffing_cost};
 use crate::model::Model;
 use crate::scenario::{Clock, Scenario};
-use crate::stats::Unit;
 
 /// Inputs of the Erlang calculator (rates per second, times in seconds).
 #[derive(Clone, Debug)]
@@ -191,20 +190,7 @@ fn checks_table(checks: &[Check]) -> String {
     let rows: Vec<Vec<String>> = checks
         .iter()
         .map(|c| {
-            let unit = if c.target.contains("rate")
-                || c.target.contains("service_level")
-                || c.target.contains("utilisation")
-                || c.target.contains("saturation")
-            {
-                Unit::Ratio
-            } else if c.target.contains("response")
-                || c.target.contains("wait")
-                || c.target.contains("resolution_")
-            {
-                Unit::Seconds
-            } else {
-                Unit::Count
-            };
+            let unit = c.unit;
             vec![
                 c.target.clone(),
                 c.scope_name.clone(),
@@ -263,6 +249,26 @@ pub fn staff_report(
         }
     ));
     out.push_str(&staffing_table(m, &r.staffing, per_interval));
+    if let Some(c) = &r.constant {
+        let days = (m.horizon - m.warmup) / 86_400.0;
+        let (found, constant) = (
+            staffing_cost(m, &r.staffing) / days,
+            staffing_cost(m, c) / days,
+        );
+        out.push_str(&format!(
+            "\nCost a day against the constant answer for the same checks: {found:.0} against {constant:.0} ({}){}\n",
+            if m.teams.iter().all(|t| t.cost_per_hour.is_some()) {
+                "cost_per_hour x agent-hours"
+            } else {
+                "agent-hours, at cost_per_hour where set"
+            },
+            if r.staffing == *c {
+                "; no interval could give up an agent, so the constant answer stands"
+            } else {
+                ""
+            }
+        ));
+    }
     if let Some(why) = &r.stopped {
         out.push_str(&format!("\nWARNING: {why}\n"));
     }
@@ -330,13 +336,16 @@ pub fn staff_report(
         r.evaluations, r.runs
     ));
     if let Some((v, seed)) = validation {
-        let ok = v.iter().all(|c| c.met);
+        let failed = v.iter().filter(|c| !c.met).count();
         out.push_str(&format!(
             "\nIndependent validation with seed {seed}: {}\n",
-            if ok {
-                "every target holds"
+            if failed == 0 {
+                "every target holds".to_string()
             } else {
-                "SOME TARGETS FAIL"
+                format!(
+                    "INDEPENDENT CHECK FAILED: {failed} of {} checks miss",
+                    v.len()
+                )
             }
         ));
         out.push_str(&checks_table(v));

@@ -4,7 +4,7 @@
 use super::format::{estimate, table};
 use crate::experiment::Summary;
 use crate::model::Model;
-use crate::stats::{Kpi, Scope};
+use crate::stats::{Kpi, Scope, Unit};
 
 fn cell(m: &Model, s: &Summary, k: Kpi, sc: Scope) -> String {
     let _ = m;
@@ -45,21 +45,33 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         (Kpi::Arrived, "arrived"),
         (Kpi::Duplicates, "duplicates"),
         (Kpi::ServiceLevel(0), &sl0),
+        (Kpi::ServiceLevelOfAnswered(0), "of answered"),
+        (Kpi::DelayProbability, "P(wait>0)"),
         (Kpi::ResponseMean, "answer mean"),
         (Kpi::ResponseQuantile(1), "answer p90"),
         (Kpi::AbandonRate, "abandoned"),
         (Kpi::BlockRate, "blocked"),
         (Kpi::LossRate, "lost"),
         (Kpi::Merged, "merged"),
+        (Kpi::ContactsOpenAtEnd, "open at end"),
     ];
     let mut scopes = vec![Scope::Overall];
     scopes.extend((0..m.channels.len()).map(|c| Scope::Channel(c as u16)));
     out.push_str(&section(m, s, "contacts by channel", &scopes, &contacts));
+    out.push_str(&format!(
+        "{sl0} ({}): {}.\n",
+        Kpi::ServiceLevel(0).name(m),
+        Kpi::ServiceLevel(0).definition()
+    ));
+    out.push_str(&own_thresholds(m));
     out.push('\n');
     let incidents: Vec<(Kpi, &str)> = vec![
         (Kpi::Incidents, "incidents"),
         (Kpi::IncidentsResolved, "resolved"),
         (Kpi::IncidentsUnresolved, "never solved"),
+        (Kpi::IncidentsOpenAtEnd, "open at end"),
+        (Kpi::OldestOpenIncidentAge, "oldest open"),
+        (Kpi::ResolutionRate, "resolved/arrived"),
         (Kpi::ResolutionMean, "resolution mean"),
         (Kpi::ResolutionQuantile(1), "resolution p90"),
         (Kpi::FirstContactResolution, "first-contact"),
@@ -72,6 +84,7 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     out.push('\n');
     let teams: Vec<(Kpi, &str)> = vec![
         (Kpi::AgentsPresent, "agents"),
+        (Kpi::AgentHours, "agent-hours"),
         (Kpi::Handled, "handled"),
         (Kpi::Utilisation, "utilisation"),
         (Kpi::WaitMean, "wait mean"),
@@ -80,9 +93,12 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         (Kpi::QueueMax, "queue max"),
         (Kpi::Saturation, "all busy"),
         (Kpi::SaturatedIntervals, "saturated int."),
+        (Kpi::OpenAtEnd, "open at end"),
+        (Kpi::BacklogGrowthPerDay, "backlog/day"),
     ];
     let scopes: Vec<Scope> = (0..m.teams.len()).map(|t| Scope::Team(t as u16)).collect();
     out.push_str(&section(m, s, "teams", &scopes, &teams));
+    out.push_str(&staff_line(m, s));
     out.push('\n');
     let prio: Vec<(Kpi, &str)> = vec![
         (Kpi::Incidents, "incidents"),
@@ -90,13 +106,60 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         (Kpi::ResolutionMean, "resolution mean"),
         (Kpi::SlaResponse, "SLA response"),
         (Kpi::SlaResolution, "SLA resolution"),
+        (Kpi::SlaResolutionOfArrived, "of arrived"),
     ];
     let scopes: Vec<Scope> = (0..4).map(Scope::Priority).collect();
     out.push_str(&section(m, s, "priorities", &scopes, &prio));
-    out.push_str(&format!(
-        "\n{sl0}: answered within {} of arrival / (answered + abandoned); blocked and self-served\n\
-         contacts are not in it. Excluding abandons: see service_level_excl_abandons in the CSV.\n",
-        super::format::duration(m.thresholds[0])
-    ));
+    out.push_str(
+        "\nSLA: open incidents past their target count as breaches; `of arrived` is resolved within\n\
+         target / every incident with a target that arrived. Every KPI, with its variants, is in kpis.csv.\n",
+    );
+    out
+}
+
+/// Which thresholds each channel is judged on, when they differ between channels.
+fn own_thresholds(m: &Model) -> String {
+    if m.channel_thresholds.windows(2).all(|w| w[0] == w[1]) {
+        return String::new();
+    }
+    let list: Vec<String> = m
+        .channels
+        .iter()
+        .zip(&m.channel_thresholds)
+        .map(|(c, ks)| {
+            let ts: Vec<String> = ks
+                .iter()
+                .map(|&k| super::format::duration(m.thresholds[k as usize]))
+                .collect();
+            format!("{} {}", c.name, ts.join("/"))
+        })
+        .collect();
+    format!(
+        "Each contact is judged on its own channel's thresholds ({}); `all` pools the contacts of\nthe channels judged on that threshold.\n",
+        list.join(", ")
+    )
+}
+
+/// Agent-hours and cost over all teams.
+fn staff_line(m: &Model, s: &Summary) -> String {
+    let days = (m.horizon - m.warmup) / 86_400.0;
+    let get = |k: Kpi| s.get(k, Scope::Overall);
+    let mut out = String::new();
+    if let Some(h) = get(Kpi::AgentHours) {
+        out.push_str(&format!(
+            "staff: {:.1} agent-hours a day in all",
+            h.mean / days
+        ));
+        if let Some(c) = get(Kpi::CostPerDay) {
+            out.push_str(&format!(", cost {} a day", estimate(&c, Unit::Cost)));
+        }
+        if let Some(c) = get(Kpi::CostPerResolvedIncident) {
+            out.push_str(&format!(
+                ", {} per resolved incident",
+                estimate(&c, Unit::Cost)
+            ));
+        }
+        out.push('\n');
+    }
     out
 }

@@ -118,6 +118,19 @@ pub enum ChannelKind {
     Other,
 }
 
+impl ChannelKind {
+    /// Written channels (email, portal, social, monitoring) are answered in hours, not seconds.
+    pub fn is_written(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Email
+                | ChannelKind::Portal
+                | ChannelKind::Social
+                | ChannelKind::Monitoring
+        )
+    }
+}
+
 /// One way contacts arrive, with its demand and its behaviour.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -356,9 +369,20 @@ pub struct Triage {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
-    /// Service-level thresholds on the time to first response (default 20 s and 60 s).
+    /// Service-level thresholds on the time to first response for live channels (phone, chat,
+    /// chatbot, organic, other; default 20 s and 60 s).
     #[serde(default = "default_thresholds")]
     pub answer_within: Vec<Dur>,
+    /// Thresholds for written channels (email, portal, social, monitoring; default 4 h, 24 h).
+    #[serde(default = "default_written_thresholds")]
+    pub answer_within_written: Vec<Dur>,
+    /// Per channel name, thresholds replacing its kind's default.
+    #[serde(default, deserialize_with = "unique")]
+    pub answer_within_by_channel: BTreeMap<String, Vec<Dur>>,
+    /// Abandons within this time of arrival are short abandons, left out of
+    /// `service_level_excl_short_abandons_<T>` (default 5 s).
+    #[serde(default = "default_short_abandon")]
+    pub short_abandon: Dur,
     /// Per-priority response and resolution targets.
     #[serde(default, deserialize_with = "unique")]
     pub sla: BTreeMap<Priority, Sla>,
@@ -368,6 +392,9 @@ impl Default for Targets {
     fn default() -> Self {
         Targets {
             answer_within: default_thresholds(),
+            answer_within_written: default_written_thresholds(),
+            answer_within_by_channel: BTreeMap::new(),
+            short_abandon: default_short_abandon(),
             sla: BTreeMap::new(),
         }
     }
@@ -375,6 +402,14 @@ impl Default for Targets {
 
 fn default_thresholds() -> Vec<Dur> {
     vec![Dur::from_secs(20.0), Dur::from_secs(60.0)]
+}
+
+fn default_written_thresholds() -> Vec<Dur> {
+    vec![Dur::from_secs(4.0 * 3600.0), Dur::from_secs(24.0 * 3600.0)]
+}
+
+fn default_short_abandon() -> Dur {
+    Dur::from_secs(5.0)
 }
 
 /// Response and resolution targets for one priority.

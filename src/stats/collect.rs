@@ -8,6 +8,19 @@ use super::series::Series;
 use super::tally::Tally;
 use crate::model::Model;
 
+/// Service-level counts for one threshold, over the contacts of channels judged on it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SlCounts {
+    /// Blocked, or joined the entry team's queue.
+    pub offered: u64,
+    pub answered: u64,
+    pub within: u64,
+    pub abandoned: u64,
+    pub abandoned_within: u64,
+    /// Abandoned after the short-abandon time.
+    pub abandoned_long: u64,
+}
+
 /// Contact and incident statistics for one breakdown (overall, a channel, a type, a priority).
 #[derive(Clone, Debug)]
 pub struct ScopeStats {
@@ -20,20 +33,29 @@ pub struct ScopeStats {
     /// Chasing contacts handled and merged into their open incident.
     pub merged: u64,
     pub in_system_end: u64,
+    /// Contacts that joined the entry team's queue, and those picked up at once.
+    pub queued: u64,
+    pub answered_at_once: u64,
+    /// Sum of the times abandoned contacts waited.
+    pub abandon_wait: f64,
     pub response: Tally,
-    /// Per threshold: contacts answered within it, and abandoned before it.
-    pub answered_within: Vec<u64>,
+    /// Per threshold.
+    pub sl: Vec<SlCounts>,
     pub incidents: u64,
     pub incidents_resolved: u64,
     pub incidents_unresolved: u64,
     pub incidents_open_end: u64,
+    pub oldest_open_incident: f64,
     pub fcr: u64,
     pub reassignments: u64,
     pub misroutes: u64,
     pub incident_queue_time: Tally,
     pub resolution: Tally,
+    /// (met, judged): ended incidents with a target, plus open ones already past it.
     pub sla_response: (u64, u64),
     pub sla_resolution: (u64, u64),
+    /// (resolved within target, every incident with a target that arrived).
+    pub sla_resolution_arrived: (u64, u64),
 }
 
 impl ScopeStats {
@@ -47,12 +69,16 @@ impl ScopeStats {
             lost: 0,
             merged: 0,
             in_system_end: 0,
+            queued: 0,
+            answered_at_once: 0,
+            abandon_wait: 0.0,
             response: Tally::with_quantiles(),
-            answered_within: vec![0; thresholds],
+            sl: vec![SlCounts::default(); thresholds],
             incidents: 0,
             incidents_resolved: 0,
             incidents_unresolved: 0,
             incidents_open_end: 0,
+            oldest_open_incident: 0.0,
             fcr: 0,
             reassignments: 0,
             misroutes: 0,
@@ -60,8 +86,17 @@ impl ScopeStats {
             resolution: Tally::with_quantiles(),
             sla_response: (0, 0),
             sla_resolution: (0, 0),
+            sla_resolution_arrived: (0, 0),
         }
     }
+}
+
+/// A team's visits judged on one threshold.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TeamSl {
+    pub entered: u64,
+    pub visits: u64,
+    pub within: u64,
 }
 
 /// A team's statistics: visits, waits, and time averages of busy agents and queue length.
@@ -72,22 +107,34 @@ pub struct TeamStats {
     pub misrouted: u64,
     /// Contacts that gave up waiting in this team's queue.
     pub abandoned: u64,
-    /// Per threshold: visits that started within it.
-    pub within: Vec<u64>,
+    /// Contacts that joined its queue.
+    pub entered: u64,
+    /// Per threshold: contacts that joined, visits, visits started within it.
+    pub sl: Vec<TeamSl>,
     pub wait: Tally,
     /// Integrals over time (agent-seconds, contact-seconds, seconds).
     pub busy_area: f64,
     pub capacity_area: f64,
+    /// Agents rostered (on the floor or on other duties), agent-seconds.
+    pub scheduled_area: f64,
     pub queue_area: f64,
     pub open_time: f64,
     pub all_busy_time: f64,
     pub queue_max: u32,
     pub saturated_intervals: u64,
+    /// Contacts open here at the end, and the age of the oldest.
+    pub open_end: u64,
+    pub oldest_open: f64,
+    /// Days measured midnight to midnight: sum of queue growth, days, days it grew.
+    pub backlog_growth: f64,
+    pub backlog_days: u64,
+    pub backlog_grew: u64,
     // State for the running integrals.
     last: f64,
     busy: u32,
     capacity: u32,
-    rostered: bool,
+    scheduled: u32,
+    day_start_queue: Option<u32>,
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
@@ -118,6 +165,9 @@ pub struct Collector {
     pub warmup: f64,
     interval: f64,
     thresholds: Vec<f64>,
+    /// Per channel: (threshold index, seconds) of the thresholds its contacts are judged on.
+    chan_thresholds: Vec<Vec<(usize, f64)>>,
+    short_abandon: f64,
     n_channels: usize,
     n_types: usize,
     pub scopes: Vec<ScopeStats>,
@@ -141,6 +191,16 @@ impl Collector {
             warmup: m.warmup,
             interval: m.interval,
             thresholds: m.thresholds.clone(),
+            chan_thresholds: m
+                .channel_thresholds
+                .iter()
+                .map(|l| {
+                    l.iter()
+                        .map(|&k| (k as usize, m.thresholds[k as usize]))
+                        .collect()
+                })
+                .collect(),
+            short_abandon: m.short_abandon,
             n_channels: m.channels.len(),
             n_types: m.types.len(),
             scopes: (0..n_scopes)
@@ -153,19 +213,27 @@ impl Collector {
                     handled: 0,
                     misrouted: 0,
                     abandoned: 0,
-                    within: vec![0; m.thresholds.len()],
+                    entered: 0,
+                    sl: vec![TeamSl::default(); m.thresholds.len()],
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
+                    scheduled_area: 0.0,
                     queue_area: 0.0,
                     open_time: 0.0,
                     all_busy_time: 0.0,
                     queue_max: 0,
                     saturated_intervals: 0,
+                    open_end: 0,
+                    oldest_open: 0.0,
+                    backlog_growth: 0.0,
+                    backlog_days: 0,
+                    backlog_grew: 0,
                     last: 0.0,
                     busy: 0,
                     capacity: 0,
-                    rostered: false,
+                    scheduled: 0,
+                    day_start_queue: None,
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
@@ -209,38 +277,94 @@ impl Collector {
         (t / self.interval) as usize % self.series.slots
     }
 
-    /// An agent picked up a contact that arrived at `arrival`, `waited` seconds later (its
-    /// first response). The interval series count it in the interval it arrived in.
+    /// Whether a channel's contacts are in the headline (first threshold) interval series.
     #[inline]
-    pub fn answered(&mut self, ids: ScopeIds, waited: f64, arrival: f64) {
+    fn in_headline(&self, channel: u16) -> bool {
+        self.chan_thresholds[channel as usize]
+            .iter()
+            .any(|&(k, _)| k == 0)
+    }
+
+    /// A contact that arrived at `arrival` on `channel` joined its entry team's queue.
+    #[inline]
+    pub fn queued(&mut self, ids: ScopeIds, channel: u16, arrival: f64) {
+        let chan = &self.chan_thresholds[channel as usize];
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+            let s = &mut self.scopes[i];
+            s.queued += 1;
+            for &(k, _) in chan {
+                s.sl[k].offered += 1;
+            }
+        }
+        if self.in_headline(channel) {
+            let slot = self.slot_of(arrival);
+            self.series.offered(slot);
+        }
+    }
+
+    /// An agent picked up a contact on `channel` that arrived at `arrival`, `waited` seconds
+    /// later (its first response). The interval series count it in the interval it arrived in.
+    #[inline]
+    pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
+        let chan = &self.chan_thresholds[channel as usize];
         for i in ids.into_iter().filter(|&i| i != ALIAS) {
             let s = &mut self.scopes[i];
             s.response.record(waited);
-            for (k, &t) in self.thresholds.iter().enumerate() {
-                s.answered_within[k] += u64::from(waited <= t);
+            s.answered_at_once += u64::from(waited <= 0.0);
+            for &(k, t) in chan {
+                s.sl[k].answered += 1;
+                s.sl[k].within += u64::from(waited <= t);
             }
         }
-        let slot = self.slot_of(arrival);
+        let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
         self.series
             .answered(slot, waited <= self.thresholds[0], waited);
     }
 
-    /// A contact attempt that arrived at `arrival` ended.
+    /// A contact attempt on `channel` that arrived at `arrival` ended at `now`.
     #[inline]
-    pub fn contact_ended(&mut self, ids: ScopeIds, end: ContactEnd, arrival: f64) {
+    pub fn contact_ended(
+        &mut self,
+        ids: ScopeIds,
+        channel: u16,
+        end: ContactEnd,
+        arrival: f64,
+        now: f64,
+    ) {
+        let chan = &self.chan_thresholds[channel as usize];
+        let waited = now - arrival;
+        let short = self.short_abandon;
         for i in ids.into_iter().filter(|&i| i != ALIAS) {
             let s = &mut self.scopes[i];
             match end {
                 ContactEnd::Resolved => s.resolved += 1,
-                ContactEnd::Abandoned => s.abandoned += 1,
-                ContactEnd::Blocked => s.blocked += 1,
+                ContactEnd::Abandoned => {
+                    s.abandoned += 1;
+                    s.abandon_wait += waited;
+                    for &(k, t) in chan {
+                        let c = &mut s.sl[k];
+                        c.abandoned += 1;
+                        c.abandoned_within += u64::from(waited <= t);
+                        c.abandoned_long += u64::from(waited > short);
+                    }
+                }
+                ContactEnd::Blocked => {
+                    s.blocked += 1;
+                    for &(k, _) in chan {
+                        s.sl[k].offered += 1;
+                    }
+                }
                 ContactEnd::Lost => s.lost += 1,
                 ContactEnd::Merged => s.merged += 1,
             }
         }
-        if end == ContactEnd::Abandoned {
+        if matches!(end, ContactEnd::Abandoned | ContactEnd::Blocked) && self.in_headline(channel) {
             let slot = self.slot_of(arrival);
-            self.series.abandoned(slot);
+            if end == ContactEnd::Abandoned {
+                self.series.abandoned(slot);
+            } else {
+                self.series.offered(slot);
+            }
         }
     }
 
@@ -263,8 +387,11 @@ impl Collector {
                 s.sla_response.0 += u64::from(r.first_response.is_some_and(|t| t <= limit));
             }
             if let Some(limit) = sla.1 {
+                let met = u64::from(r.resolution.is_some_and(|t| t <= limit));
                 s.sla_resolution.1 += 1;
-                s.sla_resolution.0 += u64::from(r.resolution.is_some_and(|t| t <= limit));
+                s.sla_resolution.0 += met;
+                s.sla_resolution_arrived.1 += 1;
+                s.sla_resolution_arrived.0 += met;
             }
             match r.resolution {
                 Some(t) => {
@@ -277,24 +404,70 @@ impl Collector {
         }
     }
 
-    /// A contact or incident still open when the run stopped.
-    pub fn open_at_end(&mut self, contact: Option<ScopeIds>, incident: Option<ScopeIds>) {
-        for i in contact.into_iter().flatten().filter(|&i| i != ALIAS) {
+    /// A counted contact still open (waiting, in service or in self-service) at the end.
+    pub fn contact_open_at_end(&mut self, ids: ScopeIds) {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
             self.scopes[i].in_system_end += 1;
-        }
-        for i in incident.into_iter().flatten().filter(|&i| i != ALIAS) {
-            self.scopes[i].incidents_open_end += 1;
         }
     }
 
-    /// A team visit started after `waited` seconds in the team's queue.
+    /// A contact waiting for or in service at `team` at the end, `age` seconds after joining
+    /// its queue.
+    pub fn team_open_at_end(&mut self, team: u16, age: f64) {
+        let t = &mut self.teams[team as usize];
+        t.open_end += 1;
+        t.oldest_open = t.oldest_open.max(age);
+    }
+
+    /// A counted incident still open at the end, `age` seconds after its first contact;
+    /// `first_response` if it was answered. An open incident already past its target is a
+    /// breach; one still within it is not judged (except in `sla_resolution_of_arrived`).
+    pub fn incident_open_at_end(
+        &mut self,
+        ids: ScopeIds,
+        age: f64,
+        first_response: Option<f64>,
+        sla: (Option<f64>, Option<f64>),
+    ) {
+        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+            let s = &mut self.scopes[i];
+            s.incidents_open_end += 1;
+            s.oldest_open_incident = s.oldest_open_incident.max(age);
+            if let Some(limit) = sla.0 {
+                match first_response {
+                    Some(t) => {
+                        s.sla_response.1 += 1;
+                        s.sla_response.0 += u64::from(t <= limit);
+                    }
+                    None => s.sla_response.1 += u64::from(age > limit),
+                }
+            }
+            if let Some(limit) = sla.1 {
+                s.sla_resolution.1 += u64::from(age > limit);
+                s.sla_resolution_arrived.1 += 1;
+            }
+        }
+    }
+
+    /// A counted contact on `channel` joined `team`'s queue.
     #[inline]
-    pub fn visit_started(&mut self, team: u16, waited: f64) {
+    pub fn entered(&mut self, team: u16, channel: u16) {
+        let t = &mut self.teams[team as usize];
+        t.entered += 1;
+        for &(k, _) in &self.chan_thresholds[channel as usize] {
+            t.sl[k].entered += 1;
+        }
+    }
+
+    /// A team visit of a contact on `channel` started after `waited` seconds in the queue.
+    #[inline]
+    pub fn visit_started(&mut self, team: u16, channel: u16, waited: f64) {
         let t = &mut self.teams[team as usize];
         t.visits += 1;
         t.wait.record(waited);
-        for (k, &limit) in self.thresholds.iter().enumerate() {
-            t.within[k] += u64::from(waited <= limit);
+        for &(k, limit) in &self.chan_thresholds[channel as usize] {
+            t.sl[k].visits += 1;
+            t.sl[k].within += u64::from(waited <= limit);
         }
         self.series.visit(team, self.slot, waited);
     }
@@ -314,7 +487,7 @@ impl Collector {
     }
 
     /// A team's state changes at `now`: busy agents, agents available (rostered and not on
-    /// other duties), whether anyone is rostered, and the queue length.
+    /// other duties), agents rostered, and the queue length.
     #[inline]
     pub fn team_state(
         &mut self,
@@ -322,14 +495,14 @@ impl Collector {
         now: f64,
         busy: u32,
         capacity: u32,
-        rostered: bool,
+        scheduled: u32,
         queue: u32,
     ) {
         self.advance(team, now);
         let t = &mut self.teams[team as usize];
         t.busy = busy;
         t.capacity = capacity;
-        t.rostered = rostered;
+        t.scheduled = scheduled;
         t.queue = queue;
         if now >= self.warmup && queue > t.queue_max {
             t.queue_max = queue;
@@ -349,7 +522,9 @@ impl Collector {
         t.busy_area += f64::from(t.busy) * dt;
         t.capacity_area += f64::from(cap) * dt;
         t.queue_area += f64::from(t.queue) * dt;
-        if t.rostered {
+        t.scheduled_area += f64::from(t.scheduled) * dt;
+        let rostered = t.scheduled > 0;
+        if rostered {
             // Open time: someone is rostered. Saturated: no agent free to take a contact.
             t.open_time += dt;
             if t.busy >= cap {
@@ -363,12 +538,13 @@ impl Collector {
             f64::from(t.busy) * dt,
             f64::from(cap) * dt,
             f64::from(t.queue) * dt,
-            if t.rostered { dt } else { 0.0 },
+            if rostered { dt } else { 0.0 },
         );
     }
 
     /// The interval that ended at `now` closes; the next (slot of the day `next_slot`) starts.
     pub fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
+        let warmup = self.warmup;
         for team in 0..self.teams.len() {
             self.advance(team as u16, now);
             let t = &mut self.teams[team];
@@ -381,21 +557,22 @@ impl Collector {
             }
             t.slot_all_busy = 0.0;
             t.slot_queue_start = t.queue;
+            // Backlog: each simulated day, midnight to midnight, after the warm-up.
+            if next_slot == 0 && now >= warmup {
+                if let Some(q0) = t.day_start_queue {
+                    t.backlog_growth += f64::from(t.queue) - f64::from(q0);
+                    t.backlog_days += 1;
+                    t.backlog_grew += u64::from(t.queue > q0);
+                }
+                t.day_start_queue = Some(t.queue);
+            }
         }
         self.slot = next_slot;
     }
 
     /// Emits every KPI of this replication, in a fixed order for a given model.
     pub fn kpis(&self, m: &Model, mut emit: impl FnMut(Kpi, Scope, f64)) {
-        let ratio = |a: u64, b: u64| {
-            if b == 0 {
-                f64::NAN
-            } else {
-                a as f64 / b as f64
-            }
-        };
         for i in 0..self.scopes.len() {
-            let s = self.scope(i);
             let scope = if i == 0 {
                 Scope::Overall
             } else if i <= self.n_channels {
@@ -405,110 +582,191 @@ impl Collector {
             } else {
                 Scope::Priority((i - 1 - self.n_channels - self.n_types) as u8)
             };
-            let mut e = |k: Kpi, v: f64| emit(k, scope, v);
-            e(Kpi::Arrived, s.arrived as f64);
-            e(Kpi::Duplicates, s.duplicates as f64);
-            e(Kpi::Resolved, s.resolved as f64);
-            e(Kpi::Abandoned, s.abandoned as f64);
-            e(Kpi::Blocked, s.blocked as f64);
-            e(Kpi::Lost, s.lost as f64);
-            e(Kpi::Merged, s.merged as f64);
-            e(Kpi::InSystemAtEnd, s.in_system_end as f64);
-            e(Kpi::AbandonRate, ratio(s.abandoned, s.arrived));
-            e(Kpi::BlockRate, ratio(s.blocked, s.arrived));
-            e(Kpi::LossRate, ratio(s.lost, s.arrived));
-            e(Kpi::Answered, s.response.n as f64);
-            e(Kpi::ResponseMean, s.response.mean());
-            for (k, &q) in QUANTILES.iter().enumerate() {
-                e(Kpi::ResponseQuantile(k as u8), s.response.quantile(q));
-            }
-            e(Kpi::ResponseMax, s.response.max);
-            for k in 0..m.thresholds.len() {
-                e(
-                    Kpi::ServiceLevel(k as u8),
-                    ratio(s.answered_within[k], s.response.n + s.abandoned),
-                );
-                e(
-                    Kpi::ServiceLevelExclAbandons(k as u8),
-                    ratio(s.answered_within[k], s.response.n),
-                );
-            }
-            e(Kpi::Incidents, s.incidents as f64);
-            e(Kpi::IncidentsResolved, s.incidents_resolved as f64);
-            e(Kpi::IncidentsUnresolved, s.incidents_unresolved as f64);
-            e(Kpi::IncidentsOpenAtEnd, s.incidents_open_end as f64);
-            e(
-                Kpi::FirstContactResolution,
-                ratio(s.fcr, s.incidents_resolved),
-            );
-            e(
-                Kpi::ReassignmentsPerIncident,
-                ratio(s.reassignments, s.incidents),
-            );
-            e(Kpi::MisroutesPerIncident, ratio(s.misroutes, s.incidents));
-            e(Kpi::QueueTimePerIncidentMean, s.incident_queue_time.mean());
-            for (k, &q) in QUANTILES.iter().enumerate() {
-                e(
-                    Kpi::QueueTimePerIncidentQuantile(k as u8),
-                    s.incident_queue_time.quantile(q),
-                );
-            }
-            e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max);
-            e(Kpi::ResolutionMean, s.resolution.mean());
-            for (k, &q) in QUANTILES.iter().enumerate() {
-                e(Kpi::ResolutionQuantile(k as u8), s.resolution.quantile(q));
-            }
-            e(Kpi::ResolutionMax, s.resolution.max);
-            e(Kpi::SlaResponse, ratio(s.sla_response.0, s.sla_response.1));
-            e(
-                Kpi::SlaResolution,
-                ratio(s.sla_resolution.0, s.sla_resolution.1),
-            );
+            // A channel reports only the thresholds it is judged on.
+            let judged: Vec<usize> = match scope {
+                Scope::Channel(c) => self.chan_thresholds[c as usize]
+                    .iter()
+                    .map(|&(k, _)| k)
+                    .collect(),
+                _ => (0..self.thresholds.len()).collect(),
+            };
+            scope_kpis(self.scope(i), &judged, &mut |k, v| emit(k, scope, v));
         }
+        let days = (m.horizon - m.warmup) / 86_400.0;
         let span = m.horizon - m.warmup;
         for (i, t) in self.teams.iter().enumerate() {
-            let mut e = |k: Kpi, v: f64| emit(k, Scope::Team(i as u16), v);
-            e(Kpi::Visits, t.visits as f64);
-            e(Kpi::Handled, t.handled as f64);
-            e(Kpi::Misrouted, t.misrouted as f64);
-            e(Kpi::Abandoned, t.abandoned as f64);
-            for (k, &n) in t.within.iter().enumerate() {
-                e(Kpi::ServiceLevel(k as u8), ratio(n, t.visits + t.abandoned));
-                e(Kpi::ServiceLevelExclAbandons(k as u8), ratio(n, t.visits));
-            }
-            e(Kpi::WaitMean, t.wait.mean());
-            for (k, &q) in QUANTILES.iter().enumerate() {
-                e(Kpi::WaitQuantile(k as u8), t.wait.quantile(q));
-            }
-            e(Kpi::WaitMax, t.wait.max);
-            e(
-                Kpi::Utilisation,
-                if t.capacity_area > 0.0 {
-                    t.busy_area / t.capacity_area
-                } else {
-                    f64::NAN
-                },
-            );
-            e(Kpi::QueueMean, t.queue_area / span);
-            e(Kpi::QueueMax, f64::from(t.queue_max));
-            e(
-                Kpi::Saturation,
-                if t.open_time > 0.0 {
-                    t.all_busy_time / t.open_time
-                } else {
-                    f64::NAN
-                },
-            );
-            e(Kpi::SaturatedIntervals, t.saturated_intervals as f64);
-            e(
-                Kpi::AgentsPresent,
-                if t.open_time > 0.0 {
-                    t.capacity_area / t.open_time
-                } else {
-                    0.0
-                },
+            team_kpis(t, m.teams[i].cost_per_hour, span, &mut |k, v| {
+                emit(k, Scope::Team(i as u16), v)
+            });
+        }
+        // Staff and cost over all teams; a total cost only where every team has a cost.
+        let hours: f64 = self.teams.iter().map(|t| t.scheduled_area / 3600.0).sum();
+        emit(Kpi::AgentHours, Scope::Overall, hours);
+        let costs: Option<f64> = self
+            .teams
+            .iter()
+            .zip(&m.teams)
+            .map(|(t, tm)| tm.cost_per_hour.map(|c| c * t.scheduled_area / 3600.0))
+            .sum();
+        if let Some(cost) = costs {
+            emit(Kpi::CostPerDay, Scope::Overall, cost / days);
+            emit(
+                Kpi::CostPerResolvedIncident,
+                Scope::Overall,
+                cost / self.scopes[0].incidents_resolved as f64,
             );
         }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The contact and incident KPIs of one breakdown; `judged`: the thresholds reported.
+fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
+    e(Kpi::Arrived, s.arrived as f64);
+    e(Kpi::Duplicates, s.duplicates as f64);
+    e(Kpi::Resolved, s.resolved as f64);
+    e(Kpi::Abandoned, s.abandoned as f64);
+    e(Kpi::Blocked, s.blocked as f64);
+    e(Kpi::Lost, s.lost as f64);
+    e(Kpi::Merged, s.merged as f64);
+    e(Kpi::ContactsOpenAtEnd, s.in_system_end as f64);
+    e(Kpi::AbandonRate, ratio(s.abandoned, s.arrived));
+    e(Kpi::BlockRate, ratio(s.blocked, s.arrived));
+    e(Kpi::LossRate, ratio(s.lost, s.arrived));
+    e(Kpi::Offered, (s.queued + s.blocked) as f64);
+    e(Kpi::Answered, s.response.n as f64);
+    e(Kpi::ResponseMean, s.response.mean());
+    for (k, &q) in QUANTILES.iter().enumerate() {
+        e(Kpi::ResponseQuantile(k as u8), s.response.quantile(q));
+    }
+    e(Kpi::ResponseMax, s.response.max);
+    let left = s.response.n + s.abandoned;
+    e(
+        Kpi::ResponseMeanInclAbandons,
+        if left > 0 {
+            (s.response.mean() * s.response.n as f64 + s.abandon_wait) / left as f64
+        } else {
+            f64::NAN
+        },
+    );
+    e(
+        Kpi::DelayProbability,
+        1.0 - ratio(s.answered_at_once, s.queued),
+    );
+    for &k in judged {
+        let c = &s.sl[k];
+        let k8 = k as u8;
+        e(Kpi::ServiceLevel(k8), ratio(c.within, c.offered));
+        e(Kpi::ServiceLevelOfAnswered(k8), ratio(c.within, c.answered));
+        e(
+            Kpi::ServiceLevelExclShortAbandons(k8),
+            ratio(c.within, c.answered + c.abandoned_long),
+        );
+        e(
+            Kpi::ServiceLevelAbandonsMet(k8),
+            ratio(c.within + c.abandoned_within, c.offered),
+        );
+    }
+    let arrived = s.incidents + s.incidents_open_end;
+    e(Kpi::Incidents, s.incidents as f64);
+    e(Kpi::IncidentsArrived, arrived as f64);
+    e(Kpi::IncidentsResolved, s.incidents_resolved as f64);
+    e(Kpi::IncidentsUnresolved, s.incidents_unresolved as f64);
+    e(Kpi::IncidentsOpenAtEnd, s.incidents_open_end as f64);
+    e(Kpi::OldestOpenIncidentAge, s.oldest_open_incident);
+    e(Kpi::ResolutionRate, ratio(s.incidents_resolved, arrived));
+    e(
+        Kpi::FirstContactResolution,
+        ratio(s.fcr, s.incidents_resolved),
+    );
+    e(
+        Kpi::ReassignmentsPerIncident,
+        ratio(s.reassignments, s.incidents),
+    );
+    e(Kpi::MisroutesPerIncident, ratio(s.misroutes, s.incidents));
+    e(Kpi::QueueTimePerIncidentMean, s.incident_queue_time.mean());
+    for (k, &q) in QUANTILES.iter().enumerate() {
+        e(
+            Kpi::QueueTimePerIncidentQuantile(k as u8),
+            s.incident_queue_time.quantile(q),
+        );
+    }
+    e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max);
+    e(Kpi::ResolutionMean, s.resolution.mean());
+    for (k, &q) in QUANTILES.iter().enumerate() {
+        e(Kpi::ResolutionQuantile(k as u8), s.resolution.quantile(q));
+    }
+    e(Kpi::ResolutionMax, s.resolution.max);
+    e(Kpi::SlaResponse, ratio(s.sla_response.0, s.sla_response.1));
+    e(
+        Kpi::SlaResolution,
+        ratio(s.sla_resolution.0, s.sla_resolution.1),
+    );
+    e(
+        Kpi::SlaResolutionOfArrived,
+        ratio(s.sla_resolution_arrived.0, s.sla_resolution_arrived.1),
+    );
+}
+
+/// A team's KPIs over `span` measured seconds.
+fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi, f64)) {
+    let per = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+    e(Kpi::Entered, t.entered as f64);
+    e(Kpi::Visits, t.visits as f64);
+    e(Kpi::Handled, t.handled as f64);
+    e(Kpi::Misrouted, t.misrouted as f64);
+    e(Kpi::Abandoned, t.abandoned as f64);
+    for (k, c) in t.sl.iter().enumerate() {
+        if c.entered > 0 {
+            e(Kpi::ServiceLevel(k as u8), ratio(c.within, c.entered));
+            e(
+                Kpi::ServiceLevelOfAnswered(k as u8),
+                ratio(c.within, c.visits),
+            );
+        } else {
+            e(Kpi::ServiceLevel(k as u8), f64::NAN);
+            e(Kpi::ServiceLevelOfAnswered(k as u8), f64::NAN);
+        }
+    }
+    e(Kpi::WaitMean, t.wait.mean());
+    for (k, &q) in QUANTILES.iter().enumerate() {
+        e(Kpi::WaitQuantile(k as u8), t.wait.quantile(q));
+    }
+    e(Kpi::WaitMax, t.wait.max);
+    e(Kpi::Utilisation, per(t.busy_area, t.capacity_area));
+    e(Kpi::QueueMean, t.queue_area / span);
+    e(Kpi::QueueMax, f64::from(t.queue_max));
+    e(Kpi::Saturation, per(t.all_busy_time, t.open_time));
+    e(Kpi::SaturatedIntervals, t.saturated_intervals as f64);
+    e(
+        Kpi::AgentsPresent,
+        if t.open_time > 0.0 {
+            t.capacity_area / t.open_time
+        } else {
+            0.0
+        },
+    );
+    e(Kpi::OpenAtEnd, t.open_end as f64);
+    e(Kpi::OldestOpenAge, t.oldest_open);
+    e(
+        Kpi::BacklogGrowthPerDay,
+        per(t.backlog_growth, t.backlog_days as f64),
+    );
+    e(
+        Kpi::BacklogGrowingDays,
+        ratio(t.backlog_grew, t.backlog_days),
+    );
+    let hours = t.scheduled_area / 3600.0;
+    e(Kpi::AgentHours, hours);
+    if let Some(c) = cost_per_hour {
+        e(Kpi::CostPerDay, hours * c / (span / 86_400.0));
     }
 }
 

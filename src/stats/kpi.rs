@@ -47,6 +47,9 @@ pub enum Unit {
     Ratio,
     PerIncident,
     Agents,
+    Hours,
+    /// In the unit of `cost_per_hour`.
+    Cost,
 }
 
 impl Unit {
@@ -57,11 +60,15 @@ impl Unit {
             Unit::Ratio => "ratio",
             Unit::PerIncident => "per_incident",
             Unit::Agents => "agents",
+            Unit::Hours => "h",
+            Unit::Cost => "cost",
         }
     }
 }
 
-/// What is measured.
+/// What is measured. Names (as in `kpis.csv` and in staffing targets) come from
+/// [`Kpi::name`], definitions from [`Kpi::definition`]; [`Kpi::all`] lists every KPI of a
+/// model and [`Kpi::parse`] finds one by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kpi {
     // Contacts (attempts), by the channel they arrived on.
@@ -73,24 +80,42 @@ pub enum Kpi {
     Lost,
     /// Chasing contacts merged into their open incident.
     Merged,
-    InSystemAtEnd,
+    /// Contacts still waiting, in service or in self-service when the run stopped.
+    ContactsOpenAtEnd,
     AbandonRate,
     BlockRate,
     LossRate,
+    /// Contacts that asked for an agent: blocked, or joined the entry team's queue.
+    Offered,
     Answered,
     /// Time from a contact's arrival to an agent picking it up, for answered contacts.
     ResponseMean,
     ResponseQuantile(u8),
     ResponseMax,
-    /// Answered within threshold k / (answered + abandoned).
+    /// Time in the entry queue over answered and abandoned contacts.
+    ResponseMeanInclAbandons,
+    /// Share of queued contacts not answered at once (per-contact P(wait > 0)).
+    DelayProbability,
+    /// Answered within threshold k / offered (blocked and abandoned count as failures).
     ServiceLevel(u8),
     /// Answered within threshold k / answered.
-    ServiceLevelExclAbandons(u8),
+    ServiceLevelOfAnswered(u8),
+    /// Answered within threshold k / (answered + abandoned after the short-abandon time).
+    ServiceLevelExclShortAbandons(u8),
+    /// (Answered within threshold k + abandoned within it) / offered.
+    ServiceLevelAbandonsMet(u8),
     // Incidents (a customer's problem, over all its contacts), by their first channel.
+    /// Incidents that ended (resolved or failed for good).
     Incidents,
+    /// Incidents that arrived: ended plus still open at the end.
+    IncidentsArrived,
     IncidentsResolved,
     IncidentsUnresolved,
     IncidentsOpenAtEnd,
+    /// Age of the oldest incident still open at the end (0 if none).
+    OldestOpenIncidentAge,
+    /// Resolved / arrived incidents.
+    ResolutionRate,
     FirstContactResolution,
     ReassignmentsPerIncident,
     MisroutesPerIncident,
@@ -103,7 +128,15 @@ pub enum Kpi {
     ResolutionMax,
     SlaResponse,
     SlaResolution,
+    /// Resolved within the resolution target / incidents with a target that arrived.
+    SlaResolutionOfArrived,
+    // Staff and cost (overall: all teams; and per team).
+    AgentHours,
+    CostPerDay,
+    CostPerResolvedIncident,
     // Teams.
+    /// Contacts that joined the team's queue (every visit, transfers included).
+    Entered,
     Visits,
     Handled,
     WaitMean,
@@ -116,35 +149,258 @@ pub enum Kpi {
     SaturatedIntervals,
     AgentsPresent,
     Misrouted,
+    /// Contacts waiting for or in service at the team when the run stopped.
+    OpenAtEnd,
+    /// Age (since joining the team's queue) of the oldest contact open there at the end.
+    OldestOpenAge,
+    /// Mean over simulated days of (queue at the day's end - queue at its start).
+    BacklogGrowthPerDay,
+    /// Share of simulated days whose queue ended longer than it started.
+    BacklogGrowingDays,
 }
 
 /// Quantiles reported for waits and resolution times.
 pub const QUANTILES: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
 
 impl Kpi {
+    /// The snake-case name of a KPI without threshold or quantile.
+    fn base(self) -> &'static str {
+        use Kpi::*;
+        match self {
+            Arrived => "arrived",
+            Duplicates => "duplicates",
+            Resolved => "resolved",
+            Abandoned => "abandoned",
+            Blocked => "blocked",
+            Lost => "lost",
+            Merged => "merged",
+            ContactsOpenAtEnd => "contacts_open_at_end",
+            AbandonRate => "abandon_rate",
+            BlockRate => "block_rate",
+            LossRate => "loss_rate",
+            Offered => "offered",
+            Answered => "answered",
+            ResponseMean => "response_mean",
+            ResponseQuantile(_) => "response",
+            ResponseMax => "response_max",
+            ResponseMeanInclAbandons => "response_mean_incl_abandons",
+            DelayProbability => "delay_probability",
+            ServiceLevel(_) => "service_level",
+            ServiceLevelOfAnswered(_) => "service_level_of_answered",
+            ServiceLevelExclShortAbandons(_) => "service_level_excl_short_abandons",
+            ServiceLevelAbandonsMet(_) => "service_level_abandons_met",
+            Incidents => "incidents",
+            IncidentsArrived => "incidents_arrived",
+            IncidentsResolved => "incidents_resolved",
+            IncidentsUnresolved => "incidents_unresolved",
+            IncidentsOpenAtEnd => "incidents_open_at_end",
+            OldestOpenIncidentAge => "oldest_open_incident_age",
+            ResolutionRate => "resolution_rate",
+            FirstContactResolution => "first_contact_resolution",
+            ReassignmentsPerIncident => "reassignments_per_incident",
+            MisroutesPerIncident => "misroutes_per_incident",
+            QueueTimePerIncidentMean => "queue_time_per_incident_mean",
+            QueueTimePerIncidentQuantile(_) => "queue_time_per_incident",
+            QueueTimePerIncidentMax => "queue_time_per_incident_max",
+            ResolutionMean => "resolution_mean",
+            ResolutionQuantile(_) => "resolution",
+            ResolutionMax => "resolution_max",
+            SlaResponse => "sla_response",
+            SlaResolution => "sla_resolution",
+            SlaResolutionOfArrived => "sla_resolution_of_arrived",
+            AgentHours => "agent_hours",
+            CostPerDay => "cost_per_day",
+            CostPerResolvedIncident => "cost_per_resolved_incident",
+            Entered => "entered",
+            Visits => "visits",
+            Handled => "handled",
+            WaitMean => "wait_mean",
+            WaitQuantile(_) => "wait",
+            WaitMax => "wait_max",
+            Utilisation => "utilisation",
+            QueueMean => "queue_mean",
+            QueueMax => "queue_max",
+            Saturation => "saturation",
+            SaturatedIntervals => "saturated_intervals",
+            AgentsPresent => "agents_present",
+            Misrouted => "misrouted",
+            OpenAtEnd => "open_at_end",
+            OldestOpenAge => "oldest_open_age",
+            BacklogGrowthPerDay => "backlog_growth_per_day",
+            BacklogGrowingDays => "backlog_growing_days",
+        }
+    }
+
     /// Snake-case name, with the threshold or quantile folded in (`service_level_20s`,
     /// `wait_p90`).
     pub fn name(self, m: &Model) -> String {
+        use Kpi::*;
         let q = |k: u8| format!("p{}", (QUANTILES[k as usize] * 100.0).round());
         let t = |k: u8| fmt_threshold(m.thresholds[k as usize]);
         match self {
-            Kpi::ResponseQuantile(k) => format!("response_{}", q(k)),
-            Kpi::ResolutionQuantile(k) => format!("resolution_{}", q(k)),
-            Kpi::WaitQuantile(k) => format!("wait_{}", q(k)),
-            Kpi::QueueTimePerIncidentQuantile(k) => format!("queue_time_per_incident_{}", q(k)),
-            Kpi::ServiceLevel(k) => format!("service_level_{}", t(k)),
-            Kpi::ServiceLevelExclAbandons(k) => format!("service_level_excl_abandons_{}", t(k)),
-            other => {
-                let s = format!("{other:?}");
-                let mut out = String::new();
-                for (i, ch) in s.chars().enumerate() {
-                    if ch.is_ascii_uppercase() && i > 0 {
-                        out.push('_');
-                    }
-                    out.push(ch.to_ascii_lowercase());
-                }
-                out
+            ResponseQuantile(k)
+            | ResolutionQuantile(k)
+            | WaitQuantile(k)
+            | QueueTimePerIncidentQuantile(k) => format!("{}_{}", self.base(), q(k)),
+            ServiceLevel(k)
+            | ServiceLevelOfAnswered(k)
+            | ServiceLevelExclShortAbandons(k)
+            | ServiceLevelAbandonsMet(k) => format!("{}_{}", self.base(), t(k)),
+            _ => self.base().to_string(),
+        }
+    }
+
+    /// Every KPI a model can report (for some breakdown), thresholds and quantiles expanded.
+    pub fn all(m: &Model) -> Vec<Kpi> {
+        use Kpi::*;
+        let mut out = vec![
+            Arrived,
+            Duplicates,
+            Resolved,
+            Abandoned,
+            Blocked,
+            Lost,
+            Merged,
+            ContactsOpenAtEnd,
+            AbandonRate,
+            BlockRate,
+            LossRate,
+            Offered,
+            Answered,
+            ResponseMean,
+            ResponseMax,
+            ResponseMeanInclAbandons,
+            DelayProbability,
+            Incidents,
+            IncidentsArrived,
+            IncidentsResolved,
+            IncidentsUnresolved,
+            IncidentsOpenAtEnd,
+            OldestOpenIncidentAge,
+            ResolutionRate,
+            FirstContactResolution,
+            ReassignmentsPerIncident,
+            MisroutesPerIncident,
+            QueueTimePerIncidentMean,
+            QueueTimePerIncidentMax,
+            ResolutionMean,
+            ResolutionMax,
+            SlaResponse,
+            SlaResolution,
+            SlaResolutionOfArrived,
+            AgentHours,
+            CostPerDay,
+            CostPerResolvedIncident,
+            Entered,
+            Visits,
+            Handled,
+            WaitMean,
+            WaitMax,
+            Utilisation,
+            QueueMean,
+            QueueMax,
+            Saturation,
+            SaturatedIntervals,
+            AgentsPresent,
+            Misrouted,
+            OpenAtEnd,
+            OldestOpenAge,
+            BacklogGrowthPerDay,
+            BacklogGrowingDays,
+        ];
+        for k in 0..QUANTILES.len() as u8 {
+            out.extend([
+                ResponseQuantile(k),
+                ResolutionQuantile(k),
+                WaitQuantile(k),
+                QueueTimePerIncidentQuantile(k),
+            ]);
+        }
+        for k in 0..m.thresholds.len() as u8 {
+            out.extend([
+                ServiceLevel(k),
+                ServiceLevelOfAnswered(k),
+                ServiceLevelExclShortAbandons(k),
+                ServiceLevelAbandonsMet(k),
+            ]);
+        }
+        out
+    }
+
+    /// The KPI called `name` in this model, if any.
+    pub fn parse(name: &str, m: &Model) -> Option<Kpi> {
+        Kpi::all(m).into_iter().find(|k| k.name(m) == name)
+    }
+
+    /// What the KPI measures, in one sentence (for reports and the README).
+    pub fn definition(self) -> &'static str {
+        use Kpi::*;
+        match self {
+            ServiceLevel(_) => {
+                "answered within T of arrival / offered (answered, abandoned, blocked and still waiting at the end); blocked and abandoned count as failures"
             }
+            ServiceLevelOfAnswered(_) => {
+                "answered within T / answered (abandons and blocks left out)"
+            }
+            ServiceLevelExclShortAbandons(_) => {
+                "answered within T / (answered + abandoned after the short-abandon time)"
+            }
+            ServiceLevelAbandonsMet(_) => {
+                "(answered within T + abandoned within T) / offered: abandons within T count as met"
+            }
+            Offered => {
+                "contacts that asked for an agent: blocked, or joined the entry team's queue"
+            }
+            DelayProbability => "share of queued contacts not picked up at once: P(wait > 0)",
+            ResponseMeanInclAbandons => {
+                "mean time in the entry queue over answered and abandoned contacts"
+            }
+            ResponseMean | ResponseQuantile(_) | ResponseMax => {
+                "time from a contact's arrival to an agent picking it up, answered contacts only"
+            }
+            ContactsOpenAtEnd => "contacts still waiting, in service or in self-service at the end",
+            Incidents => "incidents that ended (resolved, or failed with no further attempt)",
+            IncidentsArrived => "incidents that arrived: ended + still open at the end",
+            IncidentsOpenAtEnd => {
+                "incidents still open at the end (queued, in service or awaiting a retry)"
+            }
+            OldestOpenIncidentAge => "age at the end of the oldest open incident (0 if none)",
+            ResolutionRate => {
+                "resolved incidents / incidents that arrived (open ones count as not resolved)"
+            }
+            FirstContactResolution => "resolved on the first contact / resolved incidents",
+            ResolutionMean | ResolutionQuantile(_) | ResolutionMax => {
+                "first contact to resolution, resolved incidents only"
+            }
+            SlaResponse => {
+                "answered within the priority's response target / (ended incidents + open ones past the target)"
+            }
+            SlaResolution => {
+                "resolved within the priority's resolution target / (ended incidents + open ones past the target)"
+            }
+            SlaResolutionOfArrived => {
+                "resolved within the resolution target / every incident with a target that arrived"
+            }
+            AgentHours => {
+                "agent-hours rostered on the floor (other duties included) over the simulated days"
+            }
+            CostPerDay => "agent-hours x cost_per_hour / simulated days",
+            CostPerResolvedIncident => "cost of all teams / resolved incidents",
+            Entered => "contacts that joined the team's queue (transfers included)",
+            OpenAtEnd => "contacts waiting for or in service at the team at the end",
+            OldestOpenAge => {
+                "age since joining the team's queue of the oldest contact open there at the end"
+            }
+            BacklogGrowthPerDay => {
+                "mean over simulated days of queue at midnight minus queue the midnight before"
+            }
+            BacklogGrowingDays => {
+                "share of simulated days whose queue ended longer than it started"
+            }
+            Utilisation => "busy agent time / available agent time",
+            Saturation => "share of rostered time with no agent free",
+            AgentsPresent => "mean agents available while rostered",
+            _ => "see the README",
         }
     }
 
@@ -155,27 +411,38 @@ impl Kpi {
             ResponseMean
             | ResponseQuantile(_)
             | ResponseMax
+            | ResponseMeanInclAbandons
             | QueueTimePerIncidentMean
             | QueueTimePerIncidentQuantile(_)
             | QueueTimePerIncidentMax
             | ResolutionMean
             | ResolutionQuantile(_)
             | ResolutionMax
+            | OldestOpenIncidentAge
+            | OldestOpenAge
             | WaitMean
             | WaitQuantile(_)
             | WaitMax => Unit::Seconds,
             AbandonRate
             | BlockRate
             | LossRate
+            | DelayProbability
             | ServiceLevel(_)
-            | ServiceLevelExclAbandons(_)
+            | ServiceLevelOfAnswered(_)
+            | ServiceLevelExclShortAbandons(_)
+            | ServiceLevelAbandonsMet(_)
+            | ResolutionRate
             | FirstContactResolution
             | SlaResponse
             | SlaResolution
+            | SlaResolutionOfArrived
             | Utilisation
-            | Saturation => Unit::Ratio,
+            | Saturation
+            | BacklogGrowingDays => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
+            AgentHours => Unit::Hours,
+            CostPerDay | CostPerResolvedIncident => Unit::Cost,
             _ => Unit::Count,
         }
     }
@@ -188,11 +455,15 @@ impl Kpi {
             Resolved
                 | Answered
                 | ServiceLevel(_)
-                | ServiceLevelExclAbandons(_)
+                | ServiceLevelOfAnswered(_)
+                | ServiceLevelExclShortAbandons(_)
+                | ServiceLevelAbandonsMet(_)
                 | IncidentsResolved
+                | ResolutionRate
                 | FirstContactResolution
                 | SlaResponse
                 | SlaResolution
+                | SlaResolutionOfArrived
                 | Handled
         )
     }
@@ -205,5 +476,28 @@ fn fmt_threshold(secs: f64) -> String {
         format!("{}min", secs / 60.0)
     } else {
         format!("{}h", secs / 3600.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        let m = crate::model::load_model(std::path::Path::new("scenarios/after.ron")).unwrap();
+        let all = Kpi::all(&m);
+        let mut names: Vec<String> = all.iter().map(|k| k.name(&m)).collect();
+        for k in &all {
+            assert_eq!(Kpi::parse(&k.name(&m), &m), Some(*k));
+        }
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "two KPIs share a name");
+        assert_eq!(
+            Kpi::parse("queue_time_per_incident_mean", &m),
+            Some(Kpi::QueueTimePerIncidentMean)
+        );
     }
 }

@@ -10,7 +10,9 @@ pub struct Series {
     pub slots: usize,
     /// `[channel][slot]` arrivals.
     pub arrivals: Vec<Vec<f64>>,
-    /// `[slot]`: answered, answered within the first threshold, abandoned, by arrival slot.
+    /// `[slot]`, by arrival slot, for contacts on channels judged on the headline (first)
+    /// threshold: offered (blocked or queued), answered, answered within it, abandoned.
+    pub offered: Vec<f64>,
     pub answered: Vec<f64>,
     pub answered_within: Vec<f64>,
     pub abandoned: Vec<f64>,
@@ -33,6 +35,7 @@ impl Series {
         Series {
             slots: s,
             arrivals: grid(m.channels.len()),
+            offered: vec![0.0; s],
             answered: vec![0.0; s],
             answered_within: vec![0.0; s],
             abandoned: vec![0.0; s],
@@ -52,12 +55,16 @@ impl Series {
         }
     }
     #[inline]
-    pub(crate) fn answered(&mut self, slot: usize, within: bool, waited: f64) {
+    pub(crate) fn answered(&mut self, slot: Option<usize>, within: bool, waited: f64) {
         self.response_bins[cdf_bin(waited)] += 1.0;
-        {
+        if let Some(slot) = slot {
             self.answered[slot] += 1.0;
             self.answered_within[slot] += f64::from(u8::from(within));
         }
+    }
+    #[inline]
+    pub(crate) fn offered(&mut self, slot: usize) {
+        self.offered[slot] += 1.0;
     }
     #[inline]
     pub(crate) fn abandoned(&mut self, slot: usize) {
