@@ -6,9 +6,10 @@
 //!
 //! Observed and simulated contacts go through the same window tally ([`WindowTally`]), whose
 //! definitions are tiersim's (checked against the collector's by a test): `arrived` counts
-//! every contact that asked for an agent; `abandon_rate` = abandoned / arrived;
-//! `service_level_<T>` = answered within T / (answered + abandoned); `response_mean` = mean
-//! time from arrival to an agent picking up, over answered contacts.
+//! every contact that arrived; `abandon_rate` = abandoned / arrived; `service_level_<T>` =
+//! answered within T / offered (answered, abandoned or blocked: blocked and abandoned contacts
+//! count as failures); `response_mean` = mean time from arrival to an agent picking up, over
+//! answered contacts.
 
 use crate::engine::{self, RunOptions, TraceRecord};
 use crate::error::{Error, Result};
@@ -56,6 +57,7 @@ pub struct Seen {
     /// Time to an agent picking up, if answered.
     pub answered: Option<f64>,
     pub abandoned: bool,
+    pub blocked: bool,
 }
 
 /// Number of KPIs per window.
@@ -68,6 +70,7 @@ pub struct WindowTally {
     pub answered: u64,
     pub within: u64,
     pub abandoned: u64,
+    pub blocked: u64,
     pub wait_sum: f64,
 }
 
@@ -80,6 +83,7 @@ impl WindowTally {
             self.wait_sum += w;
         }
         self.abandoned += u64::from(c.abandoned);
+        self.blocked += u64::from(c.blocked);
     }
     /// `arrived`, `abandon_rate`, `service_level_<T>`, `response_mean` (NaN when undefined).
     pub fn values(&self) -> [f64; N_KPIS] {
@@ -87,7 +91,7 @@ impl WindowTally {
         [
             self.arrived as f64,
             r(self.abandoned as f64, self.arrived),
-            r(self.within as f64, self.answered + self.abandoned),
+            r(self.within as f64, self.answered + self.abandoned + self.blocked),
             r(self.wait_sum, self.answered),
         ]
     }
@@ -110,6 +114,7 @@ pub fn seen_from_trace(t: &TraceRecord) -> Seen {
         arrival: t.arrival,
         answered: (!t.answered.is_nan()).then(|| t.answered - t.arrival),
         abandoned: t.outcome == ContactEnd::Abandoned,
+        blocked: t.outcome == ContactEnd::Blocked,
     }
 }
 
@@ -120,6 +125,7 @@ pub fn seen_from_call(c: &Call, day0: i64) -> Option<Seen> {
         arrival: a - day0 as f64 * DAY,
         answered: (c.outcome == CallOutcome::Served).then(|| c.wait().unwrap_or(0.0)),
         abandoned: c.outcome == CallOutcome::Abandoned,
+        blocked: c.outcome == CallOutcome::Blocked,
     })
 }
 
