@@ -27,7 +27,7 @@ fn readme_example_scenario_is_valid_and_runs() {
 fn readme_subcommands_exist() {
     let text = readme();
     for cmd in [
-        "run", "compare", "sweep", "merge", "validate", "erlang", "staff",
+        "run", "compare", "sweep", "merge", "validate", "erlang", "staff", "fit", "pilot",
     ] {
         assert!(
             text.contains(&format!("tiersim {cmd}")),

@@ -7,19 +7,26 @@ use tiersim::fit::{FitOptions, StaffingEstimator, fit_file};
 use tiersim::logs::{Date, DateRange, LogFormat};
 use tiersim::report::fit::{FitMeta, scenario_text, summary_text};
 
+/// A log's format and the dates to use.
+#[derive(clap::Args)]
+pub struct LogSelect {
+    /// `anonymous-bank` (tab-separated call records) or `csv` (tiersim's generic log).
+    #[arg(long, default_value = "csv")]
+    pub format: LogFormat,
+    /// First date to use (YYYY-MM-DD; default: the log's first).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date to use (YYYY-MM-DD), included (default: the log's last).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
 #[derive(clap::Args)]
 pub struct FitArgs {
     /// The contact log.
     pub log: PathBuf,
-    /// `anonymous-bank` (tab-separated call records) or `csv` (tiersim's generic log).
-    #[arg(long, default_value = "csv")]
-    pub format: LogFormat,
-    /// First date to use (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Last date to use (YYYY-MM-DD), included.
-    #[arg(long)]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub select: LogSelect,
     /// The scenario to write.
     #[arg(long)]
     pub out: PathBuf,
@@ -35,8 +42,14 @@ pub struct FitArgs {
     pub retry_window: u32,
 }
 
-/// Parses `--from`/`--to`.
-pub(crate) fn date_range(from: &Option<String>, to: &Option<String>) -> Result<DateRange> {
+impl LogSelect {
+    /// Parses `--from`/`--to`.
+    pub fn range(&self) -> Result<DateRange> {
+        date_range(&self.from, &self.to)
+    }
+}
+
+fn date_range(from: &Option<String>, to: &Option<String>) -> Result<DateRange> {
     let day = |s: &Option<String>, what: &str| -> Result<Option<i64>> {
         s.as_deref()
             .map(|d| Date::parse(d).map(|x| x.days()).map_err(anyhow::Error::msg))
@@ -50,7 +63,7 @@ pub(crate) fn date_range(from: &Option<String>, to: &Option<String>) -> Result<D
 }
 
 pub fn fit(a: FitArgs) -> Result<()> {
-    let range = date_range(&a.from, &a.to)?;
+    let range = a.select.range()?;
     if a.interval == 0 || 1440 % a.interval != 0 {
         anyhow::bail!(
             "--interval must divide a day into whole minutes, got {}",
@@ -68,7 +81,7 @@ pub fn fit(a: FitArgs) -> Result<()> {
         staffing,
         ..FitOptions::default()
     };
-    let (fit, stats) = fit_file(&a.log, a.format, range, opts)?;
+    let (fit, stats) = fit_file(&a.log, a.select.format, range, opts)?;
     let name = a
         .out
         .file_stem()
@@ -78,7 +91,7 @@ pub fn fit(a: FitArgs) -> Result<()> {
     let meta = FitMeta {
         name,
         log: a.log.display().to_string(),
-        format: if a.format == LogFormat::Csv {
+        format: if a.select.format == LogFormat::Csv {
             "csv"
         } else {
             "anonymous-bank"

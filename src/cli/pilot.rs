@@ -1,12 +1,12 @@
 //! `tiersim pilot`: observed KPIs per window from a log against the scenario's prediction
 //! intervals, coverage, and a one-factor recalibration.
 
-use super::fit::date_range;
+use super::fit::LogSelect;
 use super::sayln;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 use tiersim::experiment::pilot::{DemandSource, PilotOptions, Windows, pilot};
-use tiersim::logs::{self, LogFormat};
+use tiersim::logs;
 
 #[derive(clap::Args)]
 pub struct PilotArgs {
@@ -15,15 +15,8 @@ pub struct PilotArgs {
     /// The log of what was observed.
     #[arg(long)]
     pub observed: PathBuf,
-    /// `anonymous-bank` or `csv` (tiersim's generic log).
-    #[arg(long, default_value = "csv")]
-    pub format: LogFormat,
-    /// First date of the pilot (YYYY-MM-DD; default: the log's first).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Last date of the pilot, included (default: the log's last).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub select: LogSelect,
     /// Measurement windows: `day`, `week` or `interval` (the scenario's interval on each date).
     #[arg(long, default_value = "day")]
     pub windows: String,
@@ -62,10 +55,10 @@ pub fn pilot_cmd(a: PilotArgs) -> Result<()> {
             a.replications
         );
     }
-    let range = date_range(&a.from, &a.to)?;
+    let range = a.select.range()?;
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
     let mut calls = Vec::new();
-    logs::read(&a.observed, a.format, range, &mut |c| {
+    logs::read(&a.observed, a.select.format, range, &mut |c| {
         calls.push(c);
         Ok(())
     })?;

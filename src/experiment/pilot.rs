@@ -91,7 +91,10 @@ impl WindowTally {
         [
             self.arrived as f64,
             r(self.abandoned as f64, self.arrived),
-            r(self.within as f64, self.answered + self.abandoned + self.blocked),
+            r(
+                self.within as f64,
+                self.answered + self.abandoned + self.blocked,
+            ),
             r(self.wait_sum, self.answered),
         ]
     }
@@ -112,7 +115,7 @@ pub fn kpi_names(m: &Model) -> [String; N_KPIS] {
 pub fn seen_from_trace(t: &TraceRecord) -> Seen {
     Seen {
         arrival: t.arrival,
-        answered: (!t.answered.is_nan()).then(|| t.answered - t.arrival),
+        answered: (!t.answered.is_nan()).then_some(t.answered - t.arrival),
         abandoned: t.outcome == ContactEnd::Abandoned,
         blocked: t.outcome == ContactEnd::Blocked,
     }
@@ -625,7 +628,7 @@ pub fn calls_from_trace(m: &Model, trace: &[TraceRecord], day0: i64) -> Vec<Call
                 ty: m.types[t.ty as usize].clone(),
                 priority: Some(crate::scenario::Priority::ALL[t.priority as usize]),
                 queue: queue.map(|(a, b)| (base + a, base + b)),
-                service: answered.then(|| (base + t.answered, base + t.end)),
+                service: answered.then_some((base + t.answered, base + t.end)),
                 outcome,
                 agent: None,
                 customer: Some(format!("c{}", t.incident)),

@@ -183,7 +183,7 @@ pub fn fit(d: &Durations) -> Option<DistFit> {
 /// Gamma shape k solving ln k - digamma(k) = s (s = ln mean - mean of ln x > 0), by bisection
 /// on ln k (the left side decreases in k).
 fn gamma_shape(s: f64) -> f64 {
-    if !(s > 1e-12) {
+    if s.is_nan() || s <= 1e-12 {
         return 1e6;
     }
     let (mut lo, mut hi) = (-20.0f64, 20.0f64);

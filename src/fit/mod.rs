@@ -217,7 +217,7 @@ impl Fitter {
             }
         }
         self.record_day(c, arrival, is_retry);
-        if self.seen_rows.is_multiple_of(100_000) {
+        if self.seen_rows % 100_000 == 0 {
             let horizon = self.latest - self.opts.retry_window;
             self.pending.retain(|_, (t, _)| *t >= horizon);
         }
@@ -430,10 +430,9 @@ impl Fit {
         let dates = self.dates_per_weekday();
         let mut per_date = vec![vec![0usize; self.slots]; 7];
         for d in &self.days {
-            for s in 0..self.slots {
-                if d.accepted[s] > 0 {
-                    per_date[weekday(d.day)][s] += 1;
-                }
+            let row = &mut per_date[weekday(d.day)];
+            for (n, &a) in row.iter_mut().zip(&d.accepted) {
+                *n += usize::from(a > 0);
             }
         }
         (0..7)

@@ -9,7 +9,7 @@
 //! rows and sorts them by VRU entry before handing them on.
 
 use super::date::{Date, parse_clock};
-use super::{Call, CallOutcome, DAY, OrderCheck, error};
+use super::{Call, CallOutcome, DAY, OrderCheck, error, read_rows};
 use crate::error::InputError;
 use crate::scenario::Priority;
 use std::path::Path;
@@ -40,71 +40,25 @@ pub fn read(
     path: &Path,
     each: &mut dyn FnMut(Call) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| error(path, None, "", format!("cannot read the log: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            error(
-                path,
-                Some(1),
-                "",
-                format!("cannot read the header row: {e}"),
-            )
-        })?
-        .clone();
-    let mut col = [0usize; 17];
-    for (k, name) in COLUMNS.iter().enumerate() {
-        col[k] = headers.iter().position(|h| h.trim() == *name).ok_or_else(|| {
-            error(
-                path,
-                Some(1),
-                "header",
-                format!(
-                    "missing column `{name}`: an Anonymous Bank log has the tab-separated columns {}; found {}",
-                    COLUMNS.join(", "),
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })?;
-    }
     let mut calls = Vec::new();
     let mut order = OrderCheck::new();
-    let mut record = csv::StringRecord::new();
-    let mut line = 1u64;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let l = e.position().map(|p| p.line());
-                return Err(error(path, l, "", format!("malformed row: {e}")));
-            }
-        }
-        line = record.position().map_or(line + 1, |p| p.line());
-        if record.len() != headers.len() {
-            return Err(error(
-                path,
-                Some(line),
-                "",
-                format!(
-                    "expected {} tab-separated fields, found {}",
-                    headers.len(),
-                    record.len()
-                ),
-            ));
-        }
-        let get = |k: usize| record.get(col[k]).unwrap_or("").trim();
-        let call =
-            parse_row(&get, line).map_err(|(k, m)| error(path, Some(line), COLUMNS[k], m))?;
-        order
-            .check(get(0), call.start)
-            .map_err(|m| error(path, Some(line), "vru_entry", m))?;
-        calls.push(call);
-    }
+    read_rows(
+        path,
+        b'\t',
+        "an Anonymous Bank log has the tab-separated columns",
+        &COLUMNS,
+        &[true; 17],
+        &mut |record, col, line| {
+            let get = |k: usize| col[k].and_then(|c| record.get(c)).unwrap_or("").trim();
+            let call =
+                parse_row(&get, line).map_err(|(k, m)| error(path, Some(line), COLUMNS[k], m))?;
+            order
+                .check(get(0), call.start)
+                .map_err(|m| error(path, Some(line), "vru_entry", m))?;
+            calls.push(call);
+            Ok(())
+        },
+    )?;
     calls.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.line.cmp(&b.line)));
     for c in calls {
         each(c)?;

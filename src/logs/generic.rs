@@ -16,7 +16,7 @@
 //! Times carry their dates, so contacts crossing midnight need nothing special.
 
 use super::date::{Date, parse_timestamp};
-use super::{Call, CallOutcome, OrderCheck, error};
+use super::{Call, CallOutcome, OrderCheck, error, read_rows};
 use crate::error::InputError;
 use crate::scenario::Priority;
 use std::io::Write;
@@ -45,67 +45,23 @@ pub fn read(
     path: &Path,
     each: &mut dyn FnMut(Call) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| error(path, None, "", format!("cannot read the log: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            error(
-                path,
-                Some(1),
-                "",
-                format!("cannot read the header row: {e}"),
-            )
-        })?
-        .clone();
-    let mut col = [None; 11];
-    for (k, name) in COLUMNS.iter().enumerate() {
-        col[k] = headers.iter().position(|h| h.trim() == *name);
-        if col[k].is_none() && REQUIRED[k] {
-            return Err(error(
-                path,
-                Some(1),
-                "header",
-                format!(
-                    "missing column `{name}`: a generic log has the columns {} (priority, agent and customer optional); found {}",
-                    COLUMNS.join(", "),
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-    }
     let mut order = OrderCheck::new();
-    let mut record = csv::StringRecord::new();
-    let mut line = 1u64;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let l = e.position().map(|p| p.line());
-                return Err(error(path, l, "", format!("malformed row: {e}")));
-            }
-        }
-        line = record.position().map_or(line + 1, |p| p.line());
-        if record.len() != headers.len() {
-            return Err(error(
-                path,
-                Some(line),
-                "",
-                format!("expected {} fields, found {}", headers.len(), record.len()),
-            ));
-        }
-        let get = |k: usize| col[k].and_then(|c| record.get(c)).unwrap_or("").trim();
-        let call =
-            parse_row(&get, line).map_err(|(k, m)| error(path, Some(line), COLUMNS[k], m))?;
-        order
-            .check("", call.start)
-            .map_err(|m| error(path, Some(line), "timestamp", m))?;
-        each(call)?;
-    }
-    Ok(())
+    read_rows(
+        path,
+        b',',
+        "a generic log has the columns (priority, agent and customer optional)",
+        &COLUMNS,
+        &REQUIRED,
+        &mut |record, col, line| {
+            let get = |k: usize| col[k].and_then(|c| record.get(c)).unwrap_or("").trim();
+            let call =
+                parse_row(&get, line).map_err(|(k, m)| error(path, Some(line), COLUMNS[k], m))?;
+            order
+                .check("", call.start)
+                .map_err(|m| error(path, Some(line), "timestamp", m))?;
+            each(call)
+        },
+    )
 }
 
 fn parse_row<'r>(get: &dyn Fn(usize) -> &'r str, line: u64) -> Result<Call, (usize, String)> {

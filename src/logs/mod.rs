@@ -216,3 +216,75 @@ impl OrderCheck {
         }
     }
 }
+
+/// What [`read_rows`] calls per row: the record, each column's position, the line.
+pub(crate) type RowFn<'a> =
+    dyn FnMut(&csv::StringRecord, &[Option<usize>], u64) -> Result<(), InputError> + 'a;
+
+/// Reads delimited text with a header row: finds `columns` (those marked `required` must be
+/// there; `what` names the format in the error), then hands each row to `row` with the
+/// position of each column and the row's line. Rows with another number of fields than the
+/// header are refused.
+pub(crate) fn read_rows(
+    path: &Path,
+    delimiter: u8,
+    what: &str,
+    columns: &[&str],
+    required: &[bool],
+    row: &mut RowFn<'_>,
+) -> Result<(), InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| error(path, None, "", format!("cannot read the log: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            error(
+                path,
+                Some(1),
+                "",
+                format!("cannot read the header row: {e}"),
+            )
+        })?
+        .clone();
+    let mut col = vec![None; columns.len()];
+    for (k, name) in columns.iter().enumerate() {
+        col[k] = headers.iter().position(|h| h.trim() == *name);
+        if col[k].is_none() && required[k] {
+            return Err(error(
+                path,
+                Some(1),
+                "header",
+                format!(
+                    "missing column `{name}`: {what}: {}; found {}",
+                    columns.join(", "),
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    let mut record = csv::StringRecord::new();
+    let mut line = 1u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let l = e.position().map(|p| p.line());
+                return Err(error(path, l, "", format!("malformed row: {e}")));
+            }
+        }
+        line = record.position().map_or(line + 1, |p| p.line());
+        if record.len() != headers.len() {
+            return Err(error(
+                path,
+                Some(line),
+                "",
+                format!("expected {} fields, found {}", headers.len(), record.len()),
+            ));
+        }
+        row(&record, &col, line)?;
+    }
+}
