@@ -159,6 +159,13 @@ fn mmc_with_abandonment_matches_erlang_a() {
         0.0,
     );
     agrees(
+        "mean wait over all offered calls, served and abandoned",
+        get(&s, Kpi::ResponseMeanInclAbandons, Scope::Overall),
+        q.mean_wait(),
+        0.06,
+        0.0,
+    );
+    agrees(
         "service level 20 s, abandons as failures",
         get(&s, Kpi::ServiceLevel(0), Scope::Overall),
         q.service_level(20.0),

@@ -852,9 +852,10 @@ impl Compiler<'_> {
         })
     }
 
-    /// Every service-level threshold in use (the live ones first, so the first is the headline)
-    /// and, per channel, the indices of its own thresholds: those of `answer_within_by_channel`,
-    /// else `answer_within_written` for written kinds, else `answer_within`.
+    /// Every service-level threshold some channel is judged on (the live ones first, so the
+    /// first is the headline) and, per channel, the indices of its own thresholds: those of
+    /// `answer_within_by_channel`, else `answer_within_written` for written kinds, else
+    /// `answer_within`.
     fn thresholds(&self) -> Result<(Vec<f64>, Vec<Vec<u8>>), InputError> {
         let t = &self.s.targets;
         let lists = [
@@ -883,6 +884,18 @@ impl Compiler<'_> {
                 ));
             }
         }
+        // Each channel's own list; the live one first when a channel uses it, so the headline
+        // is the first live threshold (else the first channel's first).
+        let lists: Vec<&Vec<crate::scenario::Dur>> = self
+            .s
+            .channels
+            .iter()
+            .map(|c| match t.answer_within_by_channel.get(&c.name) {
+                Some(l) => l,
+                None if c.kind.is_written() => &t.answer_within_written,
+                None => &t.answer_within,
+            })
+            .collect();
         let mut all: Vec<f64> = Vec::new();
         let mut index = |d: &crate::scenario::Dur| -> u8 {
             let secs = d.secs();
@@ -894,18 +907,14 @@ impl Compiler<'_> {
                 }
             }
         };
-        let live: Vec<u8> = t.answer_within.iter().map(&mut index).collect();
-        let per_channel: Vec<Vec<u8>> = self
-            .s
-            .channels
+        if lists.iter().any(|l| std::ptr::eq(*l, &t.answer_within)) {
+            t.answer_within.iter().for_each(|d| {
+                index(d);
+            });
+        }
+        let per_channel: Vec<Vec<u8>> = lists
             .iter()
-            .map(|c| match t.answer_within_by_channel.get(&c.name) {
-                Some(l) => l.iter().map(&mut index).collect(),
-                None if c.kind.is_written() => {
-                    t.answer_within_written.iter().map(&mut index).collect()
-                }
-                None => live.clone(),
-            })
+            .map(|l| l.iter().map(&mut index).collect())
             .collect();
         if all.len() > 32 {
             return Err(self.err(

@@ -36,8 +36,9 @@ pub struct Model {
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
     pub teams: Vec<TeamModel>,
-    /// Every service-level threshold on time to first response, seconds; the first is the
-    /// headline (the first live-channel threshold).
+    /// Every service-level threshold on time to first response some channel is judged on,
+    /// seconds; the first is the headline (the first live-channel threshold, if any channel is
+    /// live).
     pub thresholds: Vec<f64>,
     /// Per channel: indices into `thresholds` of the thresholds its contacts are judged on.
     pub channel_thresholds: Vec<Vec<u8>>,

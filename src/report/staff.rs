@@ -263,7 +263,7 @@ pub fn staff_report(
                 "agent-hours, at cost_per_hour where set"
             },
             if r.staffing == *c {
-                "; no interval could give up an agent, so the constant answer stands"
+                "; no cheaper per-interval staffing held every check, so the constant answer stands"
             } else {
                 ""
             }

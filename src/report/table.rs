@@ -63,7 +63,7 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         Kpi::ServiceLevel(0).name(m),
         Kpi::ServiceLevel(0).definition()
     ));
-    out.push_str(&own_thresholds(m));
+    out.push_str(&own_thresholds(m, s));
     out.push('\n');
     let incidents: Vec<(Kpi, &str)> = vec![
         (Kpi::Incidents, "incidents"),
@@ -117,8 +117,9 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     out
 }
 
-/// Which thresholds each channel is judged on, when they differ between channels.
-fn own_thresholds(m: &Model) -> String {
+/// Which thresholds each channel is judged on, when they differ between channels, and the
+/// service level on its own first threshold for each channel not judged on the headline's.
+fn own_thresholds(m: &Model, s: &Summary) -> String {
     if m.channel_thresholds.windows(2).all(|w| w[0] == w[1]) {
         return String::new();
     }
@@ -134,10 +135,25 @@ fn own_thresholds(m: &Model) -> String {
             format!("{} {}", c.name, ts.join("/"))
         })
         .collect();
-    format!(
+    let mut out = format!(
         "Each contact is judged on its own channel's thresholds ({}); `all` pools the contacts of\nthe channels judged on that threshold.\n",
         list.join(", ")
-    )
+    );
+    for (c, ks) in m.channel_thresholds.iter().enumerate() {
+        let Some(&k) = ks.first().filter(|&&k| k != 0) else {
+            continue;
+        };
+        let kpi = Kpi::ServiceLevel(k);
+        if let Some(e) = s.get(kpi, Scope::Channel(c as u16)) {
+            out.push_str(&format!(
+                "{}: {} {}\n",
+                m.channels[c].name,
+                kpi.name(m),
+                estimate(&e, Unit::Ratio)
+            ));
+        }
+    }
+    out
 }
 
 /// Agent-hours and cost over all teams.
