@@ -214,3 +214,66 @@ fn fit_streams_the_log_and_reports_dates_outside_the_range() {
     let e = fit_file(&log, LogFormat::Csv, none, FitOptions::default()).unwrap_err();
     assert!(e.message.contains("nothing to fit"), "{e}");
 }
+
+#[test]
+fn weekday_schedules_and_demand_are_followed_and_validated() {
+    let m = truth();
+    let slots = m.slots_per_day;
+    let at = |day: usize, slot: usize| m.teams[0].agents[day * slots + slot];
+    // 10:00 (slot 20): 6 agents Monday to Friday, 3 on Saturday, none on closed Sunday.
+    assert_eq!(
+        (0..7).map(|d| at(d, 20)).collect::<Vec<_>>(),
+        [6, 6, 6, 6, 6, 3, 0]
+    );
+    let rate = |day: usize, slot: usize| match &m.channels[0].arrivals {
+        tiersim::model::ArrivalModel::Rates(r) => r[day * slots + slot] * 1800.0,
+        _ => unreachable!(),
+    };
+    // ByDay spreads each weekday's volume over its open intervals: 400/20 and 100/8.
+    assert!(
+        (rate(2, 20) - 20.0).abs() < 1e-9
+            && (rate(5, 20) - 12.5).abs() < 1e-9
+            && rate(6, 20) == 0.0
+    );
+
+    let bad = TRUTH.replace(
+        "(days: [Sat], agents: 3)",
+        "(days: [Sat], agents: 3), (days: [Sat, Sun], agents: 1)",
+    );
+    let (s, src) = parse("bad.ron".as_ref(), bad).unwrap();
+    let e = compile(&s, &src).unwrap_err().to_string();
+    assert!(
+        e.contains("schedule_by_day[1]") && e.contains("Sat is in more than one entry"),
+        "{e}"
+    );
+    let bad = TRUTH.replace("(days: [Sat], per_day: 100)", "(days: [Fri], per_day: 100)");
+    let (s, src) = parse("bad.ron".as_ref(), bad).unwrap();
+    let e = compile(&s, &src).unwrap_err().to_string();
+    assert!(
+        e.contains("arrivals[1]") && e.contains("Fri is in more than one group"),
+        "{e}"
+    );
+    let bad = TRUTH.replace(
+        "schedule_by_day: [(days: [Sat], agents: 3)]",
+        "schedule_by_day: [(days: [Sat], schedule: [(\"12:00\", 2), (\"11:00\", 1)])]",
+    );
+    let (s, src) = parse("bad.ron".as_ref(), bad).unwrap();
+    let e = compile(&s, &src).unwrap_err().to_string();
+    assert!(e.contains("increasing time order"), "{e}");
+
+    // Sweeping `teams.desk.add` shifts the weekday entries too; `demand` scales every group.
+    let (s, _) = parse("truth.ron".as_ref(), TRUTH.to_string()).unwrap();
+    let t = tiersim::experiment::apply(
+        &s,
+        &[("teams.desk.add".into(), 2.0), ("demand".into(), 0.5)],
+    )
+    .unwrap();
+    assert_eq!(t.teams[0].agents, 8);
+    assert_eq!(t.teams[0].schedule_by_day[0].agents, Some(5));
+    match &t.channels[0].arrivals {
+        tiersim::scenario::Arrivals::ByDay(g) => {
+            assert_eq!((g[0].per_day, g[1].per_day), (200.0, 50.0))
+        }
+        _ => unreachable!(),
+    }
+}
