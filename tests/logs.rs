@@ -228,6 +228,27 @@ fn fit_writes_a_scenario_that_validates_and_runs() {
     assert!(
         text.contains("patience:") && text.contains("schedule_by_day:") && text.contains("n = ")
     );
+    // A pilot over decades is refused before anything is simulated.
+    let p = tiersim(&[
+        "pilot",
+        out.to_str().unwrap(),
+        "--observed",
+        EXCERPT,
+        "--format",
+        "anonymous-bank",
+        "--from",
+        "1999-01-01",
+        "--to",
+        "2020-01-01",
+        "--out",
+        d.path().join("p").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&p.stderr);
+    assert!(
+        !p.status.success() && err.contains("a pilot covers 1 to 3660 dates"),
+        "{err}"
+    );
+    assert!(!d.path().join("p").exists());
 }
 
 /// Fit on 1-7 February, pilot on 8-14 February (the README reports the coverage this prints).

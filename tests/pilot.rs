@@ -107,6 +107,7 @@ fn coverage_is_near_95_percent_on_a_model_generated_log() {
         };
         let r = pilot(&s, &src, &calls, day0, 70, &opts).unwrap();
         for c in &r.coverage {
+            eprintln!("{demand:?} {}: {} of {} inside", c.kpi, c.inside, c.windows);
             if demand == DemandSource::Replay && c.kpi == "arrived" {
                 // Replayed arrivals are the observed ones: always inside, nothing to test.
                 assert_eq!(c.inside, c.windows);

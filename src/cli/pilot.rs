@@ -72,7 +72,11 @@ pub fn pilot_cmd(a: PilotArgs) -> Result<()> {
         );
     };
     let day0 = range.from.unwrap_or(first);
-    let days = (range.to.unwrap_or(last) - day0 + 1) as usize;
+    let days = range.to.unwrap_or(last) - day0 + 1;
+    if !(1..=3660).contains(&days) {
+        bail!("a pilot covers 1 to 3660 dates; --from and --to give {days}");
+    }
+    let days = days as usize;
     let opts = PilotOptions {
         windows,
         demand,

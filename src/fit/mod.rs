@@ -394,7 +394,11 @@ impl Fit {
                 let mut profile = vec![0u64; self.slots];
                 let mut fresh = vec![0u64; self.slots];
                 for d in (self.first_day..=self.last_day).filter(|&d| weekday(d) == w) {
-                    let fig = self.days.iter().find(|f| f.day == d);
+                    let fig = self
+                        .days
+                        .binary_search_by_key(&d, |f| f.day)
+                        .ok()
+                        .map(|i| &self.days[i]);
                     let counts = fig.and_then(|f| f.arrivals.get(channel));
                     let retries = fig.and_then(|f| f.retries.get(channel));
                     if let (Some(c), Some(r)) = (counts, retries) {
