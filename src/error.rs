@@ -36,17 +36,21 @@ impl std::error::Error for InputError {}
 pub enum Error {
     #[error(transparent)]
     Input(#[from] InputError),
-    #[error("{path}: {source}")]
+    /// The cause is shown in the message and not chained as a source, so it is printed once.
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A broken invariant inside a simulation run: a bug, reported loudly.
     #[error("internal check failed: {0}")]
     Invariant(String),
     #[error("{0}")]
     Usage(String),
+    /// A run stopped by the engine's guard: its clock stopped advancing, it processed far more
+    /// events than its model can need, or more contacts piled up than memory allows.
+    #[error("the simulation was stopped: {0}")]
+    Runaway(String),
 }
 
 /// Result with tiersim's [`Error`].
@@ -57,7 +61,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

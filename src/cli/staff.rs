@@ -125,10 +125,16 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         );
     }
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
-    let mut m = model::compile(&scenario, &source)?;
-    if let Some(d) = a.sim.days {
-        m.horizon = m.warmup + f64::from(d) * 86_400.0;
-    }
+    let m = model::compile_with(&scenario, &source, &model::Overrides { days: a.sim.days })?;
+    super::simulate::warn(&m.warnings);
+    // Each mode has its own default folder, so one never overwrites the other.
+    let mode = if a.per_interval { "-per-interval" } else { "" };
+    let dir = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}{mode}", m.name)));
+    let set = report::OutputSet::begin(&dir)?;
     let opts = StaffOptions {
         replications: a.sim.replications,
         seed: a.sim.seed,
@@ -152,13 +158,8 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         shrinkage,
         Some((&vchecks, vseed)),
     ));
-    // Each mode has its own default folder, so one never overwrites the other.
-    let mode = if a.per_interval { "-per-interval" } else { "" };
-    let dir = a
-        .sim
-        .out
-        .unwrap_or_else(|| Path::new("results").join(format!("staff-{}{mode}", m.name)));
-    let path = dir.join(format!("{}-staffed.ron", m.name));
+    // The name is a plain file-name component (checked when compiling), so this stays in `dir`.
+    let path = set.dir().join(format!("{}-staffed.ron", m.name));
     report::write_atomic(
         &path,
         report::staff::staffed_scenario(&scenario, &m, &r.staffing)?.as_bytes(),
@@ -170,9 +171,14 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         &r.summary,
     );
     let staffed = r.staffing.apply(&m);
-    let written = report::write_run(&dir, &staffed, &meta, &r.summary, None)?;
+    let written = report::write_run(set.dir(), &staffed, &meta, &r.summary, None)?;
+    let written: Vec<_> = std::iter::once(&path)
+        .chain(&written)
+        .map(|p| set.final_path(p))
+        .collect();
+    set.commit()?;
     say("\n");
-    for p in std::iter::once(&path).chain(&written) {
+    for p in written {
         sayln!("wrote {}", p.display());
     }
     if r.stopped.is_some() {

@@ -41,8 +41,11 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     let file: Option<SweepFile> = match &a.sweep {
         None => None,
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read the sweep file", p.display()))?;
+            let text = tiersim::scenario::read_text(
+                p,
+                "sweep file",
+                tiersim::scenario::MAX_SCENARIO_BYTES,
+            )?;
             Some(
                 ron::Options::default()
                     .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
@@ -105,17 +108,27 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     let (base, source) = tiersim::scenario::load(&scenario_path)?;
     let plan = Plan::new(base, source, &grid, explicit, replications, seed, days)?;
     let manifest = Manifest::new(&plan);
+    for w in plan.model(0)?.warnings {
+        eprintln!("warning: {w}");
+    }
     let dir = a
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("results").join(format!("sweep-{}", plan.base.name)));
+        .unwrap_or_else(|| Path::new("results").join(default_folder(&a, &plan)));
     let store = Store::open(&dir, &manifest)?;
     let shard = shard(a.shard.as_deref())?;
     let mine = match shard {
         Some((k, n)) => plan.shard(k, n),
         None => (0..plan.points.len()).collect(),
     };
-    let done = store.done(&manifest.fingerprint)?;
+    let scan = store.scan(&manifest.fingerprint)?;
+    for (p, why) in &scan.unreadable {
+        eprintln!(
+            "warning: {} cannot be used ({why}); computing its point again",
+            p.display()
+        );
+    }
+    let done = scan.done;
     let todo: Vec<usize> = mine.iter().copied().filter(|i| !done.contains(i)).collect();
     eprintln!(
         "sweep of {} points x {} replications{}: {} already done, computing {}",
@@ -150,6 +163,40 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// The default output folder, named after the sweep: the sweep file's name (`sweep-after.ron`
+/// gives `sweep-after`), or the scenario's name and the parameters set on the command line
+/// (`sweep-after-L1.add-demand`), so different sweeps of one scenario do not collide.
+fn default_folder(a: &SweepArgs, plan: &tiersim::experiment::Plan) -> String {
+    let stem = a
+        .sweep
+        .as_ref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned());
+    let mut name = match stem {
+        Some(s) if s.starts_with("sweep") => s,
+        Some(s) => format!("sweep-{s}"),
+        None => format!("sweep-{}", plan.base.name),
+    };
+    for set in &a.set {
+        let path = set.split_once('=').map_or(set.as_str(), |(p, _)| p).trim();
+        // The path without `teams.`/`channels.`: the item and field are what tell sweeps apart.
+        let short = path.split_once('.').map_or(path, |(_, rest)| rest);
+        name.push('-');
+        name.push_str(short);
+    }
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    super::simulate::folder_name("", &safe)
+}
+
 /// A progress bar with ETA on stderr when it is a terminal; hidden otherwise.
 pub(super) fn progress(n: u64) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
@@ -170,9 +217,8 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     let manifest = Store::manifest(&dirs[0])?;
     let points = collect(&manifest, dirs)?;
     let out = out.unwrap_or_else(|| dirs[0].clone());
-    if out != dirs[0] {
-        Store::open(&out, &manifest)?;
-    }
+    // Held until the final files are written: a second writer of this folder is refused.
+    let _store = Store::open(&out, &manifest)?;
     for p in write_final(&out, &manifest, &points)? {
         sayln!("wrote {}", p.display());
     }

@@ -67,3 +67,16 @@ pub struct TraceRecord {
 pub fn simulate(model: &Model, seed: u64, rep: u64, opts: &RunOptions) -> Result<RunOutput, Error> {
     sim::Sim::new(model, seed, rep, opts).run()
 }
+
+/// [`simulate`] with every contact attempt handed to `sink` as it ends (in time order),
+/// instead of kept in [`RunOutput::trace`]: memory stays flat however long the run.
+pub fn simulate_traced(
+    model: &Model,
+    seed: u64,
+    rep: u64,
+    sink: &mut dyn FnMut(&TraceRecord),
+) -> Result<RunOutput, Error> {
+    sim::Sim::new(model, seed, rep, &RunOptions::default())
+        .with_sink(sink)
+        .run()
+}

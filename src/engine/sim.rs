@@ -7,7 +7,7 @@ use super::queue::{TeamQueue, Waiting};
 use super::streams::{Purpose, contact_stream, stream};
 use super::{RunOptions, RunOutput, TraceRecord};
 use crate::error::Error;
-use crate::model::{Model, Outcome, TeamModel, unit};
+use crate::model::{ArrivalModel, Model, Outcome, TeamModel, bounds, unit};
 use crate::scenario::Discipline;
 use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use rand::Rng;
@@ -55,6 +55,23 @@ struct ChannelRt {
     pending_row: Option<usize>,
 }
 
+/// Where trace records go: kept in memory, or handed one by one to a sink (which streams them
+/// to disk, so a long traced run needs no memory for its trace).
+pub(super) enum Tracer<'m> {
+    Keep(Vec<TraceRecord>),
+    Sink(&'m mut dyn FnMut(&TraceRecord)),
+}
+
+impl Tracer<'_> {
+    #[inline]
+    fn record(&mut self, r: TraceRecord) {
+        match self {
+            Tracer::Keep(v) => v.push(r),
+            Tracer::Sink(f) => f(&r),
+        }
+    }
+}
+
 pub(super) struct Sim<'m> {
     m: &'m Model,
     cal: Calendar,
@@ -63,10 +80,17 @@ pub(super) struct Sim<'m> {
     teams: Vec<TeamRt>,
     channels: Vec<ChannelRt>,
     stats: Collector,
-    trace: Option<Vec<TraceRecord>>,
+    trace: Option<Tracer<'m>>,
     now: f64,
     next_incident: u64,
     events: u64,
+    /// The guard against runs that never end: events allowed in all, events allowed at one
+    /// instant, and events at the current instant so far. Checking them costs one comparison
+    /// per event; a reason set elsewhere (too many contacts) drops `event_limit` to zero.
+    event_limit: u64,
+    stall_limit: u64,
+    same_instant: u64,
+    stop_reason: Option<String>,
 }
 
 impl<'m> Sim<'m> {
@@ -102,11 +126,43 @@ impl<'m> Sim<'m> {
             teams,
             channels,
             stats: Collector::new(m),
-            trace: opts.trace.then(Vec::new),
+            trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
             next_incident: 0,
             events: 0,
+            event_limit: bounds::event_limit(m),
+            stall_limit: stall_limit(m),
+            same_instant: 0,
+            stop_reason: None,
         }
+    }
+
+    /// Sends every trace record to `sink` instead of keeping them.
+    pub(super) fn with_sink(mut self, sink: &'m mut dyn FnMut(&TraceRecord)) -> Self {
+        self.trace = Some(Tracer::Sink(sink));
+        self
+    }
+
+    /// Why the guard stopped the run, at the current time.
+    fn runaway(&self) -> Error {
+        let day = self.now / 86_400.0;
+        let why = self.stop_reason.clone().unwrap_or_else(|| {
+            if self.same_instant >= self.stall_limit {
+                format!(
+                    "the clock stopped advancing: {} events at the same instant (so far {} in all); \
+                     look for durations of (nearly) zero that repeat, such as a tiny duty_cycle or \
+                     contacts passed between teams in no time",
+                    self.same_instant, self.events
+                )
+            } else {
+                format!(
+                    "{} events, far more than this model can need (the limit, {}, is a thousand per \
+                     expected contact attempt); look for durations of (nearly) zero that repeat",
+                    self.events, self.event_limit
+                )
+            }
+        });
+        Error::Runaway(format!("on simulated day {day:.2}: {why}"))
     }
 
     pub(super) fn run(mut self) -> Result<RunOutput, Error> {
@@ -120,8 +176,16 @@ impl<'m> Sim<'m> {
             if t > m.horizon {
                 break;
             }
+            if t == self.now {
+                self.same_instant += 1;
+            } else {
+                self.same_instant = 0;
+            }
             self.now = t;
             self.events += 1;
+            if self.events > self.event_limit || self.same_instant >= self.stall_limit {
+                return Err(self.runaway());
+            }
             match ev {
                 Event::Arrival(ch) => self.on_arrival(ch),
                 Event::Retry(c) => self.on_retry(c),
@@ -158,6 +222,14 @@ impl<'m> Sim<'m> {
                 i
             }
             None => {
+                if self.contacts.len() >= bounds::MAX_IN_SYSTEM && self.stop_reason.is_none() {
+                    self.stop_reason = Some(format!(
+                        "more than {} contacts in the system at once: the organisation cannot keep up \
+                         with the demand and memory would grow without end",
+                        bounds::MAX_IN_SYSTEM
+                    ));
+                    self.event_limit = 0;
+                }
                 self.contacts.push(contact);
                 (self.contacts.len() - 1) as u32
             }
@@ -521,7 +593,7 @@ impl<'m> Sim<'m> {
                 .contact_ended(ids, c.channel, end, c.arrival, self.now);
         }
         if let Some(trace) = &mut self.trace {
-            trace.push(TraceRecord {
+            trace.record(TraceRecord {
                 incident: c.incident,
                 attempt: c.attempt,
                 channel: c.channel,
@@ -737,10 +809,27 @@ impl<'m> Sim<'m> {
         check_conservation(m, &self.stats)?;
         Ok(RunOutput {
             collector: self.stats,
-            trace: self.trace.unwrap_or_default(),
+            trace: match self.trace {
+                Some(Tracer::Keep(v)) => v,
+                _ => Vec::new(),
+            },
             events: self.events,
         })
     }
+}
+
+/// Events allowed at one instant: ten million, plus what recorded arrivals sharing a time
+/// stamp may need.
+fn stall_limit(m: &Model) -> u64 {
+    let rows: usize = m
+        .channels
+        .iter()
+        .map(|c| match &c.arrivals {
+            ArrivalModel::Log(r) => r.len(),
+            ArrivalModel::Rates(_) => 0,
+        })
+        .sum();
+    10_000_000 + 100 * rows as u64 * bounds::attempts_per_incident(m) as u64
 }
 
 /// Every contact counted as arrived is resolved, abandoned, blocked, lost or still in the

@@ -9,7 +9,7 @@ mod summary;
 mod sweep;
 
 pub use compare::{CompareRow, Comparison, Design, compare};
-pub use replicate::{Layout, RepResult, replicate, run_replications};
+pub use replicate::{Layout, RepResult, replicate, run_replications, run_replications_traced};
 pub use staff::{
     BACKLOG_TOLERANCE, Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check,
     interval_checks, min_replications, search, staffing_cost, validate, work_checks,

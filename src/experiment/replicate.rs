@@ -37,13 +37,18 @@ pub fn replicate(
     trace: bool,
 ) -> Result<(Layout, RepResult, Vec<TraceRecord>)> {
     let out = engine::simulate(model, seed, rep, &RunOptions { trace })?;
+    Ok(flatten(model, out))
+}
+
+/// The KPIs of one finished replication, flattened.
+fn flatten(model: &Model, out: engine::RunOutput) -> (Layout, RepResult, Vec<TraceRecord>) {
     let mut keys = Vec::new();
     let mut kpis = Vec::new();
     out.collector.kpis(model, |k, s, v| {
         keys.push((k, s));
         kpis.push(v);
     });
-    Ok((
+    (
         Layout { keys },
         RepResult {
             kpis,
@@ -51,7 +56,7 @@ pub fn replicate(
             events: out.events,
         },
         out.trace,
-    ))
+    )
 }
 
 /// Replications `reps` of `model`, in parallel, in order. The trace, if asked for, is the
@@ -79,4 +84,25 @@ pub fn run_replications(
     }
     let layout = layout.unwrap_or(Layout { keys: Vec::new() });
     Ok((layout, out, trace_out))
+}
+
+/// [`run_replications`] with the first replication's trace handed to `sink` record by record
+/// (on the calling thread, while the other replications run in parallel).
+pub fn run_replications_traced(
+    model: &Model,
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    sink: &mut (dyn FnMut(&TraceRecord) + Send),
+) -> Result<(Layout, Vec<RepResult>)> {
+    if reps.is_empty() {
+        return Ok((Layout { keys: Vec::new() }, Vec::new()));
+    }
+    let first = reps.start;
+    let (head, rest) = rayon::join(
+        || engine::simulate_traced(model, seed, first, sink).map(|o| flatten(model, o)),
+        || run_replications(model, seed, first + 1..reps.end, false),
+    );
+    let (layout, head, _) = head?;
+    let (_, rest, _) = rest?;
+    Ok((layout, std::iter::once(head).chain(rest).collect()))
 }

@@ -8,11 +8,14 @@ use super::replicate::run_replications;
 use super::summary::Summary;
 use crate::error::{Error, InputError, Result};
 use crate::hash::fnv1a;
-use crate::model::{Model, compile};
+use crate::model::{Model, Overrides, compile_with};
 use crate::scenario::{Scenario, Source};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// Most points one sweep may have (grid and explicit points together).
+pub const MAX_POINTS: usize = 100_000;
 
 /// One swept parameter and its values.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -53,7 +56,9 @@ pub fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
     let num = |s: &str| {
         s.trim()
             .parse::<f64>()
-            .map_err(|_| format!("`{s}` is not a number in `{text}`"))
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("`{s}` is not a finite number in `{text}`"))
     };
     if let Some((a, rest)) = text.split_once("..") {
         let (b, step) = match rest.split_once(':') {
@@ -110,6 +115,26 @@ impl Plan {
         seed: u64,
         days: Option<u32>,
     ) -> Result<Self> {
+        if let Some(d) = days {
+            crate::model::bounds::DAYS
+                .check(f64::from(d))
+                .map_err(|m| Error::Usage(format!("days (--days or the sweep file's): {m}")))?;
+        }
+        let grid_size = grid
+            .iter()
+            .try_fold(1usize, |n, p| n.checked_mul(p.values.len()))
+            .unwrap_or(usize::MAX);
+        let total = if grid.is_empty() { 0 } else { grid_size }.saturating_add(explicit.len());
+        if total > MAX_POINTS {
+            return Err(Error::Usage(format!(
+                "the sweep has {} points, more than the {MAX_POINTS} allowed (one file and one run each): use fewer values or coarser steps",
+                if total == usize::MAX {
+                    "too many".to_string()
+                } else {
+                    total.to_string()
+                }
+            )));
+        }
         let mut points: Vec<Vec<(String, f64)>> = if grid.is_empty() {
             Vec::new()
         } else {
@@ -183,18 +208,15 @@ impl Plan {
                 message: format!("sweep point {}: {msg}", describe(&self.points[i])),
             })
         })?;
-        let mut m = compile(&scenario, &self.source).map_err(|mut e| {
+        let overrides = Overrides { days: self.days };
+        compile_with(&scenario, &self.source, &overrides).map_err(|mut e| {
             e.message = format!(
                 "at sweep point {}: {}",
                 describe(&self.points[i]),
                 e.message
             );
-            e
-        })?;
-        if let Some(d) = self.days {
-            m.horizon = m.warmup + f64::from(d) * 86_400.0;
-        }
-        Ok(m)
+            e.into()
+        })
     }
 
     /// Indices of the points shard `k` of `n` runs (points `i` with `i % n == k`).
@@ -243,6 +265,11 @@ pub fn run_points(
 pub fn apply(base: &Scenario, point: &[(String, f64)]) -> std::result::Result<Scenario, String> {
     let mut v = serde_json::to_value(base).map_err(|e| e.to_string())?;
     for (path, value) in point {
+        if !value.is_finite() {
+            // JSON has no NaN or infinity: it would turn into `null` and silently remove an
+            // optional field (such as a line limit).
+            return Err(format!("`{path}`: {value} is not a finite number"));
+        }
         let segs: Vec<&str> = path.split('.').collect();
         match segs.as_slice() {
             ["demand"] => scale_demand(&mut v, *value)?,

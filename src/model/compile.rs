@@ -2,6 +2,7 @@
 //! calendar, and reject inconsistent organisations (unknown names, probabilities that do not
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
+use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::{
     ArrivalModel, Categorical, ChannelModel, ChaseModel, Model, Outcome, RetryModel, RouteModel,
@@ -28,15 +29,46 @@ pub fn load_model(path: &Path) -> Result<Model, InputError> {
     compile(&scenario, &source)
 }
 
+/// Command-line changes to a scenario (`--days`). They are applied to the scenario before it
+/// is compiled, so they pass exactly the checks a value in the file passes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    pub days: Option<u32>,
+}
+
+/// [`compile`] with `overrides` applied first.
+pub fn compile_with(s: &Scenario, source: &Source, o: &Overrides) -> Result<Model, InputError> {
+    let Some(days) = o.days else {
+        return compile(s, source);
+    };
+    bounds::DAYS
+        .check(f64::from(days))
+        .map_err(|m| InputError {
+            file: source.path.clone(),
+            at: None,
+            field: Some("--days (overriding calendar.days)".into()),
+            message: m,
+        })?;
+    let mut s = s.clone();
+    s.calendar.days = days;
+    compile(&s, source)
+}
+
 /// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
-    let c = Compiler { s, src: source };
+    let c = Compiler {
+        s,
+        src: source,
+        warnings: Default::default(),
+    };
     c.run()
 }
 
 struct Compiler<'a> {
     s: &'a Scenario,
     src: &'a Source,
+    /// Suspicious but valid input, said once per run.
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Compiler<'_> {
@@ -49,12 +81,25 @@ impl Compiler<'_> {
         self.src.error(anchors, field, msg)
     }
 
+    /// `v` if it lies within `bound`, else an error at `anchors`.
+    fn bounded(
+        &self,
+        anchors: &[&str],
+        field: impl Into<String>,
+        bound: &Bound,
+        v: f64,
+    ) -> Result<f64, InputError> {
+        bound.check(v).map_err(|m| self.err(anchors, field, m))
+    }
+
     fn run(&self) -> Result<Model, InputError> {
         let s = self.s;
+        self.scenario_name()?;
         let (interval, slots_per_day, open) = self.calendar()?;
         let types = self.types()?;
         self.unique("teams", s.teams.iter().map(|t| t.name.as_str()))?;
         self.unique("channels", s.channels.iter().map(|c| c.name.as_str()))?;
+
         let team_names: Vec<&str> = s.teams.iter().map(|t| t.name.as_str()).collect();
         let teams = s
             .teams
@@ -75,7 +120,7 @@ impl Compiler<'_> {
             slots_per_day,
             start_weekday: s.calendar.start as usize,
             warmup: s.calendar.warmup.secs(),
-            horizon: s.calendar.warmup.secs() + f64::from(s.calendar.days) * DAY,
+            horizon: self.horizon(),
             open,
             types,
             channels,
@@ -85,16 +130,110 @@ impl Compiler<'_> {
             short_abandon: s.targets.short_abandon.secs(),
             sla: self.sla(),
             demand_fingerprint: self.fingerprint(),
+            warnings: self.warnings.take(),
         };
         self.check_flows(&model)?;
+        self.check_workload(&model)?;
         Ok(model)
+    }
+
+    /// The run ends here (seconds): warm-up plus the simulated days.
+    fn horizon(&self) -> f64 {
+        self.s.calendar.warmup.secs() + f64::from(self.s.calendar.days) * DAY
+    }
+
+    /// The scenario's name becomes a folder and file names: a plain file-name component.
+    fn scenario_name(&self) -> Result<(), InputError> {
+        let n = &self.s.name;
+        self.name("name", &["name"], n)?;
+        let plain = n
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '(' | ')' | ' '))
+            && !n.starts_with(['.', ' '])
+            && !n.ends_with(['.', ' ']);
+        if !plain {
+            return Err(self.err(
+                &["name"],
+                "name",
+                format!(
+                    "`{}` cannot name the output folder: use letters, digits, spaces and _ - . + ( ), not starting or ending with a dot or a space (no / or \\)",
+                    n.escape_debug()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A name of `field` (anchored after `anchors`): 1 to 100 characters, no control
+    /// characters.
+    fn name(&self, field: &str, anchors: &[&str], n: &str) -> Result<(), InputError> {
+        let len = n.chars().count();
+        let at = anchors;
+        if bounds::NAME_CHARS.check(len as f64).is_err() {
+            return Err(self.err(
+                at,
+                field,
+                format!(
+                    "a name must have {} to {} characters, this one has {len}",
+                    bounds::NAME_CHARS.min,
+                    bounds::NAME_CHARS.max
+                ),
+            ));
+        }
+        if n.chars().any(char::is_control) {
+            return Err(self.err(
+                at,
+                field,
+                format!(
+                    "`{}`: a name cannot hold control characters",
+                    n.escape_debug()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Runs whose size would take too long (or without end) are refused before they start.
+    fn check_workload(&self, m: &Model) -> Result<(), InputError> {
+        let contacts = bounds::expected_arrivals(m) * bounds::attempts_per_incident(m);
+        let why = |b: &Bound, v: f64| {
+            format!(
+                "this run would simulate about {v:.3e} {}, more than the {:.0e} allowed ({})",
+                b.unit, b.max, b.why
+            )
+        };
+        if contacts > bounds::CONTACTS_PER_RUN.max {
+            return Err(self.err(
+                &["calendar", "days"],
+                "calendar.days",
+                why(&bounds::CONTACTS_PER_RUN, contacts),
+            ));
+        }
+        let switches = bounds::expected_duty_switches(m);
+        if switches > bounds::DUTY_SWITCHES_PER_RUN.max {
+            return Err(self.err(
+                &["duty_cycle"],
+                "teams[].duty_cycle",
+                why(&bounds::DUTY_SWITCHES_PER_RUN, switches),
+            ));
+        }
+        Ok(())
     }
 
     fn calendar(&self) -> Result<(f64, usize, Vec<bool>), InputError> {
         let cal = &self.s.calendar;
-        if cal.days == 0 {
-            return Err(self.err(&["calendar", "days"], "calendar.days", "must be at least 1"));
-        }
+        self.bounded(
+            &["calendar", "days"],
+            "calendar.days",
+            &bounds::DAYS,
+            f64::from(cal.days),
+        )?;
+        self.bounded(
+            &["calendar", "warmup"],
+            "calendar.warmup",
+            &bounds::WARMUP_DAYS,
+            cal.warmup.secs() / DAY,
+        )?;
         let interval = cal.interval.secs();
         let per_day = DAY / interval;
         let minutes = interval / 60.0;
@@ -160,6 +299,10 @@ impl Compiler<'_> {
             ));
         }
         self.unique("incident_types", t.iter().map(String::as_str))?;
+        for n in t {
+            let q = format!("\"{n}\"");
+            self.name("incident_types", &["incident_types", &q], n)?;
+        }
         if let Some(bad) = t.iter().find(|n| n.as_str() == "*") {
             return Err(self.err(
                 &["incident_types", bad],
@@ -188,6 +331,17 @@ impl Compiler<'_> {
         }
         if seen.is_empty() && what != "incident_types" {
             return Err(self.err(&[what], what, format!("define at least one of {what}")));
+        }
+        if seen.len() as f64 > bounds::LIST_LEN.max {
+            return Err(self.err(
+                &[what],
+                what,
+                format!(
+                    "at most {} {what}, got {}",
+                    bounds::LIST_LEN.max,
+                    seen.len()
+                ),
+            ));
         }
         Ok(())
     }
@@ -315,6 +469,7 @@ impl Compiler<'_> {
         let base = format!("channels[{i}] {q}");
         let f = |x: &str| format!("{base}.{x}");
         let a = |x: &'static str| [q.as_str(), x];
+        self.name(&f("name"), &[&q], &c.name)?;
         let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?);
         let priority_mix = match &c.priorities {
             None => Categorical::new(&[0.0, 0.0, 1.0, 0.0]),
@@ -342,12 +497,8 @@ impl Compiler<'_> {
             })?;
             entry[t] = self.team_id(&a("entry_by_type"), &f("entry_by_type"), team, teams)?;
         }
-        if c.lines == Some(0) {
-            return Err(self.err(
-                &a("lines"),
-                f("lines"),
-                "a channel with lines needs at least one",
-            ));
+        if let Some(n) = c.lines {
+            self.bounded(&a("lines"), f("lines"), &bounds::LINES, f64::from(n))?;
         }
         let patience = c
             .patience
@@ -451,21 +602,15 @@ impl Compiler<'_> {
     ) -> Result<ArrivalModel, InputError> {
         let field = format!("{base}.arrivals");
         let at = [q, "arrivals"];
-        let nonneg = |v: f64, what: &str| -> Result<f64, InputError> {
-            if v >= 0.0 && v.is_finite() {
-                Ok(v)
-            } else {
-                Err(self.err(
-                    &[q, what],
-                    format!("{field}.{what}"),
-                    format!("must be a non-negative number, got {v}"),
-                ))
-            }
+        let nonneg = |v: f64, what: &str, bound: &Bound| -> Result<f64, InputError> {
+            self.bounded(&[q, what], format!("{field}.{what}"), bound, v)
         };
         match &c.arrivals {
             Arrivals::Poisson { per_hour } => Ok(ArrivalModel::Rates(vec![
                 nonneg(
-                    *per_hour, "per_hour"
+                    *per_hour,
+                    "per_hour",
+                    &bounds::PER_HOUR
                 )? / 3600.0;
                 7 * slots
             ])),
@@ -474,7 +619,7 @@ impl Compiler<'_> {
                 weekdays,
                 intraday,
             } => {
-                let per_day = nonneg(*per_day, "per_day")?;
+                let per_day = nonneg(*per_day, "per_day", &bounds::PER_DAY)?;
                 let factors: Vec<f64> = match weekdays {
                     Some(w) if w.len() != 7 => {
                         return Err(self.err(
@@ -485,7 +630,7 @@ impl Compiler<'_> {
                     }
                     Some(w) => w
                         .iter()
-                        .map(|&v| nonneg(v, "weekdays"))
+                        .map(|&v| nonneg(v, "weekdays", &bounds::WEEKDAY_FACTOR))
                         .collect::<Result<_, _>>()?,
                     None => (0..7)
                         .map(|d| {
@@ -518,7 +663,7 @@ impl Compiler<'_> {
                 let mut seen = [false; 7];
                 for (k, g) in groups.iter().enumerate() {
                     let gfield = format!("{field}[{k}]");
-                    let per_day = nonneg(g.per_day, "per_day")?;
+                    let per_day = nonneg(g.per_day, "per_day", &bounds::PER_DAY)?;
                     if g.days.is_empty() {
                         return Err(self.err(&at, gfield, "list at least one weekday in `days`"));
                     }
@@ -551,18 +696,36 @@ impl Compiler<'_> {
                     return Err(self.err(&at, field, "give the log's file name"));
                 }
                 let fq = format!("\"{file}\"");
-                read_log(&self.src.dir().join(file), &c.name, types)
-                    .map(ArrivalModel::Log)
-                    .map_err(|mut e| {
-                        let (line, col) = self.src.locate(&[q, "arrivals", &fq]).unwrap_or((0, 0));
-                        e.message = format!(
+                let rows = read_log(&self.src.dir().join(file), &c.name, types).map_err(|e| {
+                    if e.at.is_none() && e.field.is_none() {
+                        // The file itself cannot be used: the scenario's line naming it is at fault.
+                        return self.err(
+                            &[q, "arrivals", &fq],
+                            format!("{field}.file"),
+                            e.to_string(),
+                        );
+                    }
+                    let (line, col) = self.src.locate(&[q, "arrivals", &fq]).unwrap_or((0, 0));
+                    InputError {
+                        message: format!(
                             "{} (the arrival log of channel `{}`, named in {}:{line}:{col})",
                             e.message,
                             c.name,
                             self.src.path.display()
-                        );
-                        e
-                    })
+                        ),
+                        ..e
+                    }
+                })?;
+                let late = rows.iter().filter(|r| r.time >= self.horizon()).count();
+                if late > 0 {
+                    self.warnings.borrow_mut().push(format!(
+                        "{field}: {late} of the {} rows of channel `{}` in `{file}` fall after the end of the run (day {}) and are not replayed",
+                        rows.len(),
+                        c.name,
+                        self.horizon() / DAY
+                    ));
+                }
+                Ok(ArrivalModel::Log(rows))
             }
         }
     }
@@ -594,12 +757,13 @@ impl Compiler<'_> {
             return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
                 "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
         }
-        if let Some(w) = p.weights.iter().find(|w| !(**w >= 0.0 && w.is_finite())) {
-            return Err(self.err(
+        for &w in &p.weights {
+            self.bounded(
                 &[q, "weights"],
                 format!("{field}.intraday.weights"),
-                format!("must be a non-negative number, got {w}"),
-            ));
+                &bounds::WEIGHT,
+                w,
+            )?;
         }
         let total: f64 = p.weights.iter().sum();
         if total <= 0.0 {
@@ -629,6 +793,7 @@ impl Compiler<'_> {
         let q = format!("\"{}\"", t.name);
         let base = format!("teams[{i}] {q}");
         let f = |x: &str| format!("{base}.{x}");
+        self.name(&f("name"), &[&q], &t.name)?;
         // Staffing per slot of the day for each weekday, then per slot of the week (zero while
         // closed).
         let base_day = self.day_staffing(
@@ -671,21 +836,19 @@ impl Compiler<'_> {
                 }
             })
             .collect();
-        if !(t.availability > 0.0 && t.availability <= 1.0) {
-            return Err(self.err(
-                &[&q, "availability"],
-                f("availability"),
-                format!("must be in (0, 1], got {}", t.availability),
-            ));
-        }
+        self.bounded(
+            &[&q, "availability"],
+            f("availability"),
+            &bounds::AVAILABILITY,
+            t.availability,
+        )?;
         let duty_cycle = t.duty_cycle.map_or(3600.0, |d| d.secs());
-        if duty_cycle <= 0.0 {
-            return Err(self.err(
-                &[&q, "duty_cycle"],
-                f("duty_cycle"),
-                "must be longer than zero",
-            ));
-        }
+        self.bounded(
+            &[&q, "duty_cycle"],
+            f("duty_cycle"),
+            &bounds::DUTY_CYCLE_MIN,
+            duty_cycle / 60.0,
+        )?;
         let per_type =
             |map_name: &str, keys: &mut dyn Iterator<Item = &String>| -> Result<(), InputError> {
                 for k in keys {
@@ -776,14 +939,13 @@ impl Compiler<'_> {
                 Some((acc, confused))
             }
         };
-        if let Some(c) = t.cost_per_hour
-            && !(c >= 0.0 && c.is_finite())
-        {
-            return Err(self.err(
+        if let Some(c) = t.cost_per_hour {
+            self.bounded(
                 &[&q, "cost_per_hour"],
                 f("cost_per_hour"),
-                format!("must be a non-negative number, got {c}"),
-            ));
+                &bounds::COST_PER_HOUR,
+                c,
+            )?;
         }
         Ok(TeamModel {
             name: t.name.clone(),
@@ -809,9 +971,11 @@ impl Compiler<'_> {
         interval: f64,
         slots: usize,
     ) -> Result<Vec<u32>, InputError> {
+        self.bounded(at, field, &bounds::AGENTS, f64::from(agents))?;
         let mut day = vec![agents; slots];
         let mut last = -1.0;
         for &(clock, n) in schedule {
+            self.bounded(at, field, &bounds::AGENTS, f64::from(n))?;
             let k = clock.secs() / interval;
             if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
                 return Err(self.err(at, field, "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
@@ -916,11 +1080,16 @@ impl Compiler<'_> {
             .iter()
             .map(|l| l.iter().map(&mut index).collect())
             .collect();
-        if all.len() > 32 {
+        if all.len() as f64 > bounds::THRESHOLDS.max {
             return Err(self.err(
                 &["targets"],
                 "targets.answer_within",
-                "at most 32 distinct service-level thresholds",
+                format!(
+                    "at most {} distinct service-level thresholds ({}), got {}",
+                    bounds::THRESHOLDS.max,
+                    bounds::THRESHOLDS.why,
+                    all.len()
+                ),
             ));
         }
         // Keep a channel's own thresholds unique (a repeated value adds nothing).

@@ -52,7 +52,9 @@ impl Sampler {
                 Sampler::Gamma { d, mean: m }
             }
             Dist::Weibull { shape, scale } => {
-                let k = positive(*shape, "shape")?;
+                let k = super::bounds::WEIBULL_SHAPE
+                    .check(*shape)
+                    .map_err(|m| format!("shape {m}"))?;
                 let l = positive(scale.secs(), "scale")?;
                 let d =
                     rand_distr::Weibull::new(l, k).map_err(|e| format!("invalid Weibull: {e}"))?;

@@ -1,7 +1,8 @@
 //! Recorded arrival logs (CSV) replayed as a channel's arrivals.
 
+use super::bounds;
 use crate::error::InputError;
-use crate::scenario::Priority;
+use crate::scenario::{MAX_DURATION_DAYS, Priority};
 use std::path::Path;
 
 /// One recorded contact.
@@ -16,8 +17,25 @@ pub struct LogRow {
     pub handling: Option<f64>,
 }
 
+/// A cell of the log as shown in a message: escaped and cut to 40 characters, so messages
+/// locate a problem without echoing the file.
+fn cell(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
 /// Reads the rows of `channel` from a CSV log with columns `time`, `channel`, `type`, and
-/// optionally `priority` and `handling_min`. `types` resolves type names.
+/// optionally `priority` and `handling_min`. `types` resolves type names. Refuses files that
+/// are not regular files or are over [`bounds::LOG_MIB`], logs with no rows, and logs with no
+/// row for `channel` (a misspelt channel would otherwise get no arrivals at all).
 pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogRow>, InputError> {
     let err = |line: Option<u64>, field: &str, message: String| InputError {
         file: path.to_path_buf(),
@@ -25,8 +43,30 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
         field: (!field.is_empty()).then(|| field.to_string()),
         message,
     };
-    let mut reader = csv::Reader::from_path(path)
+    let meta = std::fs::metadata(path)
         .map_err(|e| err(None, "", format!("cannot read the arrival log: {e}")))?;
+    if !meta.is_file() {
+        return Err(err(
+            None,
+            "",
+            "the arrival log is not a regular file".into(),
+        ));
+    }
+    let limit = (bounds::LOG_MIB.max as u64) << 20;
+    if meta.len() > limit {
+        return Err(err(
+            None,
+            "",
+            format!(
+                "the arrival log is larger than {} MiB ({})",
+                bounds::LOG_MIB.max,
+                bounds::LOG_MIB.why
+            ),
+        ));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| err(None, "", format!("cannot read the arrival log: {e}")))?;
+    let mut reader = csv::Reader::from_reader(std::io::Read::take(file, limit));
     let headers = reader
         .headers()
         .map_err(|e| err(Some(1), "", format!("cannot read the header row: {e}")))?
@@ -34,26 +74,48 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let (Some(c_time), Some(c_chan), Some(c_type)) = (col("time"), col("channel"), col("type"))
     else {
+        let missing: Vec<&str> = ["time", "channel", "type"]
+            .into_iter()
+            .filter(|n| col(n).is_none())
+            .collect();
         return Err(err(
             Some(1),
             "header",
             format!(
-                "expected columns time, channel, type (optionally priority, handling_min); found {}",
-                headers.iter().collect::<Vec<_>>().join(", ")
+                "expected a header row naming the columns time, channel, type (optionally priority, handling_min); its {} columns lack {}",
+                headers.len(),
+                missing.join(", ")
             ),
         ));
     };
     let (c_prio, c_hand) = (col("priority"), col("handling_min"));
     let mut rows = Vec::new();
+    let mut total = 0u64;
+    let mut others: Vec<String> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line());
             err(line, "", format!("malformed row: {e}"))
         })?;
+        total += 1;
         let line = record.position().map(|p| p.line());
         let get = |c: usize| record.get(c).unwrap_or("").trim();
         if get(c_chan) != channel {
+            if others.len() < 50 && !others.iter().any(|o| o == get(c_chan)) {
+                others.push(get(c_chan).to_string());
+            }
             continue;
+        }
+        if rows.len() as f64 >= bounds::LOG_ROWS.max {
+            return Err(err(
+                line,
+                "",
+                format!(
+                    "more than {} rows for channel `{channel}` ({})",
+                    bounds::LOG_ROWS.max,
+                    bounds::LOG_ROWS.why
+                ),
+            ));
         }
         let time = parse_time(get(c_time)).map_err(|m| err(line, "time", m))?;
         let ty = types.iter().position(|t| t == get(c_type)).ok_or_else(|| {
@@ -62,7 +124,7 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
                 "type",
                 format!(
                     "unknown incident type `{}`; known: {}",
-                    get(c_type),
+                    cell(get(c_type)),
                     types.join(", ")
                 ),
             )
@@ -77,7 +139,10 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
                         err(
                             line,
                             "priority",
-                            format!("unknown priority `{p}`; use urgent, high, medium or low"),
+                            format!(
+                                "unknown priority `{}`; use urgent, high, medium or low",
+                                cell(p)
+                            ),
                         )
                     })? as u8,
             ),
@@ -85,12 +150,16 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
         let handling = match c_hand.map(get).filter(|s| !s.is_empty()) {
             None => None,
             Some(h) => match h.parse::<f64>() {
-                Ok(v) if v >= 0.0 && v.is_finite() => Some(v * 60.0),
+                Ok(v) if (0.0..=MAX_DURATION_DAYS * 1440.0).contains(&v) => Some(v * 60.0),
                 _ => {
                     return Err(err(
                         line,
                         "handling_min",
-                        format!("`{h}` is not a non-negative number of minutes"),
+                        format!(
+                            "`{}` is not a number of minutes between 0 and {}",
+                            cell(h),
+                            MAX_DURATION_DAYS * 1440.0
+                        ),
                     ));
                 }
             },
@@ -102,15 +171,44 @@ pub fn read_log(path: &Path, channel: &str, types: &[String]) -> Result<Vec<LogR
             handling,
         });
     }
+    if total == 0 {
+        return Err(err(
+            Some(2),
+            "",
+            "the log has a header row but no contacts".into(),
+        ));
+    }
+    if rows.is_empty() {
+        let names: Vec<&str> = others.iter().map(String::as_str).collect();
+        let hint = crate::scenario::closest(channel, &names).map_or(String::new(), |c| {
+            format!(
+                " (did you mean `{}`? channel names are case-sensitive)",
+                cell(c)
+            )
+        });
+        return Err(err(
+            None,
+            "channel",
+            format!(
+                "none of its {total} rows is for channel `{channel}`{hint}: the channel would get no arrivals"
+            ),
+        ));
+    }
     rows.sort_by(|a, b| a.time.total_cmp(&b.time));
     Ok(rows)
 }
 
 /// `"125.5"` (minutes since the start) or `"D HH:MM[:SS]"` (day index, time of day).
 fn parse_time(s: &str) -> Result<f64, String> {
-    let bad = || format!("`{s}` is not a time: use minutes since the start, or \"D HH:MM[:SS]\"");
+    let bad = || {
+        format!(
+            "`{}` is not a time: use minutes since the start, or \"D HH:MM[:SS]\"",
+            cell(s)
+        )
+    };
     if let Ok(m) = s.parse::<f64>() {
-        return (m >= 0.0 && m.is_finite())
+        return (0.0..=MAX_DURATION_DAYS * 1440.0)
+            .contains(&m)
             .then_some(m * 60.0)
             .ok_or_else(bad);
     }

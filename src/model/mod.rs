@@ -1,11 +1,12 @@
 //! The validated, compiled model: every name resolved to an index, every probability checked,
 //! the calendar expanded into per-interval tables. The engine reads only this.
 
+pub mod bounds;
 mod compile;
 mod dist;
 mod log;
 
-pub use compile::{compile, load_model};
+pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use log::LogRow;
 
@@ -49,6 +50,8 @@ pub struct Model {
     /// Hash of everything that defines demand (calendar, types, arrival streams, mixes,
     /// patience, retries): equal fingerprints mean two designs face the same demand.
     pub demand_fingerprint: u64,
+    /// Suspicious but valid input found while compiling (shown on stderr by the CLI).
+    pub warnings: Vec<String>,
 }
 
 /// Per-priority SLA targets in seconds.

@@ -74,10 +74,15 @@ pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
         let mut out = String::new();
         for (c, w) in width.iter().enumerate() {
             let s = cells.get(c).map_or("", String::as_str);
+            // Padding by hand: `format!` widths above 65 535 panic, and this must be total.
+            let pad = " ".repeat(w.saturating_sub(s.chars().count()));
             if c == 0 {
-                out.push_str(&format!("{s:<w$}"));
+                out.push_str(s);
+                out.push_str(&pad);
             } else {
-                out.push_str(&format!("  {s:>w$}"));
+                out.push_str("  ");
+                out.push_str(&pad);
+                out.push_str(s);
             }
         }
         out.trim_end().to_string() + "\n"
@@ -95,6 +100,25 @@ pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_lay_out_cells_of_any_width() {
+        let long = "x".repeat(70_000);
+        let t = table(
+            &["name".into(), "value".into()],
+            &[
+                vec![long.clone(), "1".into()],
+                vec!["a".into(), "22".into()],
+            ],
+        );
+        let lines: Vec<&str> = t.lines().collect();
+        // The second column is as wide as its header ("value"), plus two spaces between.
+        assert_eq!(lines[2], format!("{long}{}1", " ".repeat(6)));
+        assert_eq!(
+            lines[3],
+            format!("a{}{}22", " ".repeat(69_999), " ".repeat(5))
+        );
+    }
 
     #[test]
     fn durations_pick_readable_units() {

@@ -12,7 +12,7 @@ pub mod sweep;
 pub mod table;
 pub mod tidy;
 
-pub use atomic::write_atomic;
+pub use atomic::{OutputSet, write_atomic};
 
 use crate::engine::TraceRecord;
 use crate::error::Result;

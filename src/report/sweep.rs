@@ -88,9 +88,18 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     })
 }
 
-/// A sweep's output folder.
+/// A sweep's output folder. Opened for writing, it holds the folder's lock.
 pub struct Store {
     pub dir: PathBuf,
+    _lock: Option<super::atomic::DirLock>,
+}
+
+/// What a sweep folder holds: the points done, and files in `points/` that could not be used
+/// (truncated by a crash, or put there by hand), each with the reason.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub done: Vec<usize>,
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 impl Store {
@@ -101,12 +110,17 @@ impl Store {
         self.dir.join("points").join(format!("point-{i:05}.json"))
     }
 
-    /// Opens `dir` for `manifest`: writes the manifest if new, refuses a folder holding results
-    /// of a different sweep or scenario.
+    /// Opens `dir` for writing `manifest`: locks it (a second writer is refused), removes
+    /// temporary files a killed run left, writes the manifest if new, and refuses a folder
+    /// holding results of a different sweep or scenario.
     pub fn open(dir: &Path, manifest: &Manifest) -> Result<Self> {
+        let abs = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
+            _lock: Some(super::atomic::DirLock::acquire(&abs)?),
         };
+        super::atomic::clean_temporaries(dir);
+        super::atomic::clean_temporaries(&dir.join("points"));
         let mp = store.manifest_path();
         if mp.exists() {
             let old: Manifest = read_json(&mp)?;
@@ -132,23 +146,54 @@ impl Store {
         read_json(&dir.join("manifest.json"))
     }
 
+    /// A folder to read (a shard being merged), without its lock.
+    pub fn reader(dir: &Path) -> Self {
+        Store {
+            dir: dir.to_path_buf(),
+            _lock: None,
+        }
+    }
+
     /// Indices of the points already stored for this sweep.
     pub fn done(&self, fingerprint: &str) -> Result<Vec<usize>> {
+        Ok(self.scan(fingerprint)?.done)
+    }
+
+    /// The points stored for this sweep, and the `.json` files in `points/` that cannot be
+    /// used (those points are simply computed again).
+    pub fn scan(&self, fingerprint: &str) -> Result<Scan> {
         let dir = self.dir.join("points");
-        let mut out = Vec::new();
+        let mut out = Scan::default();
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return Ok(out);
         };
         for e in entries {
             let p = e.map_err(|e| Error::io(&dir, e))?.path();
-            if p.extension().is_some_and(|x| x == "json") {
-                let f: PointFile = read_json(&p)?;
-                if f.fingerprint == fingerprint {
-                    out.push(f.index);
+            if p.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let named = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.strip_prefix("point-"))
+                .and_then(|s| s.parse::<usize>().ok());
+            match (named, read_json::<PointFile>(&p)) {
+                (None, _) => out
+                    .unreadable
+                    .push((p, "not a point file (expected point-NNNNN.json)".into())),
+                (Some(_), Err(e)) => out.unreadable.push((p, e.to_string())),
+                (Some(i), Ok(f)) if f.index != i => out.unreadable.push((
+                    p,
+                    format!("holds point {} under the name of point {i}", f.index),
+                )),
+                (Some(_), Ok(f)) => {
+                    if f.fingerprint == fingerprint {
+                        out.done.push(f.index);
+                    }
                 }
             }
         }
-        out.sort_unstable();
+        out.done.sort_unstable();
         Ok(out)
     }
 
@@ -210,7 +255,7 @@ pub fn collect(manifest: &Manifest, dirs: &[PathBuf]) -> Result<Vec<PointFile>> 
                 manifest.fingerprint
             )));
         }
-        let store = Store { dir: d.clone() };
+        let store = Store::reader(d);
         for i in store.done(&manifest.fingerprint)? {
             if let std::collections::btree_map::Entry::Vacant(e) = found.entry(i) {
                 e.insert(store.load(i)?);

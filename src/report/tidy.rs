@@ -138,48 +138,105 @@ pub fn interval_rows(m: &Model, s: &Summary) -> Vec<IntervalRow> {
     out
 }
 
+/// One trace record as a CSV row with names.
+#[derive(Serialize)]
+struct TraceRow<'a> {
+    incident: u64,
+    attempt: u8,
+    channel: &'a str,
+    r#type: &'a str,
+    priority: &'static str,
+    arrival_s: f64,
+    answered_s: Option<f64>,
+    end_s: f64,
+    outcome: &'static str,
+    last_team: &'a str,
+    transfers: u16,
+    misroutes: u16,
+    chase: bool,
+}
+
+fn trace_row<'a>(m: &'a Model, t: &TraceRecord) -> TraceRow<'a> {
+    TraceRow {
+        incident: t.incident,
+        attempt: t.attempt,
+        channel: &m.channels[t.channel as usize].name,
+        r#type: &m.types[t.ty as usize],
+        priority: Priority::ALL[t.priority as usize].name(),
+        arrival_s: t.arrival,
+        answered_s: (!t.answered.is_nan()).then_some(t.answered),
+        end_s: t.end,
+        outcome: match t.outcome {
+            ContactEnd::Resolved => "resolved",
+            ContactEnd::Abandoned => "abandoned",
+            ContactEnd::Blocked => "blocked",
+            ContactEnd::Lost => "lost",
+            ContactEnd::Merged => "merged",
+        },
+        last_team: m
+            .teams
+            .get(t.last_team as usize)
+            .map_or("", |x| x.name.as_str()),
+        transfers: t.transfers,
+        misroutes: t.misroutes,
+        chase: t.chase,
+    }
+}
+
 /// The trace as CSV rows with names.
 pub fn trace_csv(m: &Model, trace: &[TraceRecord]) -> Result<Vec<u8>> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        incident: u64,
-        attempt: u8,
-        channel: &'a str,
-        r#type: &'a str,
-        priority: &'static str,
-        arrival_s: f64,
-        answered_s: Option<f64>,
-        end_s: f64,
-        outcome: &'static str,
-        last_team: &'a str,
-        transfers: u16,
-        misroutes: u16,
-        chase: bool,
+    to_csv(trace.iter().map(|t| trace_row(m, t)))
+}
+
+/// The trace streamed to a CSV file as records arrive: rows go through a buffer into an
+/// exclusive temporary file beside the target, renamed into place by [`TraceWriter::finish`],
+/// so memory stays flat and a failed run leaves no partial trace.
+pub struct TraceWriter<'m> {
+    m: &'m Model,
+    path: std::path::PathBuf,
+    csv: csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>,
+    error: Option<String>,
+}
+
+impl<'m> TraceWriter<'m> {
+    /// Starts a trace for `m` at `path`.
+    pub fn create(path: &std::path::Path, m: &'m Model) -> Result<Self> {
+        let tmp = super::atomic::temporary_in(path)?;
+        Ok(TraceWriter {
+            m,
+            path: path.to_path_buf(),
+            csv: csv::Writer::from_writer(std::io::BufWriter::new(tmp)),
+            error: None,
+        })
     }
-    to_csv(trace.iter().map(|t| {
-        Row {
-            incident: t.incident,
-            attempt: t.attempt,
-            channel: &m.channels[t.channel as usize].name,
-            r#type: &m.types[t.ty as usize],
-            priority: Priority::ALL[t.priority as usize].name(),
-            arrival_s: t.arrival,
-            answered_s: (!t.answered.is_nan()).then_some(t.answered),
-            end_s: t.end,
-            outcome: match t.outcome {
-                ContactEnd::Resolved => "resolved",
-                ContactEnd::Abandoned => "abandoned",
-                ContactEnd::Blocked => "blocked",
-                ContactEnd::Lost => "lost",
-                ContactEnd::Merged => "merged",
-            },
-            last_team: m
-                .teams
-                .get(t.last_team as usize)
-                .map_or("", |x| x.name.as_str()),
-            transfers: t.transfers,
-            misroutes: t.misroutes,
-            chase: t.chase,
+
+    /// Appends one record (after a write error, records are dropped and `finish` fails).
+    pub fn push(&mut self, t: &TraceRecord) {
+        if self.error.is_none()
+            && let Err(e) = self.csv.serialize(trace_row(self.m, t))
+        {
+            self.error = Some(e.to_string());
         }
-    }))
+    }
+
+    /// Flushes the rows and renames the file into place.
+    pub fn finish(self) -> Result<()> {
+        let fail = |e: String| {
+            Error::io(
+                &self.path,
+                std::io::Error::other(format!("cannot write the trace: {e}")),
+            )
+        };
+        if let Some(e) = self.error.clone() {
+            return Err(fail(e));
+        }
+        let path = self.path.clone();
+        let tmp = self
+            .csv
+            .into_inner()
+            .map_err(|e| fail(e.to_string()))?
+            .into_inner()
+            .map_err(|e| fail(e.to_string()))?;
+        super::atomic::persist(tmp, &path)
+    }
 }

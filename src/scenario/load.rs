@@ -101,45 +101,117 @@ fn mask(text: &str, strings: bool) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
-/// The chain of field names enclosing byte `pos` (`channels.patience.mean`), found by walking
-/// back through the brackets; list items and map keys add no name.
-pub(crate) fn field_path_at(text: &str, pos: usize) -> Option<String> {
-    let masked = mask(text, true);
+/// One open bracket while scanning towards an error: what it is, the key being read in it,
+/// and for lists the item index (and the item's `name`, once seen).
+#[derive(Default)]
+struct Frame {
+    open: u8,
+    key: Option<String>,
+    index: usize,
+    name: Option<String>,
+}
+
+/// The field path enclosing byte `pos`, as compile errors write it:
+/// `channels[1] "phone".patience.mean`, `teams[0] "L1".routes["technical"]`. List items are
+/// given by index and, once their `name` was read, by name. With `container`, the path of the
+/// struct or map holding `pos` (for a missing field, the struct that lacks it).
+pub(crate) fn field_path_at(text: &str, pos: usize, container: bool) -> Option<String> {
+    let masked = mask(text, false);
     let b = masked.as_bytes();
-    let mut names: Vec<String> = Vec::new();
-    let mut depth = 0i32;
-    let mut want = true;
-    let mut i = pos.min(b.len());
-    while i > 0 {
-        i -= 1;
-        match b[i] {
-            b')' | b']' | b'}' => depth += 1,
-            b'(' | b'[' | b'{' => {
-                if depth == 0 {
-                    want = true;
-                } else {
-                    depth -= 1;
+    let pos = pos.min(b.len());
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // What follows a token, skipping blanks: the next significant byte.
+    let next_sig = |mut j: usize| {
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        b.get(j).copied()
+    };
+    while i < pos {
+        let c = b[i];
+        match c {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let lit = text.get(start..i.min(text.len())).unwrap_or("");
+                i += 1;
+                let Some(top) = frames.last_mut() else {
+                    continue;
+                };
+                if next_sig(i) == Some(b':') && top.open == b'{' {
+                    top.key = Some(format!("[\"{lit}\"]"));
+                } else if top.open == b'(' && top.key.as_deref() == Some("name") {
+                    top.name = Some(lit.to_string());
                 }
             }
-            b':' if depth == 0 && want => {
-                let mut j = i;
-                while j > 0 && b[j - 1] == b' ' {
-                    j -= 1;
+            b'(' | b'[' | b'{' => {
+                frames.push(Frame {
+                    open: c,
+                    ..Frame::default()
+                });
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                frames.pop();
+                i += 1;
+            }
+            b',' => {
+                if let Some(top) = frames.last_mut() {
+                    if top.open == b'[' {
+                        top.index += 1;
+                    } else {
+                        top.key = None;
+                    }
                 }
-                let end = j;
-                while j > 0 && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] == b'_') {
-                    j -= 1;
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
                 }
-                if end > j && !b[j].is_ascii_digit() {
-                    names.push(masked[j..end].to_string());
-                    want = false;
+                let word = &masked[start..i];
+                if let Some(top) = frames.last_mut()
+                    && next_sig(i) == Some(b':')
+                    && b.get(i + 1) != Some(&b':')
+                {
+                    top.key = Some(if top.open == b'{' {
+                        format!("[{word}]")
+                    } else {
+                        word.to_string()
+                    });
                 }
+            }
+            _ => i += 1,
+        }
+    }
+    if container && let Some(top) = frames.last_mut() {
+        top.key = None;
+    }
+    let mut path = String::new();
+    for (k, f) in frames.iter().enumerate() {
+        match (f.open, &f.key) {
+            (b'[', _) => {
+                path.push_str(&format!("[{}]", f.index));
+                if let Some(n) = frames.get(k + 1).and_then(|g| g.name.as_ref()) {
+                    path.push_str(&format!(" \"{n}\""));
+                }
+            }
+            (b'{', Some(key)) => path.push_str(key),
+            (_, Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
             }
             _ => {}
         }
     }
-    names.reverse();
-    (!names.is_empty()).then(|| names.join("."))
+    (!path.is_empty()).then_some(path)
 }
 
 fn line_col(text: &str, byte: usize) -> (usize, usize) {
@@ -166,19 +238,143 @@ fn byte_at(text: &str, line: usize, col: usize) -> Option<usize> {
     )
 }
 
+/// Largest scenario file read (16 MiB): far beyond any real scenario, small enough to hold in
+/// memory with its parsed form.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads a text input (scenario or sweep file) of at most `limit` bytes: bigger files, and
+/// devices or pipes that never end, are refused without reading them whole; text that is not
+/// UTF-8 is refused with the line and column of the first bad byte; a UTF-8 byte-order mark
+/// is dropped.
+pub fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, InputError> {
+    use std::io::Read;
+    let fail = |at: Option<(usize, usize)>, message: String| InputError {
+        file: path.to_path_buf(),
+        at,
+        field: None,
+        message,
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| fail(None, format!("cannot read the {what}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(None, format!("cannot read the {what}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(
+            None,
+            format!(
+                "the {what} is larger than {} MiB: not a {what}",
+                limit >> 20
+            ),
+        ));
+    }
+    decode(path, bytes, what)
+}
+
+/// `bytes` as text: refused with the line and column of the first byte that is not UTF-8;
+/// a UTF-8 byte-order mark is dropped.
+pub fn decode(path: &Path, bytes: Vec<u8>, what: &str) -> Result<String, InputError> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let good = std::str::from_utf8(good).unwrap_or("");
+        InputError {
+            file: path.to_path_buf(),
+            at: Some(line_col(good, good.len())),
+            field: None,
+            message: format!(
+                "the {what} is not UTF-8 text (an invalid byte here): save it as UTF-8"
+            ),
+        }
+    })?;
+    Ok(strip_bom(text))
+}
+
+fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
 /// Reads and parses a scenario file.
 pub fn load(path: &Path) -> Result<(Scenario, Source), InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError {
-        file: path.to_path_buf(),
-        at: None,
-        field: None,
-        message: format!("cannot read the scenario: {e}"),
-    })?;
-    parse(path, text)
+    parse(path, read_text(path, "scenario", MAX_SCENARIO_BYTES)?)
+}
+
+/// The closest of `options` to `word` (edit distance at most a third of its length, and at
+/// least 1 allowed), for "did you mean" hints.
+pub fn closest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
+    let dist = |a: &str, b: &str| {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    };
+    let word_lc = word.to_lowercase();
+    options
+        .iter()
+        .map(|o| (dist(&word_lc, &o.to_lowercase()), *o))
+        .filter(|(d, _)| *d <= (word.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+fn one_of(expected: &[&str]) -> String {
+    let names: Vec<String> = expected.iter().map(|e| format!("`{e}`")).collect();
+    names.join(", ")
+}
+
+/// A parse error in words, and whether it concerns the enclosing struct (a missing field)
+/// rather than the value at the error's position.
+fn explain(code: &ron::Error) -> (String, bool) {
+    use ron::Error as E;
+    let hint = |found: &str, expected: &[&str]| {
+        closest(found, expected).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"))
+    };
+    match code {
+        E::NoSuchStructField {
+            expected, found, ..
+        } => (
+            format!(
+                "unknown field `{found}`{}; the fields here are {}",
+                hint(found, expected),
+                one_of(expected)
+            ),
+            true,
+        ),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => (
+            format!(
+                "unknown variant `{found}`{}; expected one of {}",
+                hint(found, expected),
+                one_of(expected)
+            ),
+            false,
+        ),
+        E::MissingStructField { field, .. } => (format!("missing field `{field}`"), true),
+        other => {
+            let mut message = other.to_string();
+            if message.contains("out of bounds") {
+                message.push_str(": expected a whole number, 0 or more");
+            }
+            (message, false)
+        }
+    }
 }
 
 /// Parses scenario text; `path` is used in error messages and to resolve relative paths.
 pub fn parse(path: &Path, text: String) -> Result<(Scenario, Source), InputError> {
+    let text = strip_bom(text);
     let opts = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     match opts.from_str::<Scenario>(&text) {
         Ok(s) => Ok((
@@ -190,14 +386,11 @@ pub fn parse(path: &Path, text: String) -> Result<(Scenario, Source), InputError
         )),
         Err(e) => {
             let (line, col) = (e.span.start.line, e.span.start.col);
-            let mut message = e.code.to_string();
-            if message.contains("out of bounds") {
-                message.push_str(": expected a whole number, 0 or more");
-            }
+            let (message, container) = explain(&e.code);
             Err(InputError {
                 file: path.to_path_buf(),
                 at: Some((line, col)),
-                field: byte_at(&text, line, col).and_then(|p| field_path_at(&text, p)),
+                field: byte_at(&text, line, col).and_then(|p| field_path_at(&text, p, container)),
                 message,
             })
         }
@@ -213,8 +406,8 @@ mod tests {
         let text = "S(\n  channels: [(\n    name: \"a:b\", // c: d\n    patience: Exponential(mean: \"-3min\"),\n  )],\n)";
         let pos = text.find("\"-3min").unwrap();
         assert_eq!(
-            field_path_at(text, pos).as_deref(),
-            Some("channels.patience.mean")
+            field_path_at(text, pos, false).as_deref(),
+            Some("channels[0] \"a:b\".patience.mean")
         );
     }
 

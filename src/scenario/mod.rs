@@ -8,8 +8,9 @@ mod load;
 mod unique;
 mod units;
 
-pub use load::{Source, load, parse};
-pub use units::{Clock, Dur};
+pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
+pub use units::{Clock, Dur, MAX_DURATION_DAYS};
+use units::{whole, whole_opt, whole_schedule};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +38,7 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Simulated days after the warm-up.
+    #[serde(deserialize_with = "whole")]
     pub days: u32,
     /// Weekday of the first simulated day.
     #[serde(default)]
@@ -155,7 +157,7 @@ pub struct Channel {
     pub after_hours: Option<AfterHours>,
     /// Phone lines: a call finding all lines busy is blocked. A line is held while the caller
     /// waits for and talks to the entry team.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_opt")]
     pub lines: Option<u32>,
     /// Patience while waiting for the entry team; waiting longer means abandoning.
     #[serde(default)]
@@ -238,7 +240,7 @@ pub struct Retry {
     /// Time until the next attempt.
     pub delay: Dist,
     /// Attempts in all, the first included (default 3).
-    #[serde(default = "default_attempts")]
+    #[serde(default = "default_attempts", deserialize_with = "whole")]
     pub max_attempts: u32,
     /// Channel of the next attempt (default: the same channel).
     #[serde(default)]
@@ -282,10 +284,11 @@ pub struct SelfService {
 pub struct Team {
     pub name: String,
     /// Agents on the floor while open.
+    #[serde(deserialize_with = "whole")]
     pub agents: u32,
     /// Staffing changes by time of day: `[("08:00", 2), ("10:00", 4)]`; each holds until the
     /// next, and `agents` holds before the first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_schedule")]
     pub schedule: Vec<(Clock, u32)>,
     /// Staffing that differs by weekday: each entry replaces `agents` and `schedule` on its
     /// days, e.g. `[(days: [Fri], agents: 0, schedule: [("07:00", 5), ("14:00", 0)])]`.

@@ -5,6 +5,10 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
+/// Longest duration accepted anywhere (100 years): seconds as `f64` keep sub-microsecond
+/// resolution up to it, and nothing longer means anything in a run of at most 10 years.
+pub const MAX_DURATION_DAYS: f64 = 36_500.0;
+
 /// A non-negative duration, stored in seconds.
 ///
 /// Written in a scenario as a string with a unit (`"20s"`, `"6min"`, `"1.5h"`, `"2d"`) or as a
@@ -36,7 +40,8 @@ impl Dur {
     /// Parses `"20s"`, `"6min"`, `"1.5h"`, `"2d"`, or a number of minutes.
     pub fn parse(text: &str) -> Result<Self, String> {
         let t = text.trim();
-        let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+        // The unit is the trailing letters, so exponents (`1e3min`) stay in the number.
+        let split = t.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
         let (num, unit) = t.split_at(split);
         let value: f64 = num.trim().parse().map_err(|_| {
             format!("`{text}` is not a duration: expected a number with a unit, like \"20s\", \"6min\", \"1.5h\" or \"2d\"")
@@ -53,13 +58,20 @@ impl Dur {
                 ));
             }
         };
-        Self::checked(value * scale).ok_or_else(|| {
-            format!("duration `{text}` must be a finite, non-negative amount of time")
-        })
+        Self::checked(value * scale).map_err(|why| format!("duration `{text}` {why}"))
     }
 
-    fn checked(secs: f64) -> Option<Self> {
-        (secs.is_finite() && secs >= 0.0).then_some(Dur(secs))
+    /// A duration of `secs` seconds within [0, [`MAX_DURATION_DAYS`]], or why not.
+    fn checked(secs: f64) -> Result<Self, String> {
+        if !(secs.is_finite() && secs >= 0.0) {
+            Err("must be a finite, non-negative amount of time".into())
+        } else if secs > MAX_DURATION_DAYS * 86_400.0 {
+            Err(format!(
+                "is longer than {MAX_DURATION_DAYS} days, the longest duration tiersim accepts"
+            ))
+        } else {
+            Ok(Dur(secs))
+        }
     }
 }
 
@@ -94,11 +106,8 @@ impl<'de> Deserialize<'de> for Dur {
                 Dur::parse(v).map_err(E::custom)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dur, E> {
-                Dur::checked(v * 60.0).ok_or_else(|| {
-                    E::custom(format!(
-                        "duration {v} must be a finite, non-negative number of minutes"
-                    ))
-                })
+                Dur::checked(v * 60.0)
+                    .map_err(|why| E::custom(format!("duration of {v} minutes {why}")))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dur, E> {
                 self.visit_f64(v as f64)
@@ -109,6 +118,68 @@ impl<'de> Deserialize<'de> for Dur {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A count written as a whole number: `5.5` or `-1` get a message saying so (RON would
+/// otherwise report the `.` as a missing comma). Used through [`whole`] and friends, so the
+/// fields stay plain `u32`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Whole(pub u32);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Whole;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number, 0 or more")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Whole, E> {
+                u32::try_from(v).map(Whole).map_err(|_| {
+                    E::custom(format!(
+                        "{v} is too large: expected a whole number up to {}",
+                        u32::MAX
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Whole, E> {
+                u64::try_from(v)
+                    .map_err(|_| {
+                        E::custom(format!(
+                            "{v} is negative: expected a whole number, 0 or more"
+                        ))
+                    })
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Whole, E> {
+                if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                    Ok(Whole(v as u32))
+                } else {
+                    Err(E::custom(format!(
+                        "expected a whole number, 0 or more, got {v}"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Deserialises a `u32` field through [`Whole`].
+pub(crate) fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Whole::deserialize(d).map(|w| w.0)
+}
+
+/// Deserialises an optional `u32` field through [`Whole`].
+pub(crate) fn whole_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Option::<Whole>::deserialize(d).map(|w| w.map(|w| w.0))
+}
+
+/// Deserialises a staffing schedule `[("08:00", 3), ...]` with whole agent counts.
+pub(crate) fn whole_schedule<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(Clock, u32)>, D::Error> {
+    Vec::<(Clock, Whole)>::deserialize(d).map(|v| v.into_iter().map(|(c, w)| (c, w.0)).collect())
 }
 
 /// A time of day, `"HH:MM"` from `"00:00"` to `"24:00"`, stored in seconds after midnight.
@@ -179,6 +250,18 @@ mod tests {
                 .contains("unknown duration unit")
         );
         assert!(ron::from_str::<Dur>("-2").is_err());
+    }
+
+    #[test]
+    fn exponents_stay_in_the_number_and_huge_durations_are_refused() {
+        assert_eq!(Dur::parse("1e3s").unwrap().secs(), 1000.0);
+        let e = Dur::parse("1e200min").unwrap_err();
+        assert!(e.contains("longer than 36500 days"), "{e}");
+        assert!(
+            Dur::parse("100y")
+                .unwrap_err()
+                .contains("unknown duration unit `y`")
+        );
     }
 
     #[test]
