@@ -277,3 +277,17 @@ fn weekday_schedules_and_demand_are_followed_and_validated() {
         _ => unreachable!(),
     }
 }
+
+#[test]
+fn a_staffed_scenario_drops_weekday_entries_that_would_override_it() {
+    let (s, src) = parse("truth.ron".as_ref(), TRUTH.to_string()).unwrap();
+    let m = compile(&s, &src).unwrap();
+    let staffing = tiersim::experiment::Staffing {
+        levels: vec![vec![7; m.slots_per_day]],
+    };
+    let text = tiersim::report::staff::staffed_scenario(&s, &m, &staffing).unwrap();
+    let (s2, src2) = parse("staffed.ron".as_ref(), text).unwrap();
+    let m2 = compile(&s2, &src2).unwrap();
+    // Saturday at 10:00 gets the 7 agents found, not the 3 of the weekday entry.
+    assert_eq!(m2.teams[0].agents[5 * m.slots_per_day + 20], 7);
+}

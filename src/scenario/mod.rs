@@ -293,7 +293,7 @@ pub struct Team {
     /// Staffing that differs by weekday: each entry replaces `agents` and `schedule` on its
     /// days, e.g. `[(days: [Fri], agents: 0, schedule: [("07:00", 5), ("14:00", 0)])]`.
     /// Weekdays in no entry keep `agents` and `schedule`; a weekday may be in one entry only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub schedule_by_day: Vec<DaySchedule>,
     /// Share of their time the agents give this work (sales reps and trainers have other
     /// duties); they alternate between this work and other duties.
