@@ -251,3 +251,50 @@ fn service_level_variants_follow_their_definitions() {
         assert!(sl < within / answered);
     }
 }
+
+/// A replication that resolves nothing has no cost per resolved incident: the value is
+/// missing (NaN, like every other ratio with nothing under it), not an infinite cost.
+#[test]
+fn cost_per_resolved_incident_with_nothing_resolved_is_missing_not_infinite() {
+    let m = model(
+        r#"Scenario(name: "lost", calendar: (days: 1), incident_types: ["q"],
+        channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 6), mix: {"q": 1.0}, entry: "T")],
+        teams: [(name: "T", agents: 2, cost_per_hour: 30.0, handling: {"*": Exponential(mean: "5min")}, routes: {"*": (lose: 1.0)})])"#,
+    );
+    let (layout, r, _) = tiersim::experiment::replicate(&m, 1, 0, false).unwrap();
+    let at = |k: Kpi| r.kpis[layout.index(k, Scope::Overall).unwrap()];
+    assert_eq!(at(Kpi::IncidentsResolved), 0.0);
+    assert!(at(Kpi::CostPerDay) > 0.0);
+    assert!(
+        at(Kpi::CostPerResolvedIncident).is_nan(),
+        "{}",
+        at(Kpi::CostPerResolvedIncident)
+    );
+}
+
+/// The headline is the first live threshold (README), also when the live channels all have
+/// their own thresholds and a written channel comes first: an email-then-phone scenario
+/// with phone judged on 30 s has a 30 s headline, not the email's 4 h.
+#[test]
+fn the_headline_is_a_live_threshold_when_live_channels_have_their_own() {
+    let m = model(
+        r#"Scenario(name: "own", calendar: (days: 1), incident_types: ["q"],
+        channels: [
+          (name: "email", kind: Email, arrivals: Poisson(per_hour: 2), mix: {"q": 1.0}, entry: "T"),
+          (name: "phone", kind: Phone, arrivals: Poisson(per_hour: 6), mix: {"q": 1.0}, entry: "T"),
+        ],
+        teams: [(name: "T", agents: 2, handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)})],
+        targets: (answer_within_by_channel: {"phone": ["30s", "2min"]}))"#,
+    );
+    assert_eq!(m.thresholds[0], 30.0, "{:?}", m.thresholds);
+    assert_eq!(Kpi::ServiceLevel(0).name(&m), "service_level_30s");
+    // The channels keep their own lists.
+    let names = |c: usize| -> Vec<String> {
+        m.channel_thresholds[c]
+            .iter()
+            .map(|&k| Kpi::ServiceLevel(k).name(&m))
+            .collect()
+    };
+    assert_eq!(names(0), ["service_level_4h", "service_level_24h"]);
+    assert_eq!(names(1), ["service_level_30s", "service_level_2min"]);
+}

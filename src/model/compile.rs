@@ -1048,8 +1048,7 @@ impl Compiler<'_> {
                 ));
             }
         }
-        // Each channel's own list; the live one first when a channel uses it, so the headline
-        // is the first live threshold (else the first channel's first).
+        // Each channel's own list.
         let lists: Vec<&Vec<crate::scenario::Dur>> = self
             .s
             .channels
@@ -1071,11 +1070,21 @@ impl Compiler<'_> {
                 }
             }
         };
-        if lists.iter().any(|l| std::ptr::eq(*l, &t.answer_within)) {
-            t.answer_within.iter().for_each(|d| {
-                index(d);
-            });
-        }
+        // The headline's list first: `answer_within` if a channel uses it, else the first live
+        // channel's own list (else, with no live channel, the first channel's, below).
+        let headline = if lists.iter().any(|l| std::ptr::eq(*l, &t.answer_within)) {
+            Some(&t.answer_within)
+        } else {
+            self.s
+                .channels
+                .iter()
+                .zip(&lists)
+                .find(|(c, _)| !c.kind.is_written())
+                .map(|(_, l)| *l)
+        };
+        headline.into_iter().flatten().for_each(|d| {
+            index(d);
+        });
         let per_channel: Vec<Vec<u8>> = lists
             .iter()
             .map(|l| l.iter().map(&mut index).collect())

@@ -613,7 +613,11 @@ impl Collector {
             emit(
                 Kpi::CostPerResolvedIncident,
                 Scope::Overall,
-                cost / self.scopes[0].incidents_resolved as f64,
+                // No resolved incident: no cost per one (NaN, like any empty ratio).
+                match self.scopes[0].incidents_resolved {
+                    0 => f64::NAN,
+                    n => cost / n as f64,
+                },
             );
         }
     }
