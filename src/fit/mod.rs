@@ -137,6 +137,8 @@ pub struct Fitter {
     phantom: u64,
     latest: f64,
     seen_rows: u64,
+    /// Row count at which retry states older than the window are next dropped.
+    prune_at: u64,
     /// First and last calendar day of a first touch.
     span: Option<(i64, i64)>,
 }
@@ -160,6 +162,7 @@ impl Fitter {
             phantom: 0,
             latest: f64::NEG_INFINITY,
             seen_rows: 0,
+            prune_at: 100_000,
             span: None,
         }
     }
@@ -217,7 +220,8 @@ impl Fitter {
             }
         }
         self.record_day(c, arrival, is_retry);
-        if self.seen_rows % 100_000 == 0 {
+        if self.seen_rows >= self.prune_at {
+            self.prune_at += 100_000;
             let horizon = self.latest - self.opts.retry_window;
             self.pending.retain(|_, (t, _)| *t >= horizon);
         }
