@@ -378,3 +378,64 @@ fn bad_pools_are_rejected_with_the_field_named() {
     let e = bad(r#"(name: "T1", agents: 1, skills: {"T1": ()})"#);
     assert!(e.contains("T1"), "{e}");
 }
+
+#[test]
+fn pool_schedule_by_day_sets_its_weekdays_and_refuses_a_repeated_day() {
+    let pools = |by_day: &str| {
+        let text = format!(
+            r#"Scenario(name: "x", calendar: (days: 7), incident_types: ["one"],
+  channels: [(name: "c", kind: Email, arrivals: Poisson(per_hour: 1), mix: {{"one": 1.0}}, entry: "T1")],
+  teams: [(name: "T1", agents: 1, handling: {{"*": Exponential(mean: "5min")}}, routes: {{"*": (resolve: 1.0)}})],
+  pools: [(name: "P", agents: 3, schedule_by_day: [{by_day}], skills: {{"T1": ()}})])"#
+        );
+        let (s, src) = parse("x.ron".as_ref(), text).unwrap();
+        compile(&s, &src)
+    };
+    let m = pools(r#"(days: [Mon], agents: 0), (days: [Wed], schedule: [("12:00", 5)])"#).unwrap();
+    let spd = m.slots_per_day;
+    let agents = &m.shared_pools[0].agents;
+    let (mut mon, mut wed_pm) = (0, 0);
+    for (w, &a) in agents.iter().enumerate() {
+        if !m.open[w] {
+            assert_eq!(a, 0, "closed slot {w}");
+            continue;
+        }
+        let (day, slot) = (w / spd, w % spd);
+        let want = match day {
+            0 => 0,
+            2 if slot as f64 * m.interval >= 12.0 * 3600.0 => 5,
+            _ => 3,
+        };
+        mon += usize::from(day == 0);
+        wed_pm += usize::from(want == 5);
+        assert_eq!(a, want, "slot {w} (day {day})");
+    }
+    assert!(
+        mon > 0 && wed_pm > 0,
+        "the test needs open Monday and Wednesday-afternoon slots"
+    );
+    let e = pools(r#"(days: [Tue], agents: 1), (days: [Tue], agents: 2)"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("pools[0] \"P\".schedule_by_day[1]") && e.contains("more than one entry"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_team_served_only_by_a_shared_pool_is_not_warned_as_unstaffed() {
+    let m = scenario(
+        0.2,
+        0.2,
+        (1, 0),
+        (5.0, 5.0),
+        r#"(name: "B", agents: 2, skills: {"T2": ()})"#,
+    );
+    let w = tiersim::model::warnings(&m);
+    assert!(w.iter().all(|w| w.kind != "no_agents"), "{w:?}");
+    // Without the pool, the same team is warned about.
+    let m = scenario(0.2, 0.2, (1, 0), (5.0, 5.0), "");
+    let w = tiersim::model::warnings(&m);
+    assert!(w.iter().any(|w| w.kind == "no_agents"), "{w:?}");
+}

@@ -1,7 +1,7 @@
 //! The event calendar: a binary heap ordered by (time, insertion sequence), so events at the
 //! same time fire in the order they were scheduled and runs repeat exactly.
 
-use crate::model::{ChannelId, PoolId};
+use crate::model::{ChannelId, PoolId, StreamId};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -10,6 +10,8 @@ use std::collections::BinaryHeap;
 pub enum Event {
     /// The next arrival on a channel.
     Arrival(ChannelId),
+    /// The next incident of an incident stream (on the channel this design gives it).
+    Incident(StreamId),
     /// A customer contacts again (a duplicate of the same incident).
     Retry(u32),
     /// An agent finishes handling a contact.

@@ -18,6 +18,8 @@ pub(super) struct Pool {
     duty_version: u32,
     /// The pool's own randomness (who is away), apart from demand.
     rng: Pcg64Mcg,
+    /// Agents kept on after closing to serve the contacts waiting then (0 when none wait).
+    overtime: u32,
 }
 
 /// A pool's load as the statistics see it.
@@ -40,6 +42,7 @@ impl Pool {
             leaving: 0,
             duty_version: 0,
             rng,
+            overtime: 0,
         }
     }
 
@@ -63,6 +66,24 @@ impl Pool {
             available: self.available(),
             scheduled: self.scheduled,
         }
+    }
+
+    /// The agents on the floor at closing stay on to serve those still waiting; if all were
+    /// away, one stays.
+    pub(super) fn keep_on_for_overtime(&mut self) {
+        self.overtime = self.available().max(1);
+    }
+
+    /// An agent kept on in overtime is free to take a contact waiting since closing.
+    #[inline]
+    pub(super) fn overtime_free(&self) -> bool {
+        self.overtime > self.busy
+    }
+
+    /// Overtime ends (every contact waiting at closing was answered or gave up).
+    #[inline]
+    pub(super) fn end_overtime(&mut self) {
+        self.overtime = 0;
     }
 
     /// A free agent takes a contact.
@@ -101,6 +122,9 @@ impl Pool {
             return false;
         }
         if want > self.scheduled {
+            if self.scheduled == 0 {
+                self.overtime = 0;
+            }
             // New agents are away on other duties with the stationary probability.
             for _ in self.scheduled..want {
                 self.away +=

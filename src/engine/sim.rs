@@ -1,8 +1,8 @@
 //! One replication: the simulator's state and its event loop. What each event does lives in
 //! the child modules, by concern: `arrive` (arrivals, chases, retries, admission on a
 //! channel), `serve` (queues, agents taking and finishing contacts, patience), `outcome`
-//! (how contact attempts and incidents end) and `shift` (rosters, other duties, interval
-//! ticks, pool load reported to the observer).
+//! (how contact attempts and incidents end) and `shift` (rosters, closing time, other duties,
+//! interval ticks, pool load reported to the observer).
 
 mod arrive;
 mod outcome;
@@ -14,14 +14,22 @@ use super::calendar::{Calendar, Event};
 use super::contact::{Contact, NO_TEAM, State};
 use super::observe::{ContactKey, Observer};
 use super::pool::Pool;
-use super::queue::TeamQueue;
+use super::queue::{TeamQueue, Waiting};
 use super::streams::{Purpose, stream};
 use super::{RunOptions, TraceRecord};
 use crate::error::Error;
-use crate::model::{ArrivalModel, ChannelId, Model, PoolId, QueueId, TeamId, bounds};
+use crate::model::{ArrivalModel, ChannelId, Model, PoolId, QueueId, StreamId, TeamId, bounds};
 use crate::scenario::Discipline;
 use crate::stats::ContactEnd;
+use rand::Rng;
 use rand_pcg::Pcg64Mcg;
+
+/// Where new incidents come from: a channel's own arrivals, or an incident stream.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Channel(ChannelId),
+    Stream(StreamId),
+}
 
 struct ChannelRt {
     arrivals: ArrivalGen,
@@ -47,6 +55,15 @@ impl Tracer<'_> {
     }
 }
 
+/// An incident stream's state: its arrival times, the seed its incidents' draws are keyed
+/// by, and how many incidents it has produced.
+struct StreamRt {
+    arrivals: ArrivalGen,
+    key: u64,
+    pending_row: Option<usize>,
+    count: u64,
+}
+
 /// What a finished run hands back: the observer, the trace, the number of events.
 pub(super) struct Finished<O> {
     pub observer: O,
@@ -61,9 +78,12 @@ pub(super) struct Sim<'m, O: Observer> {
     free: Vec<u32>,
     /// Waiting lines, by [`QueueId`].
     queues: Vec<TeamQueue>,
+    /// Per queue: contacts that were waiting when its team closed, served in overtime.
+    overtime: Vec<TeamQueue>,
     /// Agents, by [`PoolId`].
     pools: Vec<Pool>,
     channels: Vec<ChannelRt>,
+    streams: Vec<StreamRt>,
     stats: O,
     trace: Option<Tracer<'m>>,
     now: f64,
@@ -76,12 +96,19 @@ pub(super) struct Sim<'m, O: Observer> {
     stall_limit: u64,
     same_instant: u64,
     stop_reason: Option<String>,
+    /// Reused buffer for the queue entries a closing team hands over.
+    scratch: Vec<Waiting>,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
     pub(super) fn new(m: &'m Model, seed: u64, rep: u64, opts: &RunOptions, stats: O) -> Self {
         // Queue i is team i's; pool i is team i's own, shared pools follow.
         let queues = m
+            .teams
+            .iter()
+            .map(|t| TeamQueue::new(t.discipline == Discipline::Priority))
+            .collect();
+        let overtime = m
             .teams
             .iter()
             .map(|t| TeamQueue::new(t.discipline == Discipline::Priority))
@@ -103,14 +130,26 @@ impl<'m, O: Observer> Sim<'m, O> {
                 pending_row: None,
             })
             .collect();
+        let streams = m
+            .streams
+            .iter()
+            .map(|st| StreamRt {
+                arrivals: ArrivalGen::new(seed, rep, st.stream_key),
+                key: stream(seed, rep, Purpose::Demand, st.stream_key).next_u64(),
+                pending_row: None,
+                count: 0,
+            })
+            .collect();
         Sim {
             m,
             cal: Calendar::with_capacity(1024),
             contacts: Vec::with_capacity(1024),
             free: Vec::new(),
             queues,
+            overtime,
             pools,
             channels,
+            streams,
             stats,
             trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
@@ -120,6 +159,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             stall_limit: stall_limit(m),
             same_instant: 0,
             stop_reason: None,
+            scratch: Vec::new(),
         }
     }
 
@@ -154,7 +194,10 @@ impl<'m, O: Observer> Sim<'m, O> {
     pub(super) fn run(mut self) -> Result<Finished<O>, Error> {
         let m = self.m;
         for ch in 0..m.channels.len() {
-            self.schedule_arrival(ChannelId::at(ch), 0.0);
+            self.schedule_arrival(Source::Channel(ChannelId::at(ch)), 0.0);
+        }
+        for st in 0..m.streams.len() {
+            self.schedule_arrival(Source::Stream(StreamId::at(st)), 0.0);
         }
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
@@ -174,6 +217,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             }
             match ev {
                 Event::Arrival(ch) => self.on_arrival(ch),
+                Event::Incident(st) => self.on_incident(st),
                 Event::Retry(c) => self.on_retry(c),
                 Event::ServiceEnd(c) => self.on_service_end(c),
                 Event::Patience(c, vgen) => self.on_patience(c, vgen),

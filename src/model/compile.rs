@@ -6,13 +6,13 @@ use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::{
     ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, PoolId,
-    PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, TeamId, TeamModel,
+    PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
 use crate::scenario::{
-    self, AfterHours, Arrivals, Channel, ChannelKind, Clock, Dist, Dur, Priority, Route, Scenario,
-    Source, Team,
+    self, AfterHours, Arrivals, AtClosing, Channel, ChannelKind, Clock, DaySchedule, Dist, Dur,
+    IncidentStream, Priority, Route, Scenario, Source, Team,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,6 +69,7 @@ pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
 struct StaffingSpec<'a> {
     agents: u32,
     schedule: &'a [(Clock, u32)],
+    by_day: &'a [DaySchedule],
     availability: f64,
     duty_cycle: Option<Dur>,
 }
@@ -116,12 +117,20 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
-        let channels = s
+        let mut channels = s
             .channels
             .iter()
             .enumerate()
             .map(|(i, c)| self.channel(i, c, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.unique_streams()?;
+        let streams = s
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(i, st)| self.stream(i, st, &types, interval, slots_per_day, &open))
+            .collect::<Result<Vec<_>, _>>()?;
+        fed_mixes(&mut channels, s, &streams, types.len());
         let (shared_pools, servers, work) =
             self.pools(&team_names, (interval, slots_per_day, &open))?;
         let (thresholds, channel_thresholds) = self.thresholds()?;
@@ -135,6 +144,7 @@ impl Compiler<'_> {
             open,
             types,
             channels,
+            streams,
             teams,
             shared_pools,
             servers,
@@ -484,18 +494,23 @@ impl Compiler<'_> {
         let f = |x: &str| format!("{base}.{x}");
         let a = |x: &'static str| [q.as_str(), x];
         self.name(&f("name"), &[&q], &c.name)?;
-        let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?);
-        let priority_mix = match &c.priorities {
-            None => Categorical::new(&[0.0, 0.0, 1.0, 0.0]),
-            Some(m) => {
-                let mut p = [0.0; 4];
-                for (k, &v) in m {
-                    p[*k as usize] = self.prob(&a("priorities"), &f("priorities"), v)?;
-                }
-                self.sums_to_one(&a("priorities"), &f("priorities"), p.iter().sum())?;
-                Categorical::new(&p)
-            }
+        let type_mix = match &c.arrivals {
+            Some(_) => Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?),
+            // Set from the incident streams that reach it, once they are compiled.
+            None => Categorical::new(&vec![0.0; types.len()]),
         };
+        if c.arrivals.is_none() && (!c.mix.is_empty() || self.s.demand.is_empty()) {
+            return Err(self.err(
+                &[&q],
+                f("arrivals"),
+                if self.s.demand.is_empty() {
+                    "give the channel's `arrivals` and `mix`, or define demand as incidents under `demand`"
+                } else {
+                    "a `mix` needs `arrivals` (this channel's contacts otherwise come from `demand`)"
+                },
+            ));
+        }
+        let priority_mix = self.priorities(&a("priorities"), &f("priorities"), &c.priorities)?;
         let default_entry = self.team_id(&a("entry"), &f("entry"), &c.entry, teams)?;
         let mut entry = vec![default_entry; types.len()];
         for (ty, team) in &c.entry_by_type {
@@ -579,11 +594,21 @@ impl Compiler<'_> {
                 .map(|d| self.sampler(&a("self_service"), &f("self_service.time"), d))
                 .transpose()?;
         }
-        let arrivals = self.arrivals(&q, &base, c, types, interval, slots, open)?;
+        let arrivals = match &c.arrivals {
+            Some(arr) => self.arrivals(&q, &base, arr, &c.name, types, interval, slots, open)?,
+            None => ArrivalModel::Rates(vec![0.0; 7 * slots]),
+        };
         let reject_after_hours = match c.after_hours {
             Some(h) => h == AfterHours::Reject,
             None => matches!(c.kind, ChannelKind::Phone | ChannelKind::Chat),
         };
+        // A channel that turns contacts away after hours serves its queue at closing; one
+        // whose contacts wait for opening lets the queue wait too.
+        let at_closing = c.at_closing.unwrap_or(if reject_after_hours {
+            AtClosing::Serve
+        } else {
+            AtClosing::Wait
+        });
         Ok(ChannelModel {
             name: c.name.clone(),
             kind: c.kind,
@@ -592,6 +617,7 @@ impl Compiler<'_> {
             priority_mix,
             entry,
             reject_after_hours,
+            at_closing,
             lines: c.lines,
             patience,
             retry,
@@ -603,12 +629,95 @@ impl Compiler<'_> {
         })
     }
 
+    fn priorities(
+        &self,
+        anchors: &[&str],
+        field: &str,
+        map: &Option<BTreeMap<Priority, f64>>,
+    ) -> Result<Categorical, InputError> {
+        match map {
+            None => Ok(Categorical::new(&[0.0, 0.0, 1.0, 0.0])),
+            Some(m) => {
+                let mut p = [0.0; 4];
+                for (k, &v) in m {
+                    p[*k as usize] = self.prob(anchors, field, v)?;
+                }
+                self.sums_to_one(anchors, field, p.iter().sum())?;
+                Ok(Categorical::new(&p))
+            }
+        }
+    }
+
+    fn unique_streams(&self) -> Result<(), InputError> {
+        let d = &self.s.demand;
+        if d.is_empty() {
+            return Ok(());
+        }
+        self.unique("demand", d.iter().map(|st| st.name.as_str()))
+    }
+
+    /// An incident stream: its arrivals and mixes, and the channel this design gives it.
+    fn stream(
+        &self,
+        i: usize,
+        st: &IncidentStream,
+        types: &[String],
+        interval: f64,
+        slots: usize,
+        open: &[bool],
+    ) -> Result<StreamModel, InputError> {
+        let q = format!("\"{}\"", st.name);
+        let base = format!("demand[{i}] {q}");
+        let f = |x: &str| format!("{base}.{x}");
+        let a = |x: &'static str| [q.as_str(), x];
+        self.name(&f("name"), &[&q], &st.name)?;
+        let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &st.mix, types)?);
+        let priority_mix = self.priorities(&a("priorities"), &f("priorities"), &st.priorities)?;
+        let wanted: Vec<&str> = std::iter::once(st.prefer.as_str())
+            .chain(st.fallback.iter().map(String::as_str))
+            .collect();
+        let channel = wanted
+            .iter()
+            .find_map(|w| self.s.channels.iter().position(|c| c.name == *w))
+            .ok_or_else(|| {
+                self.err(
+                    &a("prefer"),
+                    f("prefer"),
+                    format!(
+                        "this design offers none of the channels these incidents use ({}); its channels: {}",
+                        wanted.join(", then "),
+                        self.s.channels.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+        // A recorded log of these customers lists them under their preferred channel.
+        let arrivals = self.arrivals(
+            &q,
+            &base,
+            &st.arrivals,
+            &st.prefer,
+            types,
+            interval,
+            slots,
+            open,
+        )?;
+        Ok(StreamModel {
+            name: st.name.clone(),
+            arrivals,
+            type_mix,
+            priority_mix,
+            channel: ChannelId::at(channel),
+            stream_key: fnv1a(format!("incidents/{}", st.name).as_bytes()),
+        })
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn arrivals(
         &self,
         q: &str,
         base: &str,
-        c: &Channel,
+        arrivals: &Arrivals,
+        name: &str,
         types: &[String],
         interval: f64,
         slots: usize,
@@ -619,7 +728,7 @@ impl Compiler<'_> {
         let nonneg = |v: f64, what: &str, bound: &Bound| -> Result<f64, InputError> {
             self.bounded(&[q, what], format!("{field}.{what}"), bound, v)
         };
-        match &c.arrivals {
+        match arrivals {
             Arrivals::Poisson { per_hour } => Ok(ArrivalModel::Rates(vec![
                 nonneg(
                     *per_hour,
@@ -659,44 +768,48 @@ impl Compiler<'_> {
                 let mut rates = vec![0.0; 7 * slots];
                 for (d, &factor) in factors.iter().enumerate() {
                     let day = &mut rates[d * slots..(d + 1) * slots];
-                    match intraday {
-                        Some(p) => {
-                            let start = p.from.secs() / interval;
-                            if start.fract().abs() > 1e-9
-                                || start.round() as usize + p.weights.len() > slots
-                            {
-                                return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
-                                    "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
-                            }
-                            let w: Vec<f64> = p
-                                .weights
-                                .iter()
-                                .map(|&v| nonneg(v, "weights", &bounds::WEIGHT))
-                                .collect::<Result<_, _>>()?;
-                            let total: f64 = w.iter().sum();
-                            if total <= 0.0 {
-                                return Err(self.err(
-                                    &[q, "weights"],
-                                    format!("{field}.intraday.weights"),
-                                    "at least one weight must be positive",
-                                ));
-                            }
-                            for (k, wk) in w.iter().enumerate() {
-                                day[start.round() as usize + k] =
-                                    per_day * factor * wk / total / interval;
-                            }
+                    let open_day = &open[d * slots..(d + 1) * slots];
+                    self.day_rates(
+                        q,
+                        &field,
+                        day,
+                        per_day * factor,
+                        intraday.as_ref(),
+                        open_day,
+                        interval,
+                    )?;
+                }
+                Ok(ArrivalModel::Rates(rates))
+            }
+            Arrivals::ByDay(groups) => {
+                let mut rates = vec![0.0; 7 * slots];
+                let mut seen = [false; 7];
+                for (k, g) in groups.iter().enumerate() {
+                    let gfield = format!("{field}[{k}]");
+                    let per_day = nonneg(g.per_day, "per_day", &bounds::PER_DAY)?;
+                    if g.days.is_empty() {
+                        return Err(self.err(&at, gfield, "list at least one weekday in `days`"));
+                    }
+                    for &wd in &g.days {
+                        let d = wd as usize;
+                        if std::mem::replace(&mut seen[d], true) {
+                            return Err(self.err(
+                                &at,
+                                gfield,
+                                format!("{wd:?} is in more than one group"),
+                            ));
                         }
-                        None => {
-                            let open_slots = open[d * slots..(d + 1) * slots]
-                                .iter()
-                                .filter(|&&o| o)
-                                .count();
-                            for (k, r) in day.iter_mut().enumerate() {
-                                if open[d * slots + k] {
-                                    *r = per_day * factor / open_slots as f64 / interval;
-                                }
-                            }
-                        }
+                        let day = &mut rates[d * slots..(d + 1) * slots];
+                        let open_day = &open[d * slots..(d + 1) * slots];
+                        self.day_rates(
+                            q,
+                            &gfield,
+                            day,
+                            per_day,
+                            g.intraday.as_ref(),
+                            open_day,
+                            interval,
+                        )?;
                     }
                 }
                 Ok(ArrivalModel::Rates(rates))
@@ -706,7 +819,7 @@ impl Compiler<'_> {
                     return Err(self.err(&at, field, "give the log's file name"));
                 }
                 let fq = format!("\"{file}\"");
-                let rows = read_log(&self.src.dir().join(file), &c.name, types).map_err(|e| {
+                let rows = read_log(&self.src.dir().join(file), name, types).map_err(|e| {
                     if e.at.is_none() && e.field.is_none() {
                         // The file itself cannot be used: the scenario's line naming it is at fault.
                         return self.err(
@@ -718,9 +831,9 @@ impl Compiler<'_> {
                     let (line, col) = self.src.locate(&[q, "arrivals", &fq]).unwrap_or((0, 0));
                     InputError {
                         message: format!(
-                            "{} (the arrival log of channel `{}`, named in {}:{line}:{col})",
+                            "{} (the arrival log of `{}`, named in {}:{line}:{col})",
                             e.message,
-                            c.name,
+                            name,
                             self.src.path.display()
                         ),
                         ..e
@@ -729,9 +842,9 @@ impl Compiler<'_> {
                 let late = rows.iter().filter(|r| r.time >= self.horizon()).count();
                 if late > 0 {
                     self.warnings.borrow_mut().push(format!(
-                        "{field}: {late} of the {} rows of channel `{}` in `{file}` fall after the end of the run (day {}) and are not replayed",
+                        "{field}: {late} of the {} rows of `{}` in `{file}` fall after the end of the run (day {}) and are not replayed",
                         rows.len(),
-                        c.name,
+                        name,
                         self.horizon() / DAY
                     ));
                 }
@@ -750,33 +863,47 @@ impl Compiler<'_> {
         (interval, slots, open): (f64, usize, &[bool]),
     ) -> Result<(Vec<u32>, f64), InputError> {
         let f = |x: &str| format!("{base}.{x}");
-        self.bounded(
-            &[q, "agents"],
-            f("agents"),
-            &bounds::AGENTS,
-            f64::from(spec.agents),
+        // Staffing per slot of the day for each weekday, then per slot of the week (zero while
+        // closed).
+        let base_day = self.day_staffing(
+            &[q, "schedule"],
+            &f("schedule"),
+            spec.agents,
+            spec.schedule,
+            interval,
+            slots,
         )?;
-        for &(_, n) in spec.schedule {
-            self.bounded(
-                &[q, "schedule"],
-                f("schedule"),
-                &bounds::AGENTS,
-                f64::from(n),
-            )?;
-        }
-        // Staffing per slot of the day, then per slot of the week (zero while closed).
-        let mut day = vec![spec.agents; slots];
-        let mut last = -1.0;
-        for &(clock, n) in spec.schedule {
-            let k = clock.secs() / interval;
-            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
-                return Err(self.err(&[q, "schedule"], f("schedule"), "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+        let mut week: Vec<Vec<u32>> = vec![base_day; 7];
+        let mut seen = [false; 7];
+        for (k, ds) in spec.by_day.iter().enumerate() {
+            let field = f(&format!("schedule_by_day[{k}]"));
+            let at = [q, "schedule_by_day"];
+            if ds.days.is_empty() {
+                return Err(self.err(&at, field, "list at least one weekday in `days`"));
             }
-            last = clock.secs();
-            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+            let day = self.day_staffing(
+                &at,
+                &field,
+                ds.agents.unwrap_or(spec.agents),
+                &ds.schedule,
+                interval,
+                slots,
+            )?;
+            for &d in &ds.days {
+                if std::mem::replace(&mut seen[d as usize], true) {
+                    return Err(self.err(&at, field, format!("{d:?} is in more than one entry")));
+                }
+                week[d as usize] = day.clone();
+            }
         }
         let agents = (0..7 * slots)
-            .map(|w| if open[w] { day[w % slots] } else { 0 })
+            .map(|w| {
+                if open[w] {
+                    week[w / slots][w % slots]
+                } else {
+                    0
+                }
+            })
             .collect();
         self.bounded(
             &[q, "availability"],
@@ -834,6 +961,7 @@ impl Compiler<'_> {
                 StaffingSpec {
                     agents: p.agents,
                     schedule: &p.schedule,
+                    by_day: &p.schedule_by_day,
                     availability: p.availability,
                     duty_cycle: p.duty_cycle,
                 },
@@ -892,6 +1020,55 @@ impl Compiler<'_> {
         Ok((pools, servers, work))
     }
 
+    /// Arrival rates (per second) over one day's slots: `volume` spread by the profile, or flat
+    /// over the open slots.
+    #[allow(clippy::too_many_arguments)]
+    fn day_rates(
+        &self,
+        q: &str,
+        field: &str,
+        day: &mut [f64],
+        volume: f64,
+        intraday: Option<&scenario::Profile>,
+        open_day: &[bool],
+        interval: f64,
+    ) -> Result<(), InputError> {
+        let Some(p) = intraday else {
+            let open_slots = open_day.iter().filter(|&&o| o).count();
+            for (r, &o) in day.iter_mut().zip(open_day) {
+                if o {
+                    *r = volume / open_slots as f64 / interval;
+                }
+            }
+            return Ok(());
+        };
+        let start = p.from.secs() / interval;
+        if start.fract().abs() > 1e-9 || start.round() as usize + p.weights.len() > day.len() {
+            return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
+                "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
+        }
+        for &w in &p.weights {
+            self.bounded(
+                &[q, "weights"],
+                format!("{field}.intraday.weights"),
+                &bounds::WEIGHT,
+                w,
+            )?;
+        }
+        let total: f64 = p.weights.iter().sum();
+        if total <= 0.0 {
+            return Err(self.err(
+                &[q, "weights"],
+                format!("{field}.intraday.weights"),
+                "at least one weight must be positive",
+            ));
+        }
+        for (k, wk) in p.weights.iter().enumerate() {
+            day[start.round() as usize + k] = volume * wk / total / interval;
+        }
+        Ok(())
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn team(
         &self,
@@ -913,6 +1090,7 @@ impl Compiler<'_> {
             StaffingSpec {
                 agents: t.agents,
                 schedule: &t.schedule,
+                by_day: &t.schedule_by_day,
                 availability: t.availability,
                 duty_cycle: t.duty_cycle,
             },
@@ -1028,6 +1206,31 @@ impl Compiler<'_> {
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
         })
+    }
+
+    /// Agents per slot of one day: `agents` from midnight, changed by `schedule`.
+    fn day_staffing(
+        &self,
+        at: &[&str],
+        field: &str,
+        agents: u32,
+        schedule: &[(scenario::Clock, u32)],
+        interval: f64,
+        slots: usize,
+    ) -> Result<Vec<u32>, InputError> {
+        self.bounded(at, field, &bounds::AGENTS, f64::from(agents))?;
+        let mut day = vec![agents; slots];
+        let mut last = -1.0;
+        for &(clock, n) in schedule {
+            self.bounded(at, field, &bounds::AGENTS, f64::from(n))?;
+            let k = clock.secs() / interval;
+            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
+                return Err(self.err(at, field, "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+            }
+            last = clock.secs();
+            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+        }
+        Ok(day)
     }
 
     fn route(
@@ -1179,6 +1382,7 @@ impl Compiler<'_> {
         let demand: Vec<_> = s
             .channels
             .iter()
+            .filter(|c| c.arrivals.is_some() || s.demand.is_empty())
             .map(|c| {
                 (
                     &c.name,
@@ -1192,10 +1396,22 @@ impl Compiler<'_> {
                 )
             })
             .collect();
-        let text = ron::to_string(&(&s.calendar, &s.incident_types, demand)).unwrap_or_default();
+        // Incident streams name channels, not teams: designs with different channels that
+        // face the same incidents share the fingerprint.
+        let text = if s.demand.is_empty() {
+            ron::to_string(&(&s.calendar, &s.incident_types, demand))
+        } else {
+            ron::to_string(&(&s.calendar, &s.incident_types, demand, &s.demand))
+        }
+        .unwrap_or_default();
         let mut h = fnv1a(text.as_bytes());
-        for c in &s.channels {
-            if let Arrivals::Log { file } = &c.arrivals
+        let logs = s
+            .channels
+            .iter()
+            .filter_map(|c| c.arrivals.as_ref())
+            .chain(s.demand.iter().map(|st| &st.arrivals));
+        for arr in logs {
+            if let Arrivals::Log { file } = arr
                 && let Ok(bytes) = std::fs::read(self.src.dir().join(file))
             {
                 h ^= fnv1a(&bytes).rotate_left(17);
@@ -1334,5 +1550,29 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Channels fed only by incident streams take the mixes of the streams that reach them (for
+/// the checks and breakdowns that ask which types and priorities a channel carries).
+fn fed_mixes(channels: &mut [ChannelModel], s: &Scenario, streams: &[StreamModel], types: usize) {
+    for (i, (c, sc)) in channels.iter_mut().zip(&s.channels).enumerate() {
+        if sc.arrivals.is_some() {
+            continue;
+        }
+        let mut ty = vec![0.0; types];
+        let mut pr = [0.0; 4];
+        let feeding: Vec<&StreamModel> = streams
+            .iter()
+            .filter(|st| st.channel.index() == i)
+            .collect();
+        for st in &feeding {
+            (0..types).for_each(|k| ty[k] += st.type_mix.prob(k) / feeding.len() as f64);
+            (0..4).for_each(|k| pr[k] += st.priority_mix.prob(k) / feeding.len() as f64);
+        }
+        c.type_mix = Categorical::new(&ty);
+        if !feeding.is_empty() {
+            c.priority_mix = Categorical::new(&pr);
+        }
     }
 }

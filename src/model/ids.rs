@@ -21,6 +21,14 @@ macro_rules! id {
             }
         }
 
+        impl PartialEq<u16> for $name {
+            /// Compares with a raw position (as report scopes and tests number them).
+            #[inline]
+            fn eq(&self, i: &u16) -> bool {
+                self.0 == *i
+            }
+        }
+
         impl From<u16> for $name {
             /// The id at a raw position (as report scopes and tests number them).
             #[inline]
@@ -42,6 +50,10 @@ id!(
 id!(
     /// Index of an incident type in [`Model::types`](super::Model::types).
     TypeId
+);
+id!(
+    /// Index of an incident stream in [`Model::streams`](super::Model::streams).
+    StreamId
 );
 id!(
     /// Index of a queue (where contacts wait). A team is one queue served by one pool, so

@@ -6,13 +6,15 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod warn;
 
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
-pub use ids::{ChannelId, PoolId, QueueId, TeamId, TypeId};
+pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
+pub use warn::{Warning, warnings};
 
-use crate::scenario::{ChannelKind, Discipline};
+use crate::scenario::{AtClosing, ChannelKind, Discipline};
 
 /// A scenario ready to simulate.
 #[derive(Clone, Debug)]
@@ -31,6 +33,8 @@ pub struct Model {
     pub open: Vec<bool>,
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
+    /// Incident streams (demand defined as customers' incidents), each sent to one channel.
+    pub streams: Vec<StreamModel>,
     pub teams: Vec<TeamModel>,
     /// Shared pools, after the teams' own: pool `teams.len() + k` is `shared_pools[k]`.
     pub shared_pools: Vec<PoolModel>,
@@ -75,6 +79,8 @@ pub struct ChannelModel {
     /// Entry team per incident type.
     pub entry: Vec<TeamId>,
     pub reject_after_hours: bool,
+    /// What happens at closing to contacts still waiting for the entry team.
+    pub at_closing: AtClosing,
     pub lines: Option<u32>,
     pub patience: Option<Sampler>,
     pub retry: Option<RetryModel>,
@@ -84,6 +90,20 @@ pub struct ChannelModel {
     pub self_service: Vec<f64>,
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
+    pub stream_key: u64,
+}
+
+/// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
+#[derive(Clone, Debug)]
+pub struct StreamModel {
+    pub name: String,
+    pub arrivals: ArrivalModel,
+    pub type_mix: Categorical,
+    pub priority_mix: Categorical,
+    /// The first of the stream's preferred and fallback channels that this design offers.
+    pub channel: ChannelId,
+    /// Stable key for the stream's random numbers (a hash of its name): incident k of the
+    /// stream draws from (seed, replication, key, k) whatever the design.
     pub stream_key: u64,
 }
 

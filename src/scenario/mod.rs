@@ -27,6 +27,11 @@ pub struct Scenario {
     pub calendar: Calendar,
     /// Incident types, by name (password_reset, technical, ...).
     pub incident_types: Vec<String>,
+    /// Demand as customers' incidents, each stream with a preferred channel and fallbacks; the
+    /// design's channels decide where each incident arrives. Channels may instead (or as well)
+    /// carry their own `arrivals` and `mix`.
+    #[serde(default)]
+    pub demand: Vec<IncidentStream>,
     pub channels: Vec<Channel>,
     pub teams: Vec<Team>,
     /// Shared pools: people who serve the queues of several teams, by skill.
@@ -123,6 +128,28 @@ pub enum ChannelKind {
     Other,
 }
 
+/// A stream of customers' incidents, independent of the design: when they arrive, what they
+/// are about, and the channel they use (the first of `prefer` and then `fallback` that the
+/// design offers).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentStream {
+    pub name: String,
+    /// When they arrive; a `Log`'s rows are those whose `channel` column names `prefer`.
+    pub arrivals: Arrivals,
+    /// Incident-type mix: type name to probability (sums to 1).
+    #[serde(deserialize_with = "unique")]
+    pub mix: BTreeMap<String, f64>,
+    /// Priority mix (sums to 1); absent means all `Medium`.
+    #[serde(default, deserialize_with = "unique_opt")]
+    pub priorities: Option<BTreeMap<Priority, f64>>,
+    /// The channel these customers use where the design offers it.
+    pub prefer: String,
+    /// Channels tried in order where the design does not offer `prefer`.
+    #[serde(default)]
+    pub fallback: Vec<String>,
+}
+
 impl ChannelKind {
     /// Written channels (email, portal, social, monitoring) are answered in hours, not seconds.
     pub fn is_written(self) -> bool {
@@ -142,9 +169,11 @@ impl ChannelKind {
 pub struct Channel {
     pub name: String,
     pub kind: ChannelKind,
-    pub arrivals: Arrivals,
-    /// Incident-type mix: type name to probability (sums to 1).
-    #[serde(deserialize_with = "unique")]
+    /// The channel's own arrivals; absent where its contacts come only from `demand`.
+    #[serde(default)]
+    pub arrivals: Option<Arrivals>,
+    /// Incident-type mix of its own arrivals: type name to probability (sums to 1).
+    #[serde(default, deserialize_with = "unique")]
     pub mix: BTreeMap<String, f64>,
     /// Priority mix (sums to 1); absent means all `Medium`.
     #[serde(default, deserialize_with = "unique_opt")]
@@ -158,6 +187,11 @@ pub struct Channel {
     /// `Queue` otherwise).
     #[serde(default)]
     pub after_hours: Option<AfterHours>,
+    /// What happens to contacts still waiting for the entry team when it closes (its roster
+    /// drops to zero): default `Serve` for channels that turn contacts away after hours
+    /// (phone and chat by default), `Wait` for the others.
+    #[serde(default)]
+    pub at_closing: Option<AtClosing>,
     /// Phone lines: a call finding all lines busy is blocked. A line is held while the caller
     /// waits for and talks to the entry team.
     #[serde(default, deserialize_with = "whole_opt")]
@@ -189,6 +223,25 @@ pub enum AfterHours {
     Queue,
 }
 
+/// What happens at closing to a channel's contacts still waiting for their entry team.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AtClosing {
+    /// The agents on the floor at closing stay on (overtime) until every contact of this channel
+    /// that was waiting at closing has been answered or has given up.
+    Serve,
+    /// They stay in the queue until the team opens again.
+    Wait,
+    /// They are disconnected, counted as `Blocked` or `Abandoned` (and may retry).
+    Disconnect(Disconnected),
+}
+
+/// How a contact disconnected at closing is counted.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Disconnected {
+    Blocked,
+    Abandoned,
+}
+
 /// When contacts arrive on a channel.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub enum Arrivals {
@@ -205,10 +258,25 @@ pub enum Arrivals {
         #[serde(default)]
         intraday: Option<Profile>,
     },
+    /// A daily volume and intraday profile per group of weekdays (as fitted from a log):
+    /// `ByDay([(days: [Mon, Tue], per_day: 900, intraday: (from: "07:00", weights: [...]))])`.
+    /// Weekdays in no group get no arrivals; a weekday may be in one group only.
+    ByDay(Vec<DayDemand>),
     /// A recorded log replayed from CSV, path relative to the scenario file. Columns:
     /// `time` (minutes since the start, or `D HH:MM[:SS]` with D the day index), `channel`,
     /// `type`, and optionally `priority` and `handling_min`. Rows of other channels are skipped.
     Log { file: String },
+}
+
+/// The demand of some weekdays: a daily volume spread by an intraday profile (absent: flat
+/// over the opening hours).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayDemand {
+    pub days: Vec<Weekday>,
+    pub per_day: f64,
+    #[serde(default)]
+    pub intraday: Option<Profile>,
 }
 
 /// An intraday profile: one weight per calendar interval, starting at `from`.
@@ -278,6 +346,11 @@ pub struct Team {
     /// next, and `agents` holds before the first.
     #[serde(default, deserialize_with = "whole_schedule")]
     pub schedule: Vec<(Clock, u32)>,
+    /// Staffing that differs by weekday: each entry replaces `agents` and `schedule` on its
+    /// days, e.g. `[(days: [Fri], agents: 0, schedule: [("07:00", 5), ("14:00", 0)])]`.
+    /// Weekdays in no entry keep `agents` and `schedule`; a weekday may be in one entry only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule_by_day: Vec<DaySchedule>,
     /// Share of their time the agents give this work (sales reps and trainers have other
     /// duties); they alternate between this work and other duties.
     #[serde(default = "one")]
@@ -301,6 +374,18 @@ pub struct Team {
     pub cost_per_hour: Option<f64>,
 }
 
+/// Staffing on some weekdays: `agents` from midnight (default: the team's `agents`), changed
+/// by `schedule` as the day goes on.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaySchedule {
+    pub days: Vec<Weekday>,
+    #[serde(default)]
+    pub agents: Option<u32>,
+    #[serde(default)]
+    pub schedule: Vec<(Clock, u32)>,
+}
+
 fn one() -> f64 {
     1.0
 }
@@ -314,6 +399,9 @@ pub struct Pool {
     pub agents: u32,
     #[serde(default)]
     pub schedule: Vec<(Clock, u32)>,
+    /// Weekday-specific staffing, as a team's `schedule_by_day`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule_by_day: Vec<DaySchedule>,
     #[serde(default = "one")]
     pub availability: f64,
     #[serde(default)]

@@ -1,4 +1,5 @@
-//! Contacts entering: a channel's next arrival, a new incident's first contact, a customer
+//! Contacts entering: a channel's or an incident stream's next arrival, a new incident's
+//! first contact, a customer
 //! chasing an open incident, a retry after a failed attempt, and admission on a channel
 //! (closed hours, busy lines, informal hand-offs that forget, self-service).
 
@@ -7,18 +8,50 @@ use super::super::contact::{Contact, NO_TEAM, State};
 use super::super::observe::Observer;
 use super::super::routing;
 use super::super::streams::contact_stream;
-use super::Sim;
-use crate::model::{ChannelId, PoolId, TypeId, bounds, unit};
+use super::{Sim, Source};
+use crate::model::{ArrivalModel, ChannelId, PoolId, StreamId, TypeId, bounds, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
+/// A new incident's demand-side draws.
+struct NewIncident {
+    channel: ChannelId,
+    ty: TypeId,
+    priority: u8,
+    patience: f64,
+    seeds: (u64, u64),
+    log_handling: f64,
+}
+
 impl<O: Observer> Sim<'_, O> {
-    pub(super) fn schedule_arrival(&mut self, ch: ChannelId, after: f64) {
+    /// Schedules the next arrival of `src`.
+    pub(super) fn schedule_arrival(&mut self, src: Source, after: f64) {
         let m = self.m;
-        let rt = &mut self.channels[ch.index()];
-        if let Some((t, row)) = rt.arrivals.next(m, &m.channels[ch.index()].arrivals, after) {
-            rt.pending_row = row;
-            self.cal.schedule(t, Event::Arrival(ch));
+        let (arrivals, model, pending, event) = match src {
+            Source::Channel(ch) => {
+                let rt = &mut self.channels[ch.index()];
+                let model = &m.channels[ch.index()].arrivals;
+                (
+                    &mut rt.arrivals,
+                    model,
+                    &mut rt.pending_row,
+                    Event::Arrival(ch),
+                )
+            }
+            Source::Stream(st) => {
+                let rt = &mut self.streams[st.index()];
+                let model = &m.streams[st.index()].arrivals;
+                (
+                    &mut rt.arrivals,
+                    model,
+                    &mut rt.pending_row,
+                    Event::Incident(st),
+                )
+            }
+        };
+        if let Some((t, row)) = arrivals.next(m, model, after) {
+            *pending = row;
+            self.cal.schedule(t, event);
         }
     }
 
@@ -46,12 +79,44 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
+    /// Incident `k` of a stream arrives on the channel this design gives the stream. Its
+    /// draws come from a stream keyed by (seed, replication, stream, k), so the same incident
+    /// looks the same in every design, whatever happened before it.
+    pub(super) fn on_incident(&mut self, st: StreamId) {
+        let m = self.m;
+        let sm = &m.streams[st.index()];
+        let rt = &mut self.streams[st.index()];
+        let row = rt.pending_row.and_then(|i| match &sm.arrivals {
+            ArrivalModel::Log(rows) => rows.get(i),
+            _ => None,
+        });
+        let mut r = contact_stream(rt.key, rt.count);
+        rt.count += 1;
+        let (u_type, u_prio) = (unit(&mut r), unit(&mut r));
+        let seeds = (r.next_u64(), r.next_u64());
+        let patience = m.channels[sm.channel.index()]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut r));
+        let n = NewIncident {
+            channel: sm.channel,
+            ty: row.map_or_else(|| TypeId::at(sm.type_mix.pick(u_type)), |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| sm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds,
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(Source::Stream(st), n);
+    }
+
     pub(super) fn on_arrival(&mut self, ch: ChannelId) {
         let m = self.m;
         let cm = &m.channels[ch.index()];
         let rt = &mut self.channels[ch.index()];
         let row = rt.pending_row.and_then(|i| match &cm.arrivals {
-            crate::model::ArrivalModel::Log(rows) => rows.get(i),
+            ArrivalModel::Log(rows) => rows.get(i),
             _ => None,
         });
         // Demand-side draws, always the same number per contact, so the stream stays in step
@@ -60,11 +125,32 @@ impl<O: Observer> Sim<'_, O> {
         let (u_type, u_prio) = (unit(d), unit(d));
         let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
         let (s1, s2) = (d.next_u64(), d.next_u64());
-        let ty = row.map_or_else(|| TypeId::at(cm.type_mix.pick(u_type)), |r| r.ty);
-        let priority = row
-            .and_then(|r| r.priority)
-            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
-        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
+        let n = NewIncident {
+            channel: ch,
+            ty: row.map_or_else(|| TypeId::at(cm.type_mix.pick(u_type)), |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds: (s1, s2),
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(Source::Channel(ch), n);
+    }
+
+    /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
+    /// drawn, and admitted on its channel.
+    fn start_incident(&mut self, src: Source, n: NewIncident) {
+        let m = self.m;
+        let NewIncident {
+            channel: ch,
+            ty,
+            priority,
+            patience,
+            seeds: (s1, s2),
+            log_handling,
+        } = n;
+        let cm = &m.channels[ch.index()];
         let now = self.now;
         let contact = Contact {
             rng: contact_stream(s1, s2),
@@ -97,10 +183,11 @@ impl<O: Observer> Sim<'_, O> {
             incident_counted: now >= m.warmup,
             holds_line: false,
             chase: false,
+            overtime: false,
         };
         self.next_incident += 1;
         let idx = self.place(contact);
-        self.schedule_arrival(ch, now);
+        self.schedule_arrival(src, now);
         if let Some(chase) = &cm.chase {
             // Demand-side: the same draws whatever the organisation.
             let c = &mut self.contacts[idx as usize];
@@ -159,6 +246,7 @@ impl<O: Observer> Sim<'_, O> {
             incident_counted: false,
             holds_line: false,
             chase: true,
+            overtime: false,
             ..c.clone()
         };
         let slot = self.place(dup);

@@ -19,6 +19,7 @@ impl<O: Observer> Sim<'_, O> {
         c.state = State::Waiting;
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
+        c.overtime = false;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
         if c.counted {
@@ -31,7 +32,7 @@ impl<O: Observer> Sim<'_, O> {
         let free = |p: PoolId| pools[p.index()].free() > 0;
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
-        let server = if self.queues[q.index()].len() == 0 {
+        let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
             routing::free_server(m, q, free)
         } else {
             None
@@ -62,6 +63,7 @@ impl<O: Observer> Sim<'_, O> {
         let waited = now - c.enqueued;
         c.queue_time += waited;
         c.state = State::InService;
+        c.overtime = false;
         c.pool = pool;
         let first_answer = c.answered.is_nan();
         if first_answer {
@@ -146,25 +148,43 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Free agents of `pool` take waiting contacts, from their primary skill's queue first.
+    ///
+    /// Contacts left waiting when a team closed come first (its own agents kept on in
+    /// overtime serve them; so does any free agent).
     pub(super) fn dispatch(&mut self, pool: PoolId) {
         let m = self.m;
         let work = routing::work_for(m, pool);
-        while self.pools[pool.index()].free() > 0 {
-            let contacts = &self.contacts;
-            let queues = &mut self.queues;
+        loop {
+            let (contacts, queues, overtime) =
+                (&self.contacts, &mut self.queues, &mut self.overtime);
+            let p = &self.pools[pool.index()];
+            let free = p.free() > 0;
             let next = work.iter().find_map(|&(q, proficiency)| {
                 let team = routing::team_of(q);
                 let live = |w: Waiting| {
                     let c = &contacts[w.contact as usize];
                     c.vgen == w.vgen && c.state == State::Waiting && c.team == team
                 };
-                queues[q.index()].pop(live).map(|w| (w, proficiency))
+                let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
+                let w = if overtime[q.index()].len() > 0 && (free || in_overtime) {
+                    overtime[q.index()].pop(live)
+                } else if free {
+                    queues[q.index()].pop(live)
+                } else {
+                    None
+                };
+                w.map(|w| (w, proficiency))
             });
             let Some((w, proficiency)) = next else { break };
             self.start_service(w.contact, pool, proficiency);
         }
         for &(q, _) in work {
-            self.team_changed(routing::team_of(q));
+            let team = routing::team_of(q);
+            if routing::own_pool(team) == pool && self.overtime[q.index()].len() == 0 {
+                // Overtime ends once every contact waiting at closing was answered or gave up.
+                self.pool(pool).end_overtime();
+            }
+            self.team_changed(team);
         }
         self.pool_changed(pool);
     }
@@ -176,11 +196,16 @@ impl<O: Observer> Sim<'_, O> {
             return;
         }
         c.queue_time += self.now - c.enqueued;
-        let (team, counted) = (c.team, c.counted);
+        let (team, counted, overtime) = (c.team, c.counted, c.overtime);
         if counted {
             self.stats.abandoned_from(team);
         }
-        self.queue(routing::queue_of(team)).forget_one();
+        let q = routing::queue_of(team).index();
+        if overtime {
+            self.overtime[q].forget_one();
+        } else {
+            self.queues[q].forget_one();
+        }
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);
     }

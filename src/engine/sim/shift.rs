@@ -1,11 +1,15 @@
-//! Time-driven changes to the organisation: rosters at interval boundaries, agents going to
-//! other duties and back, the interval tick, and each team's load reported to the observer.
+//! Time-driven changes to the organisation: rosters at interval boundaries, what happens to
+//! waiting contacts when a team closes, agents going to other duties and back, the interval
+//! tick, and each team's load reported to the observer.
 
 use super::super::calendar::Event;
+use super::super::contact::State;
 use super::super::observe::Observer;
 use super::super::routing;
 use super::Sim;
 use crate::model::{PoolId, TeamId};
+use crate::scenario::{AtClosing, Disconnected};
+use crate::stats::ContactEnd;
 
 impl<O: Observer> Sim<'_, O> {
     /// Sets each pool's roster for the slot starting at `now`.
@@ -15,11 +19,62 @@ impl<O: Observer> Sim<'_, O> {
         for i in 0..m.n_pools() {
             let pool = PoolId::at(i);
             let staffing = m.staffing(pool);
-            if self.pool(pool).roster(staffing.agents[slot], staffing) {
+            let want = staffing.agents[slot];
+            if i < m.teams.len() && want == 0 && self.pools[i].load().scheduled > 0 {
+                self.close_team(TeamId::at(i));
+            }
+            if self.pool(pool).roster(want, staffing) {
                 self.reschedule_duty(pool);
                 self.dispatch(pool);
             }
         }
+    }
+
+    /// The team closes (its own roster drops to zero). Each contact still waiting for its
+    /// entry team goes as its channel says: served in overtime by the agents on the floor,
+    /// left to wait for opening, or disconnected.
+    fn close_team(&mut self, team: TeamId) {
+        let m = self.m;
+        let now = self.now;
+        let q = routing::queue_of(team);
+        let pool = routing::own_pool(team);
+        let mut taken = std::mem::take(&mut self.scratch);
+        taken.clear();
+        let contacts = &self.contacts;
+        self.queues[q.index()].take(
+            |w| {
+                let c = &contacts[w.contact as usize];
+                (c.vgen == w.vgen && c.state == State::Waiting && c.team == team).then(|| {
+                    c.visits == 0 && m.channels[c.channel.index()].at_closing != AtClosing::Wait
+                })
+            },
+            &mut taken,
+        );
+        for &w in &taken {
+            let c = &mut self.contacts[w.contact as usize];
+            match m.channels[c.channel.index()].at_closing {
+                AtClosing::Serve => {
+                    c.overtime = true;
+                    self.overtime[q.index()].push(w, c.priority);
+                    self.pool(pool).keep_on_for_overtime();
+                }
+                AtClosing::Disconnect(how) => {
+                    c.queue_time += now - c.enqueued;
+                    let end = match how {
+                        Disconnected::Blocked => ContactEnd::Blocked,
+                        Disconnected::Abandoned => {
+                            if c.counted {
+                                self.stats.abandoned_from(team);
+                            }
+                            ContactEnd::Abandoned
+                        }
+                    };
+                    self.end_contact(w.contact, end);
+                }
+                AtClosing::Wait => unreachable!("waiting contacts stay in the queue"),
+            }
+        }
+        self.scratch = taken;
     }
 
     /// Draws `pool`'s next duty toggle afresh (its rates changed).
@@ -58,7 +113,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn team_changed(&mut self, team: TeamId) {
         let q = routing::queue_of(team);
         let load = self.pools[routing::own_pool(team).index()].load();
-        let queue = self.queues[q.index()].len();
+        let queue = self.queues[q.index()].len() + self.overtime[q.index()].len();
         self.stats.team_state(team, self.now, load, queue);
     }
 
