@@ -118,10 +118,10 @@ fn compare_command_writes_tables_and_plots() {
     );
     for stem in [
         "compare_rates",
+        "compare_failures",
         "compare_times",
         "compare_utilisation",
         "compare_answer_cdf",
-        "compare_queue_by_interval",
     ] {
         let svg = std::fs::read_to_string(d.path().join(format!("{stem}.svg"))).unwrap();
         assert!(
@@ -136,4 +136,42 @@ fn compare_command_writes_tables_and_plots() {
             "{stem}.png"
         );
     }
+    // One queue chart per design, so that lines are told apart by team alone.
+    for design in ["before", "after"] {
+        let svg = std::fs::read_to_string(
+            d.path()
+                .join(format!("compare_queue_by_interval_{design}.svg")),
+        )
+        .unwrap();
+        assert!(svg.contains(design));
+    }
+    let read = |stem: &str| std::fs::read_to_string(d.path().join(format!("{stem}.svg"))).unwrap();
+    // The threshold is marked on the answer-time distribution, whose axis reads in time units.
+    let cdf = read("compare_answer_cdf");
+    assert!(cdf.contains("threshold 20.0 s"));
+    assert!(texts(&cdf).iter().any(|t| t.ends_with(" min")));
+    assert!(!cdf.contains("log10"));
+    // Team names are not cut short; utilisation starts at zero.
+    let util = read("compare_utilisation");
+    assert!(util.contains("commercial") && !util.contains('…'));
+    assert!(
+        texts(&util).contains(&"0".to_string()),
+        "utilisation axis starts at 0"
+    );
+    // Higher-is-better and lower-is-better KPIs on separate charts, with readable names.
+    let (good, bad) = (read("compare_rates"), read("compare_failures"));
+    assert!(good.contains("service level 20s") && !good.contains("abandon"));
+    assert!(bad.contains("abandon rate") && !bad.contains("service level"));
+    // Times on a log scale: the redesign's answer time is not flattened to zero.
+    let times = read("compare_times");
+    assert!(times.contains("log scale"));
+    let labels = texts(&times);
+    assert!(labels.iter().any(|t| t.ends_with(" min")) && labels.iter().any(|t| t.ends_with(" h")));
+}
+
+/// The text elements of an SVG written by plotters.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("</text>")
+        .filter_map(|part| part.rsplit_once('>').map(|(_, t)| t.trim().to_string()))
+        .collect()
 }

@@ -350,6 +350,16 @@ fn finding_7_output_sets_are_replaced_whole_and_a_second_writer_is_refused() {
             ".tiersim-output",
             "intervals.csv",
             "kpis.csv",
+            "replications.csv",
+            "report.html",
+            "run_agents_by_interval.png",
+            "run_agents_by_interval.svg",
+            "run_answer_cdf.png",
+            "run_answer_cdf.svg",
+            "run_queue_by_interval.png",
+            "run_queue_by_interval.svg",
+            "run_service_level_by_interval.png",
+            "run_service_level_by_interval.svg",
             "summary.json"
         ]
     );

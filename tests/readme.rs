@@ -27,7 +27,15 @@ fn readme_example_scenario_is_valid_and_runs() {
 fn readme_subcommands_exist() {
     let text = readme();
     for cmd in [
-        "run", "compare", "sweep", "merge", "validate", "erlang", "staff",
+        "run",
+        "compare",
+        "sweep",
+        "merge",
+        "validate",
+        "erlang",
+        "staff",
+        "report",
+        "completions",
     ] {
         assert!(
             text.contains(&format!("tiersim {cmd}")),
@@ -39,4 +47,38 @@ fn readme_subcommands_exist() {
             .unwrap();
         assert!(o.status.success(), "`tiersim {cmd} --help` works");
     }
+}
+
+/// The README's library example is the crate's doc test (run by `cargo test`), line for line
+/// apart from the doc test's hidden `# ` lines.
+#[test]
+fn readme_library_example_is_the_doc_test() {
+    let text = readme();
+    let start = text
+        .find("## Using tiersim as a library")
+        .expect("README has a library section");
+    let code_start = start + text[start..].find("```rust\n").unwrap() + 8;
+    let code_end = code_start + text[code_start..].find("```").unwrap();
+    let readme_code = &text[code_start..code_end];
+    let lib = std::fs::read_to_string("src/lib.rs").unwrap();
+    let doc: Vec<&str> = lib
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| {
+            l.strip_prefix("//! ")
+                .unwrap_or(l.strip_prefix("//!").unwrap_or(l))
+        })
+        .collect();
+    let open = doc
+        .iter()
+        .position(|l| *l == "```rust")
+        .expect("lib.rs has the example")
+        + 1;
+    let close = open + doc[open..].iter().position(|l| *l == "```").unwrap();
+    let lib_code: String = doc[open..close]
+        .iter()
+        .filter(|l| !l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(readme_code, lib_code);
 }

@@ -192,10 +192,22 @@ fn sweep_plots_are_written_and_name_the_scenario() {
     let d = tempfile::tempdir().unwrap();
     sweep(d.path(), &[]);
     let svg = String::from_utf8(read(&d.path().join("sweep_response_mean.svg"))).unwrap();
-    assert!(svg.contains("mmc: response_mean vs teams.agents.agents"));
+    // Readable names: the KPI, and the parameter with its team (here the team is `agents`).
+    assert!(svg.contains("mmc: response mean vs agents agents"), "{svg}");
     assert!(
-        svg.contains("demand=0.9") && svg.contains("demand=1"),
-        "one line per other-parameter value"
+        svg.contains("demand (x) = 0.9") && svg.contains("demand (x) = 1"),
+        "one line per value of the second parameter"
+    );
+    // Agent counts are whole numbers: no tick between them is labelled.
+    let labels: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|p| p.rsplit_once('>').map(|(_, t)| t.trim()))
+        .collect();
+    assert!(labels.contains(&"10"));
+    assert!(
+        !labels
+            .iter()
+            .any(|l| ["9.5", "10.5", "9.2", "10.2"].contains(l))
     );
     let heat = String::from_utf8(read(&d.path().join("heatmap_service_level_20s.svg"))).unwrap();
     assert!(heat.len() > 1000);

@@ -24,16 +24,43 @@ macro_rules! sayln {
 }
 pub(crate) use sayln;
 
+/// A progress bar with ETA on stderr when it is a terminal and `--quiet` is off; hidden
+/// otherwise, so that logs and pipes stay clean.
+pub(crate) fn progress(n: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {what}, {{elapsed}} elapsed, ETA {{eta}}"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+const MAIN_EXAMPLES: &str = "Examples:
+  tiersim compare scenarios/before.ron scenarios/after.ron     # the main job
+  tiersim run scenarios/after.ron -n 20 --target 'service_level_20s>=80%'
+  tiersim staff scenarios/after.ron --target 'service_level_20s>=80%' --target 'abandon_rate<=5%'
+  tiersim report results/compare-before-after                   # rebuild report.html
+  tiersim completions bash > ~/.local/share/bash-completion/completions/tiersim";
+
 #[derive(Parser)]
 #[command(
     name = "tiersim",
     version,
-    about = "Discrete-event simulator for customer-service design"
+    about = "Discrete-event simulator for customer-service design",
+    after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// No progress bars and no list of files written (results and errors still print).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -41,12 +68,34 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Simulate a scenario and report KPIs with 95% confidence intervals.
+    #[command(after_help = "Examples:
+  tiersim run scenarios/after.ron
+  tiersim run scenarios/after.ron -n 20 --days 14 --out results/after-2w
+  tiersim run scenarios/after.ron --target 'service_level_20s>=80%' --target 'abandon_rate<=5%'
+  tiersim run scenarios/after.ron --format json | jq '.kpis[0]'
+
+Writes summary.json, kpis.csv, intervals.csv, replications.csv, plots and report.html.")]
     Run(RunArgs),
     /// Compare designs on the same demand (common random numbers, paired differences).
+    #[command(after_help = "Examples:
+  tiersim compare scenarios/before.ron scenarios/after.ron
+  tiersim compare scenarios/before.ron scenarios/after.ron -n 20 --target 'service_level_20s>=80%'
+  tiersim compare a.ron b.ron c.ron --out results/abc --format json
+
+Writes compare.csv, compare.json, designs/<name>/ (each design's run outputs), plots and
+report.html.")]
     Compare(CompareArgs),
     /// Sweep parameters over a grid (resumable; shardable across machines).
+    #[command(after_help = "Examples:
+  tiersim sweep --scenario scenarios/after.ron --set teams.L1_reception.add=-2..1 --set demand=0.9,1.1
+  tiersim sweep examples/sweep-after.ron -n 10
+  tiersim sweep examples/sweep-after.ron --shard 3/16     # one shard of a cluster job
+
+Rerunning the same command resumes. Writes sweep.csv, sweep.json, plots and report.html.")]
     Sweep(SweepArgs),
     /// Combine the outputs of sweep shards into the results of a single run.
+    #[command(after_help = "Example:
+  tiersim merge results/shard-0 results/shard-1 --out results/sweep")]
     Merge {
         /// Shard output folders.
         #[arg(required = true)]
@@ -54,22 +103,62 @@ pub enum Command {
         /// Where to write the merged results (default: the first folder).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// What to print: the files written, or sweep.json on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Required agents by Erlang C and Erlang A for a target, beside the workload-only figure.
+    #[command(after_help = "Examples:
+  tiersim erlang --rate 120/h --aht 4min
+  tiersim erlang --rate 500/d --hours 10 --aht 10min --target sl=80%/60s --shrinkage 12.5% --patience 5min
+  tiersim erlang --rate 2/min --aht 180s --target asa=30s --table 6..12")]
     Erlang(ErlangArgs),
     /// Find the smallest staffing per team (optionally per interval) that meets the targets.
+    #[command(after_help = "Examples:
+  tiersim staff scenarios/after.ron --target 'service_level_20s>=80%' --target 'abandon_rate<=5%'
+  tiersim staff scenarios/after.ron --target 'service_level_20s>=80%' --per-interval -n 5
+  tiersim staff scenarios/after.ron --target 'sla_response@priority:urgent>=95%' --target 'utilisation<=85%'
+
+Writes <name>-staffed.ron (ready to run and compare), the run outputs of the staffing found and
+report.html.")]
     Staff(StaffArgs),
     /// Check a scenario file without simulating.
+    #[command(after_help = "Example:
+  tiersim validate scenarios/*.ron")]
     Validate {
         /// Scenario files (RON).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// What to print: a line per file, or JSON on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Rebuild report.html from a results folder (from its JSON files; nothing is simulated).
+    #[command(after_help = "Example:
+  tiersim report results/compare-before-after && xdg-open results/compare-before-after/report.html")]
+    Report {
+        /// A folder written by run, compare, sweep or staff.
+        dir: PathBuf,
+        /// What to print: the path written, or JSON on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Examples:
+  tiersim completions bash > ~/.local/share/bash-completion/completions/tiersim
+  tiersim completions zsh > ~/.zfunc/_tiersim")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
+/// What a command prints on stdout.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
+    /// Tables for people.
     Table,
+    /// One JSON document (for scripts).
     Json,
 }
 
@@ -96,12 +185,16 @@ pub struct RunArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// What to print.
+    /// What to print: tables, or summary.json on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write a per-contact trace of the first replication to this CSV file (small runs).
     #[arg(long)]
     pub trace: Option<PathBuf>,
+    /// A target to judge the KPIs against (repeatable; syntax as for `staff`), shown as
+    /// met / close / missed in the report: `service_level_20s>=80%`, `abandon_rate<=5%`.
+    #[arg(long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -111,6 +204,13 @@ pub struct CompareArgs {
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// What to print: the comparison table, or compare.json on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// A target drawn on the plots and judged per design in the report (repeatable):
+    /// `service_level_20s>=80%`.
+    #[arg(long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -124,10 +224,13 @@ pub struct SweepArgs {
     /// `teams.L1.triage.accuracy=0.8..1:0.05`. Repeat for a grid.
     #[arg(long = "set", value_name = "PATH=VALUES")]
     pub set: Vec<String>,
+    /// Replications per point (default: the sweep file's, else 10).
     #[arg(long, short = 'n')]
     pub replications: Option<u64>,
+    /// Base seed (default: the sweep file's, else 1); every point uses the same streams.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Override the simulated days (default: the sweep file's, else the scenario's).
     #[arg(long)]
     pub days: Option<u32>,
     /// Output folder (default: results/sweep-<scenario name>/).
@@ -137,6 +240,9 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and TIERSIM_SHARDS (Kubernetes).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// What to print: the files written, or sweep.json on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(clap::Args)]
@@ -165,6 +271,9 @@ pub struct ErlangArgs {
     /// Also print KPIs for a range of agent counts, e.g. `10..16`.
     #[arg(long)]
     pub table: Option<String>,
+    /// What to print: tables, or the same figures as JSON on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(clap::Args)]
@@ -187,10 +296,15 @@ pub struct StaffArgs {
     /// Most evaluations (each of N replications) the search may use.
     #[arg(long, default_value_t = 1500)]
     pub max_evaluations: usize,
+    /// What to print: the staffing report, or the staffed run's summary.json (with targets and
+    /// required staffing) on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Runs the command line.
 pub fn main(cli: Cli) -> Result<()> {
+    let quiet = cli.quiet;
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -198,12 +312,59 @@ pub fn main(cli: Cli) -> Result<()> {
             .context("cannot set up worker threads")?;
     }
     match cli.command {
-        Command::Run(a) => simulate::run(a),
-        Command::Compare(a) => simulate::compare(a),
-        Command::Sweep(a) => sweep::sweep(a),
+        Command::Run(a) => simulate::run(a, quiet),
+        Command::Compare(a) => simulate::compare(a, quiet),
+        Command::Sweep(a) => sweep::sweep(a, quiet),
         Command::Erlang(a) => staff::erlang(a),
-        Command::Staff(a) => staff::staff(a),
-        Command::Merge { dirs, out } => sweep::merge(&dirs, out),
-        Command::Validate { scenarios } => simulate::validate(&scenarios),
+        Command::Staff(a) => staff::staff(a, quiet),
+        Command::Merge { dirs, out, format } => sweep::merge(&dirs, out, format),
+        Command::Validate { scenarios, format } => simulate::validate(&scenarios, format),
+        Command::Report { dir, format } => {
+            let p = tiersim::report::html::write_report(&dir)?;
+            match format {
+                Format::Table => sayln!("wrote {}", p.display()),
+                Format::Json => sayln!("{}", serde_json::json!({ "wrote": p })),
+            }
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "tiersim", &mut out);
+            say(String::from_utf8_lossy(&out));
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_subcommand_has_examples_and_every_option_a_help_line() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        for sub in cmd.get_subcommands() {
+            let after = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                after.contains("Example"),
+                "`tiersim {} --help` has no examples",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some() || arg.get_long_help().is_some(),
+                    "`tiersim {}`: option `{}` has no help line",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
     }
 }

@@ -21,11 +21,20 @@ pub(super) fn warn(warnings: &[String]) {
     }
 }
 
-pub(super) fn run(a: RunArgs) -> Result<()> {
+/// Parses `--target` texts (the staffing search's syntax).
+pub(super) fn targets(texts: &[String]) -> Result<Vec<experiment::StaffTarget>> {
+    texts
+        .iter()
+        .map(|t| experiment::StaffTarget::parse(t).map_err(|e| anyhow::anyhow!(e)))
+        .collect()
+}
+
+pub(super) fn run(a: RunArgs, quiet: bool) -> Result<()> {
     if a.sim.replications == 0 {
         bail!("--replications must be at least 1");
     }
     let m = load(&a.scenario, a.sim.days)?;
+    let targets = targets(&a.targets)?;
     let dir = a
         .sim
         .out
@@ -37,7 +46,10 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
     let reps = 0..a.sim.replications;
     let (layout, reps) = match &trace {
         None => {
-            let (layout, reps, _) = experiment::run_replications(&m, a.sim.seed, reps, false)?;
+            let bar = super::progress(a.sim.replications, "replications", quiet);
+            let (layout, reps, _) =
+                experiment::run_replications_with(&m, a.sim.seed, reps, false, &|| bar.inc(1))?;
+            bar.finish_and_clear();
             (layout, reps)
         }
         Some(path) => {
@@ -49,23 +61,29 @@ pub(super) fn run(a: RunArgs) -> Result<()> {
         }
     };
     let summary = experiment::Summary::new(&m, layout, &reps);
+    let checks = experiment::check(&m, &summary, &targets)?;
+    let extras = report::tidy::ReportExtras::new(&m, &summary, &targets, &checks, &m, None);
     let meta =
         report::tidy::RunMeta::new(&m, &a.scenario.display().to_string(), a.sim.seed, &summary);
-    let written = report::write_run(set.dir(), &m, &meta, &summary, None)?;
+    let mut written = report::write_run(set.dir(), &m, &meta, &summary, &extras, None)?;
+    written.extend(report::write_run_plots(set.dir(), &m, &summary)?);
+    written.push(report::html::write_report(set.dir())?);
     let mut written: Vec<PathBuf> = written.iter().map(|p| set.final_path(p)).collect();
     written.extend(trace.as_ref().map(|p| set.final_path(p)));
     set.commit()?;
     match a.format {
         Format::Table => {
             say(report::table::run_table(&m, &summary));
-            for p in &written {
-                sayln!("wrote {}", p.display());
+            if !quiet {
+                for p in &written {
+                    sayln!("wrote {}", p.display());
+                }
             }
         }
         Format::Json => {
             sayln!(
                 "{}",
-                String::from_utf8_lossy(&report::tidy::summary_json(&m, &meta, &summary)?)
+                String::from_utf8_lossy(&report::tidy::summary_json(&m, &meta, &summary, &extras)?)
             );
         }
     }
@@ -89,26 +107,38 @@ fn staged(set: &report::OutputSet, target: &Path, file: &Path) -> PathBuf {
     }
 }
 
-pub(super) fn validate(paths: &[PathBuf]) -> Result<()> {
+pub(super) fn validate(paths: &[PathBuf], format: Format) -> Result<()> {
     let mut failed = 0;
+    let mut json = Vec::new();
     for p in paths {
         match model::load_model(p) {
             Ok(m) => {
                 warn(&m.warnings);
-                sayln!(
-                    "{}: ok ({} channels, {} teams, {} incident types, {} days)",
-                    p.display(),
-                    m.channels.len(),
-                    m.teams.len(),
-                    m.types.len(),
-                    ((m.horizon - m.warmup) / 86_400.0).round()
-                )
+                let days = ((m.horizon - m.warmup) / 86_400.0).round();
+                if format == Format::Table {
+                    sayln!(
+                        "{}: ok ({} channels, {} teams, {} incident types, {} days)",
+                        p.display(),
+                        m.channels.len(),
+                        m.teams.len(),
+                        m.types.len(),
+                        days
+                    );
+                }
+                json.push(serde_json::json!({
+                    "file": p, "ok": true, "channels": m.channels.len(), "teams": m.teams.len(),
+                    "incident_types": m.types.len(), "days": days, "warnings": m.warnings,
+                }));
             }
             Err(e) => {
                 eprintln!("error: {e}");
+                json.push(serde_json::json!({ "file": p, "ok": false, "error": e.to_string() }));
                 failed += 1;
             }
         }
+    }
+    if format == Format::Json {
+        sayln!("{}", serde_json::Value::Array(json));
     }
     if failed > 0 {
         bail!("{failed} of {} scenario files are invalid", paths.len());
@@ -116,7 +146,7 @@ pub(super) fn validate(paths: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn compare(a: CompareArgs) -> Result<()> {
+pub(super) fn compare(a: CompareArgs, quiet: bool) -> Result<()> {
     if a.sim.replications < 2 {
         bail!("--replications must be at least 2 to give confidence intervals");
     }
@@ -137,14 +167,52 @@ pub(super) fn compare(a: CompareArgs) -> Result<()> {
         let names: Vec<&str> = models.iter().map(|(_, m)| m.name.as_str()).collect();
         Path::new("results").join(folder_name("compare-", &names.join("-")))
     });
+    let targets = targets(&a.targets)?;
     let set = report::OutputSet::begin(&dir)?;
-    let c = experiment::compare(models, a.sim.seed, a.sim.replications)?;
-    say(report::compare::compare_table(&c));
-    let written = report::compare::write_compare(set.dir(), &c)?;
+    let bar = super::progress(
+        a.sim.replications * models.len() as u64,
+        "replications",
+        quiet,
+    );
+    let c = experiment::compare_with(models, a.sim.seed, a.sim.replications, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let mut written = Vec::new();
+    for (d, path) in c.designs.iter().zip(&a.scenarios) {
+        let checks = experiment::check(&d.model, &d.summary, &targets)?;
+        let extras = report::tidy::ReportExtras::new(
+            &d.model, &d.summary, &targets, &checks, &d.model, None,
+        );
+        let meta = report::tidy::RunMeta::new(
+            &d.model,
+            &path.display().to_string(),
+            a.sim.seed,
+            &d.summary,
+        );
+        let sub = set.dir().join("designs").join(report::file_safe(&d.label));
+        written.extend(report::write_run(
+            &sub, &d.model, &meta, &d.summary, &extras, None,
+        )?);
+    }
+    let plain: Vec<(String, f64)> = targets
+        .iter()
+        .filter(|t| t.scope.as_deref().is_none_or(|s| s == "overall"))
+        .map(|t| (t.kpi.clone(), t.value))
+        .collect();
+    written.extend(report::compare::write_compare(set.dir(), &c, &plain)?);
+    written.push(report::html::write_report(set.dir())?);
+    let json = std::fs::read(set.dir().join("compare.json"))?;
     let written: Vec<PathBuf> = written.iter().map(|p| set.final_path(p)).collect();
     set.commit()?;
-    for p in written {
-        sayln!("wrote {}", p.display());
+    match a.format {
+        Format::Table => {
+            say(report::compare::compare_table(&c));
+            if !quiet {
+                for p in &written {
+                    sayln!("wrote {}", p.display());
+                }
+            }
+        }
+        Format::Json => sayln!("{}", String::from_utf8_lossy(&json)),
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `erlang` and `staff`: analytic staffing and the simulation-based staffing search.
 
-use super::{ErlangArgs, StaffArgs, say, sayln};
+use super::{ErlangArgs, Format, StaffArgs, say, sayln};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use tiersim::{model, report};
@@ -97,11 +97,17 @@ pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
     if inputs.shrinkage >= 1.0 {
         bail!("--shrinkage must be below 100%");
     }
-    say(report::staff::erlang_report(&inputs)?);
+    match a.format {
+        Format::Table => say(report::staff::erlang_report(&inputs)?),
+        Format::Json => sayln!(
+            "{}",
+            String::from_utf8_lossy(&report::staff::erlang_json(&inputs)?)
+        ),
+    }
     Ok(())
 }
 
-pub(super) fn staff(a: StaffArgs) -> Result<()> {
+pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
     use tiersim::experiment::{StaffOptions, StaffTarget, independent_check, search};
     let targets = a
         .targets
@@ -141,15 +147,28 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         per_interval: a.per_interval,
         max_evaluations: a.max_evaluations,
     };
+    let spinner = super::progress(0, "", quiet);
+    if !spinner.is_hidden() {
+        spinner.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        spinner.set_message("searching staffing (simulating candidate staffings)...");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     let r = search(&m, &targets, &opts)?;
+    spinner.set_message("validating with fresh replications...");
     let (validation, _) = independent_check(&m, &r.staffing, &targets, &opts)?;
-    say(report::staff::staff_report(
-        &m,
-        &r,
-        a.per_interval,
-        shrinkage,
-        Some(&validation),
-    ));
+    spinner.finish_and_clear();
+    if a.format == Format::Table {
+        say(report::staff::staff_report(
+            &m,
+            &r,
+            a.per_interval,
+            shrinkage,
+            Some(&validation),
+        ));
+    }
     // The name is a plain file-name component (checked when compiling), so this stays in `dir`.
     let path = set.dir().join(format!("{}-staffed.ron", m.name));
     report::write_atomic(
@@ -163,15 +182,38 @@ pub(super) fn staff(a: StaffArgs) -> Result<()> {
         &r.summary,
     );
     let staffed = r.staffing.apply(&m);
-    let written = report::write_run(set.dir(), &staffed, &meta, &r.summary, None)?;
+    let checks: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.slot.is_none())
+        .cloned()
+        .collect();
+    let extras = report::tidy::ReportExtras::new(
+        &staffed,
+        &r.summary,
+        &targets,
+        &checks,
+        &m,
+        Some(&r.staffing),
+    );
+    let mut written = report::write_run(set.dir(), &staffed, &meta, &r.summary, &extras, None)?;
+    written.extend(report::write_run_plots(set.dir(), &staffed, &r.summary)?);
+    written.push(report::html::write_report(set.dir())?);
+    let json = report::tidy::summary_json(&staffed, &meta, &r.summary, &extras)?;
     let written: Vec<_> = std::iter::once(&path)
         .chain(&written)
         .map(|p| set.final_path(p))
         .collect();
     set.commit()?;
-    say("\n");
-    for p in written {
-        sayln!("wrote {}", p.display());
+    match a.format {
+        Format::Table if !quiet => {
+            say("\n");
+            for p in written {
+                sayln!("wrote {}", p.display());
+            }
+        }
+        Format::Table => {}
+        Format::Json => sayln!("{}", String::from_utf8_lossy(&json)),
     }
     if r.stopped.is_some() {
         bail!("the search stopped without meeting every target (see above)");

@@ -1,6 +1,6 @@
 //! `sweep` and `merge`: grids of parameter values, shards on a cluster, resuming.
 
-use super::{SweepArgs, sayln};
+use super::{Format, SweepArgs, say, sayln};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,7 @@ pub(super) fn shard(arg: Option<&str>) -> Result<Option<(usize, usize)>> {
     Ok(None)
 }
 
-pub(super) fn sweep(a: SweepArgs) -> Result<()> {
+pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
     use tiersim::experiment::{Param, Plan, SweepFile, parse_values, run_points};
     use tiersim::report::sweep::{Manifest, Store, collect, write_final};
     let file: Option<SweepFile> = match &a.sweep {
@@ -130,18 +130,20 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
     }
     let done = scan.done;
     let todo: Vec<usize> = mine.iter().copied().filter(|i| !done.contains(i)).collect();
-    eprintln!(
-        "sweep of {} points x {} replications{}: {} already done, computing {}",
-        plan.points.len(),
-        replications,
-        shard.map_or(String::new(), |(k, n)| format!(
-            " (shard {k}/{n}: {} points)",
-            mine.len()
-        )),
-        mine.len() - todo.len(),
-        todo.len()
-    );
-    let bar = progress(todo.len() as u64);
+    if !quiet {
+        eprintln!(
+            "sweep of {} points x {} replications{}: {} already done, computing {}",
+            plan.points.len(),
+            replications,
+            shard.map_or(String::new(), |(k, n)| format!(
+                " (shard {k}/{n}: {} points)",
+                mine.len()
+            )),
+            mine.len() - todo.len(),
+            todo.len()
+        );
+    }
+    let bar = super::progress(todo.len() as u64, "points", quiet);
     run_points(&plan, &todo, &|r| {
         store.save(&plan, &manifest.fingerprint, &r)?;
         bar.inc(1);
@@ -157,8 +159,26 @@ pub(super) fn sweep(a: SweepArgs) -> Result<()> {
         return Ok(());
     }
     let points = collect(&manifest, std::slice::from_ref(&dir))?;
-    for p in write_final(&dir, &manifest, &points)? {
-        sayln!("wrote {}", p.display());
+    let written = write_final(&dir, &manifest, &points)?;
+    finish(&dir, &written, a.format, quiet)
+}
+
+/// Prints what a finished sweep wrote: the file list, or `sweep.json`.
+fn finish(dir: &Path, written: &[PathBuf], format: Format, quiet: bool) -> Result<()> {
+    match format {
+        Format::Table if !quiet => {
+            for p in written {
+                sayln!("wrote {}", p.display());
+            }
+        }
+        Format::Table => {}
+        Format::Json => {
+            let p = dir.join("sweep.json");
+            say(String::from_utf8_lossy(
+                &std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?,
+            ));
+            say("\n");
+        }
     }
     Ok(())
 }
@@ -197,30 +217,13 @@ fn default_folder(a: &SweepArgs, plan: &tiersim::experiment::Plan) -> String {
     super::simulate::folder_name("", &safe)
 }
 
-/// A progress bar with ETA on stderr when it is a terminal; hidden otherwise.
-pub(super) fn progress(n: u64) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(n);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>, format: Format) -> Result<()> {
     use tiersim::report::sweep::{Store, collect, write_final};
     let manifest = Store::manifest(&dirs[0])?;
     let points = collect(&manifest, dirs)?;
     let out = out.unwrap_or_else(|| dirs[0].clone());
     // Held until the final files are written: a second writer of this folder is refused.
     let _store = Store::open(&out, &manifest)?;
-    for p in write_final(&out, &manifest, &points)? {
-        sayln!("wrote {}", p.display());
-    }
-    Ok(())
+    let written = write_final(&out, &manifest, &points)?;
+    finish(&out, &written, format, false)
 }

@@ -749,7 +749,8 @@ impl<'m> Sim<'m> {
     fn on_tick(&mut self) {
         let m = self.m;
         let now = self.now;
-        let next_slot = ((now / m.interval).round() as usize) % m.slots_per_day;
+        let spd = m.slots_per_day;
+        let next_slot = ((now / m.interval).round() as usize + m.start_weekday * spd) % (7 * spd);
         self.stats.interval_boundary(now, m.interval, next_slot);
         self.staff(now);
         // Tick times are whole multiples of the interval, so they never drift.

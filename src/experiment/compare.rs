@@ -2,7 +2,7 @@
 //! seed, so replication r of each sees the same arrivals, types, priorities, patience and
 //! retry decisions (common random numbers), and differences are estimated pair by pair.
 
-use super::replicate::{Layout, RepResult, run_replications};
+use super::replicate::{Layout, RepResult, run_replications_with};
 use super::summary::Summary;
 use crate::error::Result;
 use crate::model::Model;
@@ -40,9 +40,19 @@ pub struct Comparison {
 
 /// Runs every design for `replications` from `seed` and compares them with the first.
 pub fn compare(models: Vec<(String, Model)>, seed: u64, replications: u64) -> Result<Comparison> {
+    compare_with(models, seed, replications, &|| {})
+}
+
+/// [`compare`], calling `done` after each replication of each design (for progress bars).
+pub fn compare_with(
+    models: Vec<(String, Model)>,
+    seed: u64,
+    replications: u64,
+    done: &(dyn Fn() + Sync),
+) -> Result<Comparison> {
     let mut designs = Vec::with_capacity(models.len());
     for (label, model) in models {
-        let (layout, reps, _) = run_replications(&model, seed, 0..replications, false)?;
+        let (layout, reps, _) = run_replications_with(&model, seed, 0..replications, false, done)?;
         let summary = Summary::new(&model, layout, &reps);
         designs.push(Design {
             label,

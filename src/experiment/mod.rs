@@ -7,8 +7,10 @@ mod staff;
 mod summary;
 mod sweep;
 
-pub use compare::{CompareRow, Comparison, Design, compare};
-pub use replicate::{Layout, RepResult, replicate, run_replications, run_replications_traced};
+pub use compare::{CompareRow, Comparison, Design, compare, compare_with};
+pub use replicate::{
+    Layout, RepResult, replicate, run_replications, run_replications_traced, run_replications_with,
+};
 pub use staff::{
     BACKLOG_TOLERANCE, Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing,
     VALIDATION_ALPHA, Validation, Verdict, check, independent_check, interval_checks,

@@ -67,10 +67,26 @@ pub fn run_replications(
     reps: std::ops::Range<u64>,
     trace: bool,
 ) -> Result<(Layout, Vec<RepResult>, Vec<TraceRecord>)> {
+    run_replications_with(model, seed, reps, trace, &|| {})
+}
+
+/// [`run_replications`], calling `done` after each replication (for progress bars; it may be
+/// called from any worker thread and in any order).
+pub fn run_replications_with(
+    model: &Model,
+    seed: u64,
+    reps: std::ops::Range<u64>,
+    trace: bool,
+    done: &(dyn Fn() + Sync),
+) -> Result<(Layout, Vec<RepResult>, Vec<TraceRecord>)> {
     let first = reps.start;
     let results: Vec<_> = reps
         .into_par_iter()
-        .map(|r| replicate(model, seed, r, trace && r == first))
+        .map(|r| {
+            let out = replicate(model, seed, r, trace && r == first);
+            done();
+            out
+        })
         .collect::<Result<_>>()?;
     let mut layout = None;
     let mut trace_out = Vec::new();

@@ -497,9 +497,15 @@ fn analytic_start(m: &Model, targets: &[StaffTarget], pilot: &[super::RepResult]
     };
     let levels = (0..m.teams.len())
         .map(|t| {
+            // Series are by slot of the week; the load is per slot of the day.
             let sum = |f: &dyn Fn(&super::RepResult, usize) -> f64| -> Vec<f64> {
                 (0..spd)
-                    .map(|s| pilot.iter().map(|r| f(r, s)).sum())
+                    .map(|s| {
+                        pilot
+                            .iter()
+                            .map(|r| (0..7).map(|d| f(r, d * spd + s)).sum::<f64>())
+                            .sum()
+                    })
                     .collect()
             };
             let visits = sum(&|r, s| r.series.wait_n[t][s]);

@@ -2,13 +2,13 @@
 //! and interval and the difference against the first design, tidy CSV/JSON of every KPI, and
 //! plots.
 
-use super::format::{estimate, table, value};
+use super::format::{estimate, table};
 use super::plot::{self, Band, CiPoint, LineSeries};
 use super::tidy::to_csv;
 use super::{plot_both, write_atomic};
 use crate::error::{Error, Result};
 use crate::experiment::{CompareRow, Comparison};
-use crate::stats::{Kpi, Unit, cdf_edges};
+use crate::stats::{Kpi, Unit};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -162,8 +162,13 @@ fn tidy(c: &Comparison) -> Vec<Row<'_>> {
     out
 }
 
-/// Writes `compare.csv`, `compare.json` and the plots to `dir`; returns the paths.
-pub fn write_compare(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
+/// Writes `compare.csv`, `compare.json` and the plots to `dir`; returns the paths. `targets`
+/// (KPI name, value) are drawn on the rate charts.
+pub fn write_compare(
+    dir: &Path,
+    c: &Comparison,
+    targets: &[(String, f64)],
+) -> Result<Vec<PathBuf>> {
     let rows = tidy(c);
     let files = vec![
         (dir.join("compare.csv"), to_csv(rows.iter())?),
@@ -177,7 +182,7 @@ pub fn write_compare(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         write_atomic(p, b)?;
     }
     let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
-    written.extend(plots(dir, c)?);
+    written.extend(plots(dir, c, targets)?);
     Ok(written)
 }
 
@@ -198,6 +203,12 @@ fn ci_points(
                 } else {
                     (e.mean, e.mean)
                 };
+                // Shares cannot leave 0..1, whatever the t-interval says.
+                let (lo, hi) = if r.kpi.unit() == Unit::Ratio {
+                    (lo.max(0.0), hi.min(1.0))
+                } else {
+                    (lo, hi)
+                };
                 pts.push(CiPoint {
                     group: d.label.clone(),
                     category: category.clone(),
@@ -211,44 +222,64 @@ fn ci_points(
     pts
 }
 
-fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
+fn plots(dir: &Path, c: &Comparison, targets: &[(String, f64)]) -> Result<Vec<PathBuf>> {
+    use plot::{Axis, ChartOptions};
     let names: Vec<&str> = c.designs.iter().map(|d| d.model.name.as_str()).collect();
     let title = |what: &str| format!("{what}: {}", names.join(" vs "));
     let mut written = Vec::new();
-    let ratios = [
+    let overall = |set: &[Kpi], r: &CompareRow| {
+        (r.scope == "overall" && set.contains(&r.kpi)).then(|| readable(&r.kpi_name))
+    };
+    let higher = [
         Kpi::ServiceLevel(0),
-        Kpi::AbandonRate,
-        Kpi::BlockRate,
-        Kpi::LossRate,
         Kpi::FirstContactResolution,
+        Kpi::SlaResponse,
         Kpi::SlaResolution,
     ];
-    let pts = ci_points(
-        c,
-        |r| (r.scope == "overall" && ratios.contains(&r.kpi)).then(|| r.kpi_name.clone()),
-        100.0,
-    );
-    plot_both(dir, "compare_rates", &mut written, &|p| {
-        plot::ci_chart(
-            p,
-            &title("Service KPIs"),
-            "percent of contacts or incidents (%)",
-            &pts,
-        )
-    })?;
+    let lower = [Kpi::AbandonRate, Kpi::BlockRate, Kpi::LossRate];
+    let share = ChartOptions {
+        y_from_zero: true,
+        targets: targets
+            .iter()
+            .filter(|(k, _)| !k.contains('@'))
+            .map(|(k, v)| (readable(k), v * 100.0))
+            .collect(),
+        ..ChartOptions::default()
+    };
+    for (stem, set, what) in [
+        ("compare_rates", &higher[..], "Higher is better"),
+        ("compare_failures", &lower[..], "Lower is better"),
+    ] {
+        let pts = ci_points(c, |r| overall(set, r), 100.0);
+        plot_both(dir, stem, &mut written, &|p| {
+            plot::ci_chart_with(
+                p,
+                &title(what),
+                "percent of contacts or incidents (%)",
+                &pts,
+                &share,
+            )
+        })?;
+    }
     let times = [
         Kpi::ResponseMean,
         Kpi::ResponseQuantile(1),
         Kpi::ResolutionMean,
         Kpi::ResolutionQuantile(1),
     ];
-    let pts = ci_points(
-        c,
-        |r| (r.scope == "overall" && times.contains(&r.kpi)).then(|| r.kpi_name.clone()),
-        1.0 / 60.0,
-    );
+    let pts = ci_points(c, |r| overall(&times, r), 1.0);
+    let log = ChartOptions {
+        y_axis: Axis::LogSeconds,
+        ..ChartOptions::default()
+    };
     plot_both(dir, "compare_times", &mut written, &|p| {
-        plot::ci_chart(p, &title("Waits and resolution"), "minutes", &pts)
+        plot::ci_chart_with(
+            p,
+            &title("Waits and resolution (log scale)"),
+            "time",
+            &pts,
+            &log,
+        )
     })?;
     let pts = ci_points(
         c,
@@ -256,86 +287,124 @@ fn plots(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         100.0,
     );
     plot_both(dir, "compare_utilisation", &mut written, &|p| {
-        plot::ci_chart(p, &title("Utilisation per team"), "utilisation (%)", &pts)
+        plot::ci_chart_with(
+            p,
+            &title("Utilisation per team"),
+            "utilisation (%)",
+            &pts,
+            &ChartOptions {
+                y_from_zero: true,
+                ..ChartOptions::default()
+            },
+        )
     })?;
-    let edges = cdf_edges();
+    let threshold = c.designs[0].model.thresholds[0];
     let cdf: Vec<LineSeries> = c
         .designs
         .iter()
-        .map(|d| {
-            let mut bins = vec![0.0; edges.len() + 1];
-            for r in &d.reps {
-                bins.iter_mut()
-                    .zip(&r.series.response_bins)
-                    .for_each(|(a, b)| *a += b);
-            }
-            let total: f64 = bins.iter().sum();
-            let mut acc = 0.0;
-            let points = edges
+        .map(|d| LineSeries {
+            label: d.label.clone(),
+            points: d
+                .summary
+                .series
+                .answer_cdf
                 .iter()
-                .zip(&bins)
-                .filter(|(e, _)| **e <= 7.0 * 86_400.0)
-                .map(|(&e, &b)| {
-                    acc += b;
-                    let y = if total > 0.0 { acc / total } else { f64::NAN };
+                .map(|&(x, y)| Band {
+                    x,
+                    lo: y,
+                    mid: y,
+                    hi: y,
+                })
+                .collect(),
+        })
+        .collect();
+    let cdf_opts = ChartOptions {
+        x_axis: Axis::LogSeconds,
+        x_marker: Some((
+            threshold,
+            format!("threshold {}", super::format::duration(threshold)),
+        )),
+        ..ChartOptions::default()
+    };
+    plot_both(dir, "compare_answer_cdf", &mut written, &|p| {
+        plot::line_chart_with(
+            p,
+            &title("Time to answer (all channels)"),
+            "time to answer (log scale)",
+            "share answered within",
+            &cdf,
+            &cdf_opts,
+        )
+    })?;
+    for d in &c.designs {
+        let queue = queue_lines(&d.model, &d.summary);
+        let stem = format!("compare_queue_by_interval_{}", super::file_safe(&d.label));
+        plot_both(dir, &stem, &mut written, &|p| {
+            plot::line_chart_with(
+                p,
+                &format!("Mean queue over the day: {}", d.label),
+                "time of day (gaps: team closed)",
+                "contacts waiting",
+                &queue,
+                &ChartOptions {
+                    x_axis: Axis::HourOfDay,
+                    y_from_zero: true,
+                    ..ChartOptions::default()
+                },
+            )
+        })?;
+    }
+    Ok(written)
+}
+
+/// Mean queue per team over the day, one line per team that ever queues; intervals where the
+/// team has nobody rostered are gaps rather than a flat overnight line.
+pub fn queue_lines(m: &crate::model::Model, s: &crate::experiment::Summary) -> Vec<LineSeries> {
+    team_lines(m, &s.series.queue_mean, &s.series.agents)
+        .into_iter()
+        .filter(|l| l.points.iter().any(|b| b.mid > 0.0))
+        .collect()
+}
+
+/// One line per team over the day of `values[team][slot]`, with gaps where `open[team][slot]`
+/// is not positive (pass `values` itself for no gaps beyond undefined values).
+pub fn team_lines(
+    m: &crate::model::Model,
+    values: &[Vec<f64>],
+    open: &[Vec<f64>],
+) -> Vec<LineSeries> {
+    let start = (0..m.slots_per_day).map(|x| x as f64 * m.interval / 3600.0);
+    m.teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| LineSeries {
+            label: team.name.clone(),
+            points: start
+                .clone()
+                .enumerate()
+                .map(|(slot, x)| {
+                    let y = if open[t][slot] > 0.0 {
+                        values[t][slot]
+                    } else {
+                        f64::NAN
+                    };
                     Band {
-                        x: (e / 60.0).log10(),
+                        x,
                         lo: y,
                         mid: y,
                         hi: y,
                     }
                 })
-                .collect();
-            LineSeries {
-                label: d.label.clone(),
-                points,
-            }
+                .collect(),
         })
-        .collect();
-    plot_both(dir, "compare_answer_cdf", &mut written, &|p| {
-        plot::line_chart(
-            p,
-            &title("Time to answer (all channels)"),
-            "log10(minutes to answer)",
-            "share answered within",
-            &cdf,
-        )
-    })?;
-    let queue: Vec<LineSeries> = c
-        .designs
-        .iter()
-        .flat_map(|d| {
-            let s = &d.summary.series;
-            d.model
-                .teams
-                .iter()
-                .enumerate()
-                .map(move |(t, team)| LineSeries {
-                    label: format!("{}: {}", d.label, team.name),
-                    points: s
-                        .start
-                        .iter()
-                        .zip(&s.queue_mean[t])
-                        .map(|(&x, &y)| Band {
-                            x: x / 3600.0,
-                            lo: y,
-                            mid: y,
-                            hi: y,
-                        })
-                        .collect(),
-                })
-        })
-        .filter(|l| l.points.iter().any(|b| b.mid > 0.0))
-        .collect();
-    plot_both(dir, "compare_queue_by_interval", &mut written, &|p| {
-        plot::line_chart(
-            p,
-            &title("Mean queue length over the day"),
-            "hour of day",
-            "contacts waiting",
-            &queue,
-        )
-    })?;
-    let _ = value;
-    Ok(written)
+        .collect()
+}
+
+/// A KPI name as a person reads it: `service_level_20s` -> `service level 20s`.
+pub fn readable(kpi: &str) -> String {
+    let s = kpi.replace('_', " ");
+    match s.strip_prefix("sla ") {
+        Some(rest) => format!("SLA {rest}"),
+        None => s,
+    }
 }

@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::drawing::DrawingAreaErrorKind;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, FontTransform, register_font};
@@ -84,6 +85,33 @@ pub struct CiPoint {
     pub hi: f64,
 }
 
+/// How an axis reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Axis {
+    /// Numbers as they are.
+    #[default]
+    Plain,
+    /// Whole numbers only (counts of agents): ticks at fractions are not labelled.
+    Integer,
+    /// Values are seconds, drawn on a log scale and labelled as durations (`30 s`, `2 h`).
+    LogSeconds,
+    /// Values are hours of the day, labelled `08:00`.
+    HourOfDay,
+}
+
+/// Extras for [`line_chart_with`] and [`ci_chart_with`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartOptions {
+    pub x_axis: Axis,
+    pub y_axis: Axis,
+    /// Start the value axis at zero (shares, utilisation, queue lengths).
+    pub y_from_zero: bool,
+    /// A labelled vertical marker at this x (line charts), e.g. a service-level threshold.
+    pub x_marker: Option<(f64, String)>,
+    /// Targets per category (CI charts): a dashed line across the category's slot.
+    pub targets: Vec<(String, f64)>,
+}
+
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 600;
 const FONT: &str = "sans-serif";
@@ -118,8 +146,61 @@ pub fn line_chart(
     y_label: &str,
     series: &[LineSeries],
 ) -> Result<(), PlotError> {
-    let fig = LineFig::prepare(path, title, x_label, y_label, series)?;
+    line_chart_with(
+        path,
+        title,
+        x_label,
+        y_label,
+        series,
+        &ChartOptions::default(),
+    )
+}
+
+/// [`line_chart`] with axis styles and a marker. A point whose value is NaN breaks the line
+/// (e.g. closed hours), instead of being bridged.
+pub fn line_chart_with(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[LineSeries],
+    opts: &ChartOptions,
+) -> Result<(), PlotError> {
+    let fig = LineFig::prepare(path, title, x_label, y_label, series, opts)?;
     render(path, &fig)
+}
+
+/// [`line_chart_with`] rendered to an SVG string (for embedding in HTML).
+pub fn line_chart_svg(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[LineSeries],
+    opts: &ChartOptions,
+) -> Result<String, PlotError> {
+    let path = Path::new("report.html");
+    let fig = LineFig::prepare(path, title, x_label, y_label, series, opts)?;
+    svg_string(path, &fig)
+}
+
+/// [`ci_chart_with`] rendered to an SVG string (for embedding in HTML).
+pub fn ci_chart_svg(
+    title: &str,
+    y_label: &str,
+    points: &[CiPoint],
+    opts: &ChartOptions,
+) -> Result<String, PlotError> {
+    let path = Path::new("report.html");
+    let fig = CiFig::prepare(path, title, y_label, points, opts)?;
+    svg_string(path, &fig)
+}
+
+fn svg_string(path: &Path, fig: &impl Figure) -> Result<String, PlotError> {
+    ensure_font()?;
+    render_svg(fig).map_err(|message| PlotError::Render {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 /// Grouped points with CI whiskers: groups (e.g. designs, one colour each, in the legend)
@@ -131,7 +212,18 @@ pub fn ci_chart(
     y_label: &str,
     points: &[CiPoint],
 ) -> Result<(), PlotError> {
-    let fig = CiFig::prepare(path, title, y_label, points)?;
+    ci_chart_with(path, title, y_label, points, &ChartOptions::default())
+}
+
+/// [`ci_chart`] with a log or zero-based value axis and per-category targets.
+pub fn ci_chart_with(
+    path: &Path,
+    title: &str,
+    y_label: &str,
+    points: &[CiPoint],
+    opts: &ChartOptions,
+) -> Result<(), PlotError> {
+    let fig = CiFig::prepare(path, title, y_label, points, opts)?;
     render(path, &fig)
 }
 
@@ -295,6 +387,37 @@ fn fit_text<DB: DrawingBackend>(
     String::new()
 }
 
+/// `text` broken at spaces or underscores into at most `max_lines` lines of at most `max_w`
+/// pixels where possible (the last line takes the rest).
+fn wrap_words<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: f64,
+    max_w: u32,
+    max_lines: usize,
+) -> Vec<String> {
+    let words: Vec<&str> = text.split([' ', '_']).filter(|w| !w.is_empty()).collect();
+    let mut lines: Vec<String> = Vec::new();
+    for w in words {
+        let full = lines.len() >= max_lines;
+        match lines.last_mut() {
+            Some(l) if text_width(area, &format!("{l} {w}"), size) <= max_w => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            Some(l) if full => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(text.to_string());
+    }
+    lines
+}
+
 /// Draws the centred title and returns the area below it.
 fn draw_title<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -422,7 +545,7 @@ const LEGEND_ROW: i32 = 22;
 #[derive(Clone, Copy, PartialEq)]
 enum Marker {
     /// A line, with a shaded band behind it when the series has one.
-    Line { band: bool },
+    Line { band: bool, dashed: bool },
     /// A dot with a vertical whisker.
     Whisker,
 }
@@ -475,7 +598,7 @@ fn draw_legend<DB: DrawingBackend>(
         let cy = y0 + 5 + LEGEND_ROW / 2 + i as i32 * LEGEND_ROW;
         let (sx0, sx1) = (x0 + 10, x0 + 36);
         match e.marker {
-            Marker::Line { band } => {
+            Marker::Line { band, dashed } => {
                 if band {
                     root.draw(&Rectangle::new(
                         [(sx0, cy - 6), (sx1, cy + 6)],
@@ -483,11 +606,21 @@ fn draw_legend<DB: DrawingBackend>(
                     ))
                     .map_err(de)?;
                 }
-                root.draw(&PathElement::new(
-                    vec![(sx0, cy), (sx1, cy)],
-                    e.color.stroke_width(3),
-                ))
-                .map_err(de)?;
+                if dashed {
+                    for (a, b) in [(sx0, sx0 + 8), (sx0 + 13, sx0 + 21)] {
+                        root.draw(&PathElement::new(
+                            vec![(a, cy), (b, cy)],
+                            e.color.stroke_width(3),
+                        ))
+                        .map_err(de)?;
+                    }
+                } else {
+                    root.draw(&PathElement::new(
+                        vec![(sx0, cy), (sx1, cy)],
+                        e.color.stroke_width(3),
+                    ))
+                    .map_err(de)?;
+                }
             }
             Marker::Whisker => {
                 let mx = (sx0 + sx1) / 2;
@@ -527,9 +660,11 @@ type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoor
 struct PreparedSeries {
     label: String,
     color: RGBColor,
-    /// (x, lo, mid, hi), sorted by x.
+    /// (x, lo, mid, hi), sorted by x; a NaN `mid` breaks the line.
     points: Vec<(f64, f64, f64, f64)>,
     band: bool,
+    /// Series beyond the palette's ten colours are dashed.
+    dashed: bool,
 }
 
 struct LineFig {
@@ -539,6 +674,8 @@ struct LineFig {
     series: Vec<PreparedSeries>,
     x: (f64, f64),
     y: (f64, f64),
+    axes: (Axis, Axis),
+    marker: Option<(f64, String)>,
 }
 
 impl LineFig {
@@ -548,21 +685,32 @@ impl LineFig {
         x_label: &str,
         y_label: &str,
         series: &[LineSeries],
+        opts: &ChartOptions,
     ) -> Result<Self, PlotError> {
+        let (ax, ay) = (opts.x_axis, opts.y_axis);
         let prepared: Vec<PreparedSeries> = series
             .iter()
             .enumerate()
             .filter_map(|(i, s)| {
+                // Points with a NaN value stay in as breaks in the line.
                 let mut points: Vec<_> = s
                     .points
                     .iter()
-                    .filter(|b| b.x.is_finite() && b.mid.is_finite())
                     .map(|b| {
-                        let (lo, hi) = band_around(b.lo, b.mid, b.hi);
-                        (b.x, lo, b.mid, hi)
+                        (
+                            ax.coord(b.x),
+                            ay.coord(b.lo),
+                            ay.coord(b.mid),
+                            ay.coord(b.hi),
+                        )
+                    })
+                    .filter(|b| b.0.is_finite() && !b.2.is_infinite())
+                    .map(|(x, lo, mid, hi)| {
+                        let (lo, hi) = band_around(lo, mid, hi);
+                        (x, lo, mid, hi)
                     })
                     .collect();
-                if points.is_empty() {
+                if !points.iter().any(|p| p.2.is_finite()) {
                     return None;
                 }
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -570,12 +718,18 @@ impl LineFig {
                 Some(PreparedSeries {
                     label: s.label.clone(),
                     color: palette(i),
+                    dashed: (i / PALETTE.len()) % 2 == 1,
                     points,
                     band,
                 })
             })
             .collect();
-        let all = || prepared.iter().flat_map(|s| s.points.iter());
+        let all = || {
+            prepared
+                .iter()
+                .flat_map(|s| s.points.iter())
+                .filter(|p| p.2.is_finite())
+        };
         let (Some(xb), Some(yb)) = (
             finite_bounds(all().map(|p| p.0)),
             finite_bounds(all().flat_map(|p| [p.1, p.3])),
@@ -589,13 +743,28 @@ impl LineFig {
             path: path.to_path_buf(),
             reason,
         };
+        let marker = opts
+            .x_marker
+            .as_ref()
+            .map(|(x, label)| (ax.coord(*x), label.clone()))
+            .filter(|(x, _)| x.is_finite());
+        let xb = match &marker {
+            Some((x, _)) => (xb.0.min(*x), xb.1.max(*x)),
+            None => xb,
+        };
+        let mut y = padded(yb.0, yb.1, 0.06).map_err(invalid)?;
+        if opts.y_from_zero && yb.0 >= 0.0 {
+            y.0 = 0.0;
+        }
         Ok(Self {
             title: title.to_string(),
             x_label: x_label.to_string(),
             y_label: y_label.to_string(),
             series: prepared,
             x: padded(xb.0, xb.1, 0.02).map_err(invalid)?,
-            y: padded(yb.0, yb.1, 0.06).map_err(invalid)?,
+            y,
+            axes: (ax, ay),
+            marker,
         })
     }
 }
@@ -610,15 +779,18 @@ impl Figure for LineFig {
             .map(|s| LegendEntry {
                 label: s.label.clone(),
                 color: s.color,
-                marker: Marker::Line { band: s.band },
+                marker: Marker::Line {
+                    band: s.band,
+                    dashed: s.dashed,
+                },
             })
             .collect();
         let legend_w = legend_width(root, &entries);
         let (area, _) = body.split_horizontally(WIDTH - legend_w);
         let (x0, x1) = self.x;
         let (y0, y1) = self.y;
-        let xfmt = tick_formatter(x0, x1);
-        let yfmt = tick_formatter(y0, y1);
+        let xfmt = self.axes.0.formatter(x0, x1);
+        let yfmt = self.axes.1.formatter(y0, y1);
         let y_area = y_area_width(root, [y0, y1, 0.5 * (y0 + y1)].iter().map(&yfmt));
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
@@ -631,8 +803,16 @@ impl Figure for LineFig {
             .configure_mesh()
             .x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
-            .x_labels(9)
-            .y_labels(8)
+            .x_labels(if self.axes.0 == Axis::LogSeconds {
+                0
+            } else {
+                9
+            })
+            .y_labels(if self.axes.1 == Axis::LogSeconds {
+                0
+            } else {
+                8
+            })
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .label_style(style(LABEL_SIZE))
@@ -641,38 +821,76 @@ impl Figure for LineFig {
             .light_line_style(TRANSPARENT)
             .draw()
             .map_err(de)?;
+        draw_log_ticks(root, &chart, self.axes, (x0, x1), (y0, y1))?;
         // Bands first so that no band covers another series' line.
-        for s in self.series.iter().filter(|s| s.band && s.points.len() > 1) {
-            let outline: Vec<(f64, f64)> = s
-                .points
-                .iter()
-                .map(|p| (p.0, p.3))
-                .chain(s.points.iter().rev().map(|p| (p.0, p.1)))
-                .collect();
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline,
-                    s.color.mix(0.18).filled(),
-                )))
-                .map_err(de)?;
-        }
-        for s in &self.series {
-            let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.2)).collect();
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    line.clone(),
-                    s.color.stroke_width(2),
-                )))
-                .map_err(de)?;
-            if s.points.len() <= 40 {
+        for s in self.series.iter().filter(|s| s.band) {
+            for run in runs(&s.points).filter(|r| r.len() > 1) {
+                let outline: Vec<(f64, f64)> = run
+                    .iter()
+                    .map(|p| (p.0, p.3))
+                    .chain(run.iter().rev().map(|p| (p.0, p.1)))
+                    .collect();
                 chart
-                    .draw_series(line.iter().map(|&p| Circle::new(p, 3, s.color.filled())))
+                    .draw_series(std::iter::once(Polygon::new(
+                        outline,
+                        s.color.mix(0.18).filled(),
+                    )))
                     .map_err(de)?;
             }
-            if s.band && s.points.len() == 1 {
-                let p = s.points[0];
-                draw_whisker(&chart, p.0, p.1, p.3, (x1 - x0) * 0.01, s.color)?;
+        }
+        for s in &self.series {
+            let shown = s.points.iter().filter(|p| p.2.is_finite()).count();
+            for run in runs(&s.points) {
+                let line: Vec<(f64, f64)> = run.iter().map(|p| (p.0, p.2)).collect();
+                if s.dashed {
+                    chart
+                        .draw_series(std::iter::once(DashedPathElement::new(
+                            line.clone(),
+                            9,
+                            5,
+                            s.color.stroke_width(2),
+                        )))
+                        .map_err(de)?;
+                } else {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            line.clone(),
+                            s.color.stroke_width(2),
+                        )))
+                        .map_err(de)?;
+                }
+                if shown <= 40 {
+                    chart
+                        .draw_series(line.iter().map(|&p| Circle::new(p, 3, s.color.filled())))
+                        .map_err(de)?;
+                }
             }
+            if s.band && shown == 1 {
+                let p = s.points.iter().find(|p| p.2.is_finite()).copied();
+                if let Some(p) = p {
+                    draw_whisker(&chart, p.0, p.1, p.3, (x1 - x0) * 0.01, s.color)?;
+                }
+            }
+        }
+        if let Some((x, label)) = &self.marker {
+            let red = RGBColor(0xc0, 0x20, 0x20);
+            chart
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(*x, y0), (*x, y1)],
+                    6,
+                    4,
+                    red.stroke_width(2),
+                )))
+                .map_err(de)?;
+            let (px, py) = chart.backend_coord(&(*x, y1));
+            root.draw(&Text::new(
+                label.clone(),
+                (px + 6, py + 6),
+                style(LABEL_SIZE + 1.0)
+                    .color(&red)
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+            ))
+            .map_err(de)?;
         }
         let (_, py) = chart.plotting_area().get_pixel_range();
         draw_legend(
@@ -715,6 +933,9 @@ struct CiFig {
     /// (group index, category index, mean, lo, hi)
     points: Vec<(usize, usize, f64, f64, f64)>,
     y: (f64, f64),
+    y_axis: Axis,
+    /// (category index, target on the value axis)
+    targets: Vec<(usize, f64)>,
 }
 
 fn index_of(names: &mut Vec<String>, name: &str) -> usize {
@@ -733,26 +954,44 @@ impl CiFig {
         title: &str,
         y_label: &str,
         points: &[CiPoint],
+        opts: &ChartOptions,
     ) -> Result<Self, PlotError> {
+        let ay = opts.y_axis;
         let mut groups = Vec::new();
         let mut categories = Vec::new();
         let mut prepared = Vec::new();
-        for p in points.iter().filter(|p| p.mean.is_finite()) {
-            let (lo, hi) = band_around(p.lo, p.mean, p.hi);
+        for p in points.iter().filter(|p| ay.coord(p.mean).is_finite()) {
+            let (lo, hi) = band_around(ay.coord(p.lo), ay.coord(p.mean), ay.coord(p.hi));
             let g = index_of(&mut groups, &p.group);
             let c = index_of(&mut categories, &p.category);
-            prepared.push((g, c, p.mean, lo, hi));
+            prepared.push((g, c, ay.coord(p.mean), lo, hi));
         }
-        let Some((lo, hi)) = finite_bounds(prepared.iter().flat_map(|p| [p.3, p.4])) else {
+        let targets: Vec<(usize, f64)> = opts
+            .targets
+            .iter()
+            .filter_map(|(c, v)| {
+                let i = categories.iter().position(|x| x == c)?;
+                Some((i, ay.coord(*v))).filter(|t| t.1.is_finite())
+            })
+            .collect();
+        let Some((lo, hi)) = finite_bounds(
+            prepared
+                .iter()
+                .flat_map(|p| [p.3, p.4])
+                .chain(targets.iter().map(|t| t.1)),
+        ) else {
             return Err(PlotError::Empty {
                 path: path.to_path_buf(),
                 what: "no point has a finite mean".to_string(),
             });
         };
-        let y = padded(lo, hi, 0.08).map_err(|reason| PlotError::InvalidData {
+        let mut y = padded(lo, hi, 0.08).map_err(|reason| PlotError::InvalidData {
             path: path.to_path_buf(),
             reason,
         })?;
+        if opts.y_from_zero && lo >= 0.0 {
+            y.0 = 0.0;
+        }
         Ok(Self {
             title: title.to_string(),
             y_label: y_label.to_string(),
@@ -760,6 +999,8 @@ impl CiFig {
             categories,
             points: prepared,
             y,
+            y_axis: ay,
+            targets,
         })
     }
 }
@@ -783,12 +1024,12 @@ impl Figure for CiFig {
         let n_cat = self.categories.len();
         let (x0, x1) = (-0.5, n_cat as f64 - 0.5);
         let (y0, y1) = self.y;
-        let yfmt = tick_formatter(y0, y1);
+        let yfmt = self.y_axis.formatter(y0, y1);
         let y_area = y_area_width(root, [y0, y1, 0.5 * (y0 + y1)].iter().map(&yfmt));
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .margin_top(4)
-            .x_label_area_size(36)
+            .x_label_area_size(64)
             .y_label_area_size(y_area)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(de)?;
@@ -796,7 +1037,11 @@ impl Figure for CiFig {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(8)
+            .y_labels(if self.y_axis == Axis::LogSeconds {
+                0
+            } else {
+                8
+            })
             .y_desc(self.y_label.as_str())
             .y_label_formatter(&yfmt)
             .label_style(style(LABEL_SIZE))
@@ -805,6 +1050,7 @@ impl Figure for CiFig {
             .light_line_style(TRANSPARENT)
             .draw()
             .map_err(de)?;
+        draw_log_ticks(root, &chart, (Axis::Plain, self.y_axis), (x0, x1), (y0, y1))?;
         // Separators between categories.
         for c in 1..n_cat {
             let x = c as f64 - 0.5;
@@ -814,6 +1060,27 @@ impl Figure for CiFig {
                     BLACK.mix(0.25).stroke_width(1),
                 )))
                 .map_err(de)?;
+        }
+        for &(c, v) in &self.targets {
+            let red = RGBColor(0xc0, 0x20, 0x20);
+            let (a, b) = (c as f64 - 0.45, c as f64 + 0.45);
+            chart
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(a, v), (b, v)],
+                    6,
+                    4,
+                    red.stroke_width(2),
+                )))
+                .map_err(de)?;
+            let (px, py) = chart.backend_coord(&(a, v));
+            root.draw(&Text::new(
+                "target",
+                (px + 2, py - 3),
+                style(LABEL_SIZE - 1.0)
+                    .color(&red)
+                    .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))
+            .map_err(de)?;
         }
         let n_grp = self.groups.len().max(1);
         let step = (0.8 / n_grp as f64).min(0.3);
@@ -828,29 +1095,33 @@ impl Figure for CiFig {
                 .draw_series(std::iter::once(Circle::new((x, mean), 4, color.filled())))
                 .map_err(de)?;
         }
-        // Category names under the axis, shrunk or shortened to fit their slot.
+        // Category names under the axis, wrapped onto up to three lines at `_` or spaces
+        // and only then shrunk, so that names are read whole.
         let (px, py) = chart.plotting_area().get_pixel_range();
         let slot = ((px.end - px.start) as f64 / n_cat.max(1) as f64 - 6.0).max(8.0) as u32;
-        let widest = self
-            .categories
-            .iter()
-            .map(|c| text_width(root, c, LABEL_SIZE + 1.0))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let size = if widest <= slot {
-            LABEL_SIZE + 1.0
-        } else {
-            ((LABEL_SIZE + 1.0) * slot as f64 / widest as f64).max(10.0)
-        };
+        let size = LABEL_SIZE + 1.0;
         for (c, name) in self.categories.iter().enumerate() {
             let (cx, _) = chart.backend_coord(&(c as f64, y0));
-            root.draw(&Text::new(
-                fit_text(root, name, size, slot),
-                (cx, py.end + 8),
-                style(size).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))
-            .map_err(de)?;
+            let lines = wrap_words(root, name, size, slot, 3);
+            let widest = lines
+                .iter()
+                .map(|l| text_width(root, l, size))
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let sz = if widest <= slot {
+                size
+            } else {
+                (size * slot as f64 / widest as f64).max(9.0)
+            };
+            for (i, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    fit_text(root, line, sz, slot),
+                    (cx, py.end + 6 + i as i32 * (sz as i32 + 3)),
+                    style(sz).pos(Pos::new(HPos::Center, VPos::Top)),
+                ))
+                .map_err(de)?;
+            }
         }
         draw_legend(
             root,
@@ -1201,6 +1472,133 @@ impl Figure for HeatFig {
         ))
         .map_err(de)?;
         Ok(())
+    }
+}
+
+/// Round durations (log10 seconds) for the ticks of a log-seconds axis over `lo..hi`.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    const NICE: [f64; 22] = [
+        1.0,
+        2.0,
+        5.0,
+        10.0,
+        20.0,
+        30.0,
+        60.0,
+        120.0,
+        300.0,
+        600.0,
+        1200.0,
+        1800.0,
+        3600.0,
+        7200.0,
+        14_400.0,
+        28_800.0,
+        43_200.0,
+        86_400.0,
+        172_800.0,
+        604_800.0,
+        1_209_600.0,
+        2_592_000.0,
+    ];
+    let mut v: Vec<f64> = NICE
+        .iter()
+        .map(|s| s.log10())
+        .filter(|x| *x >= lo && *x <= hi)
+        .collect();
+    while v.len() > 9 {
+        v = v.into_iter().step_by(2).collect();
+    }
+    v
+}
+
+/// Grid lines and labels at round durations for the axes that are [`Axis::LogSeconds`]
+/// (plotters' own ticks would fall on values like 1.7 min).
+fn draw_log_ticks<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart<'_, DB>,
+    axes: (Axis, Axis),
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Result<(), String> {
+    let grid = BLACK.mix(0.1).stroke_width(1);
+    // (is x, ticks): each log axis gets grid lines and round-duration labels.
+    for (is_x, axis, (lo, hi)) in [(true, axes.0, (x0, x1)), (false, axes.1, (y0, y1))] {
+        if axis != Axis::LogSeconds {
+            continue;
+        }
+        for v in log_ticks(lo, hi) {
+            let (from, to, at) = if is_x {
+                ((v, y0), (v, y1), (v, y0))
+            } else {
+                ((x0, v), (x1, v), (x0, v))
+            };
+            chart
+                .plotting_area()
+                .draw(&PathElement::new(vec![from, to], grid))
+                .map_err(de)?;
+            let (px, py) = chart.backend_coord(&at);
+            let (pos, anchor) = if is_x {
+                ((px, py + 6), Pos::new(HPos::Center, VPos::Top))
+            } else {
+                ((px - 6, py), Pos::new(HPos::Right, VPos::Center))
+            };
+            root.draw(&Text::new(
+                short_duration(10f64.powf(v)),
+                pos,
+                style(LABEL_SIZE).pos(anchor),
+            ))
+            .map_err(de)?;
+        }
+    }
+    Ok(())
+}
+
+/// The runs of consecutive points with a finite value (NaN values break a line).
+fn runs(points: &[(f64, f64, f64, f64)]) -> impl Iterator<Item = &[(f64, f64, f64, f64)]> {
+    points.split(|p| !p.2.is_finite()).filter(|r| !r.is_empty())
+}
+
+/// A duration in seconds as a short axis label: `30 s`, `5 min`, `2 h`, `3 d`.
+fn short_duration(secs: f64) -> String {
+    let (v, unit) = if secs < 60.0 {
+        (secs, "s")
+    } else if secs < 3600.0 {
+        (secs / 60.0, "min")
+    } else if secs < 86_400.0 {
+        (secs / 3600.0, "h")
+    } else {
+        (secs / 86_400.0, "d")
+    };
+    format!("{} {unit}", fmt_sig(v, 2))
+}
+
+impl Axis {
+    /// Where a value sits on this axis (log10 for [`Axis::LogSeconds`]; NaN if not positive).
+    fn coord(self, v: f64) -> f64 {
+        match self {
+            Axis::LogSeconds if v > 0.0 => v.log10(),
+            Axis::LogSeconds => f64::NAN,
+            _ => v,
+        }
+    }
+
+    fn formatter(self, lo: f64, hi: f64) -> Box<dyn Fn(&f64) -> String> {
+        match self {
+            Axis::Plain => Box::new(tick_formatter(lo, hi)),
+            Axis::Integer => Box::new(|v: &f64| {
+                if (v - v.round()).abs() < 1e-9 {
+                    format!("{}", v.round() as i64)
+                } else {
+                    String::new()
+                }
+            }),
+            Axis::LogSeconds => Box::new(|v: &f64| short_duration(10f64.powf(*v))),
+            Axis::HourOfDay => Box::new(|v: &f64| {
+                let m = (v * 60.0).round() as i64;
+                format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))
+            }),
+        }
     }
 }
 

@@ -98,6 +98,114 @@ fn row_a(q: &ErlangA, within: f64, shrinkage: f64, label: &str) -> Vec<String> {
     ]
 }
 
+/// One row of the Erlang calculator as numbers (`--format json`): times in seconds, shares
+/// as ratios.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ErlangRow {
+    pub model: &'static str,
+    pub agents: u32,
+    pub rostered: Option<u32>,
+    pub service_level: f64,
+    pub threshold_s: f64,
+    pub asa_s: f64,
+    pub p_wait: f64,
+    pub abandon_rate: Option<f64>,
+    pub occupancy: f64,
+    pub block_rate: Option<f64>,
+}
+
+/// The Erlang calculator's figures as JSON: offered load, the required agents by Erlang C (and
+/// Erlang A with a patience), and the optional table by agent count.
+pub fn erlang_json(i: &ErlangInputs) -> Result<Vec<u8>> {
+    let within = match i.target {
+        Target::ServiceLevel { within, .. } => within,
+        _ => 20.0,
+    };
+    let block = |n: u32| {
+        i.lines.map(|k| {
+            MMcK {
+                arrival_rate: i.arrival_rate,
+                mean_service: i.mean_service,
+                servers: n.min(k),
+                capacity: k,
+            }
+            .p_block()
+        })
+    };
+    let c = |n: u32| {
+        let q = ErlangC {
+            arrival_rate: i.arrival_rate,
+            mean_service: i.mean_service,
+            servers: n,
+        };
+        ErlangRow {
+            model: "erlang_c",
+            agents: n,
+            rostered: headcount(n, 1.0 - i.shrinkage).ok(),
+            service_level: q.service_level(within),
+            threshold_s: within,
+            asa_s: q.mean_wait(),
+            p_wait: q.p_wait(),
+            abandon_rate: None,
+            occupancy: q.occupancy(),
+            block_rate: block(n),
+        }
+    };
+    let a = |p: f64, n: u32| {
+        let q = ErlangA {
+            arrival_rate: i.arrival_rate,
+            mean_service: i.mean_service,
+            mean_patience: p,
+            servers: n,
+        };
+        ErlangRow {
+            model: "erlang_a",
+            agents: n,
+            rostered: headcount(n, 1.0 - i.shrinkage).ok(),
+            service_level: q.service_level(within),
+            threshold_s: within,
+            asa_s: q.mean_wait_served(),
+            p_wait: q.p_wait(),
+            abandon_rate: Some(q.p_abandon()),
+            occupancy: q.occupancy(),
+            block_rate: block(n),
+        }
+    };
+    let mut required = Vec::new();
+    let mut errors = Vec::new();
+    match required_servers_c(i.arrival_rate, i.mean_service, i.target) {
+        Ok(n) => required.push(c(n)),
+        Err(e) => errors.push(format!("Erlang C: {e}")),
+    }
+    if let Some(p) = i.mean_patience {
+        match required_servers_a(i.arrival_rate, i.mean_service, p, i.target) {
+            Ok(n) => required.push(a(p, n)),
+            Err(e) => errors.push(format!("Erlang A: {e}")),
+        }
+    }
+    let mut by_agents = Vec::new();
+    if let Some((lo, hi)) = i.table {
+        for n in lo..=hi {
+            by_agents.push(c(n));
+            if let Some(p) = i.mean_patience {
+                by_agents.push(a(p, n));
+            }
+        }
+    }
+    let doc = serde_json::json!({
+        "offered_load_erlangs": i.arrival_rate * i.mean_service,
+        "arrivals_per_hour": i.arrival_rate * 3600.0,
+        "mean_handling_s": i.mean_service,
+        "target": describe_target(&i.target),
+        "shrinkage": i.shrinkage,
+        "workload_agents": (i.arrival_rate * i.mean_service).ceil().max(0.0),
+        "required": required,
+        "errors": errors,
+        "by_agents": by_agents,
+    });
+    serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(format!("JSON output failed: {e}")))
+}
+
 /// The Erlang calculator's report.
 pub fn erlang_report(i: &ErlangInputs) -> Result<String> {
     let load = i.arrival_rate * i.mean_service;

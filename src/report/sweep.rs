@@ -77,15 +77,7 @@ fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Error::Input(crate::error::InputError {
-            file: path.to_path_buf(),
-            at: Some((e.line(), e.column())),
-            field: None,
-            message: format!("not a tiersim sweep file: {e}"),
-        })
-    })
+    super::read_json(path, "sweep file")
 }
 
 /// A sweep's output folder. Opened for writing, it holds the folder's lock.
@@ -346,6 +338,7 @@ pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Res
     }
     let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
     written.extend(plots(dir, manifest, points)?);
+    written.push(super::html::write_report(dir)?);
     Ok(written)
 }
 
@@ -369,22 +362,58 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
         .map_or(String::new(), |s| s.to_string_lossy().into_owned());
     let others: Vec<&String> = manifest.params.iter().skip(1).collect();
     let x_of = |p: &PointFile, name: &str| p.point.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
-    // Lines: one per combination of the other parameters.
-    let group = |p: &PointFile| -> String {
-        let parts: Vec<String> = others
+    let label = |path: &str| readable_param(path, &manifest.params);
+    let x_label = label(x_param);
+    // Whole-number parameters (agents) get whole-number ticks.
+    let x_axis = if points
+        .iter()
+        .filter_map(|p| x_of(p, x_param))
+        .all(|v| v.fract() == 0.0)
+    {
+        plot::Axis::Integer
+    } else {
+        plot::Axis::Plain
+    };
+    // The middle value of each parameter in `names`, where other parameters are held fixed.
+    let middle = |names: &[&String]| -> Vec<(String, f64)> {
+        names
             .iter()
-            .filter_map(|o| x_of(p, o).map(|v| format!("{}={v}", short_name(o, &manifest.params))))
-            .collect();
-        if parts.is_empty() {
-            "all".into()
+            .filter_map(|o| {
+                let mut v: Vec<f64> = points.iter().filter_map(|p| x_of(p, o)).collect();
+                v.sort_by(f64::total_cmp);
+                v.dedup();
+                v.get(v.len() / 2).map(|&mid| (o.to_string(), mid))
+            })
+            .collect()
+    };
+    let stated = |slice: &[(String, f64)]| -> String {
+        if slice.is_empty() {
+            String::new()
         } else {
-            parts.join(", ")
+            format!(
+                " (fixed: {})",
+                slice
+                    .iter()
+                    .map(|(o, v)| format!("{} = {v}", label(o)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
+    };
+    // KPI charts: one line per value of the second parameter; any further parameters are held
+    // at their middle values, and the title says so.
+    let held = middle(&others.iter().skip(1).copied().collect::<Vec<_>>());
+    let in_held = |p: &PointFile| held.iter().all(|(o, v)| x_of(p, o) == Some(*v));
+    let group = |p: &PointFile| -> String {
+        others
+            .first()
+            .and_then(|o| x_of(p, o).map(|v| format!("{} = {v}", label(o))))
+            .unwrap_or_else(|| "all".into())
     };
     let first_sl = points.first().and_then(|p| {
         p.rows
             .iter()
-            .find(|r| r.kpi.starts_with("service_level_") && !r.kpi.contains("excl"))
+            .find(|r| super::html::is_plain_service_level(&r.kpi))
             .map(|r| r.kpi.clone())
     });
     let mut charts: Vec<(String, String, String, f64, &str)> = vec![
@@ -438,10 +467,16 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
     }
     for (kpi, scope, name, scale, label) in &charts {
         let mut lines: BTreeMap<String, Vec<Band>> = BTreeMap::new();
-        for p in points {
+        for p in points.iter().filter(|p| in_held(p)) {
             if let (Some(x), Some((lo, mid, hi))) =
                 (x_of(p, x_param), value_of(p, kpi, scope, name))
             {
+                // Percentages cannot leave 0..100, whatever the t-interval says.
+                let (lo, hi) = if *scale == 100.0 {
+                    (lo.max(0.0), hi.min(1.0))
+                } else {
+                    (lo, hi)
+                };
                 lines.entry(group(p)).or_default().push(Band {
                     x,
                     lo: lo * scale,
@@ -450,13 +485,31 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
                 });
             }
         }
-        let series: Vec<LineSeries> = lines
+        let mut series: Vec<LineSeries> = lines
             .into_iter()
             .map(|(label, points)| LineSeries { label, points })
             .collect();
-        let title = format!("{scenario}: {kpi} vs {x_param} (95% CI band)");
+        // Numeric order of the second parameter's values, not text order.
+        series.sort_by(|a, b| {
+            let num = |s: &str| {
+                s.rsplit("= ")
+                    .next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            num(&a.label).total_cmp(&num(&b.label))
+        });
+        let title = format!(
+            "{scenario}: {} vs {x_label}{}",
+            super::compare::readable(kpi),
+            stated(&held)
+        );
+        let opts = plot::ChartOptions {
+            x_axis,
+            ..plot::ChartOptions::default()
+        };
         plot_both(dir, &format!("sweep_{kpi}"), &mut written, &|p| {
-            plot::line_chart(p, &title, x_param, label, &series)
+            plot::line_chart_with(p, &title, &x_label, label, &series, &opts)
         })?;
     }
     // Utilisation per team against the first parameter.
@@ -472,15 +525,7 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
         .unwrap_or_default();
     // One line per team: with other parameters, the slice at their middle values (a line per
     // team and combination would be unreadable).
-    let slice: Vec<(&String, f64)> = others
-        .iter()
-        .filter_map(|o| {
-            let mut v: Vec<f64> = points.iter().filter_map(|p| x_of(p, o)).collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            v.get(v.len() / 2).map(|&mid| (*o, mid))
-        })
-        .collect();
+    let slice = middle(&others);
     let in_slice = |p: &PointFile| slice.iter().all(|(o, v)| x_of(p, o) == Some(*v));
     let util: Vec<LineSeries> = teams
         .iter()
@@ -502,21 +547,15 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
                 .collect(),
         })
         .collect();
-    let at = if slice.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " at {}",
-            slice
-                .iter()
-                .map(|(o, v)| format!("{}={v}", short_name(o, &manifest.params)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+    let at = stated(&slice);
+    let title = format!("{scenario}: utilisation per team vs {x_label}{at}");
+    let opts = plot::ChartOptions {
+        x_axis,
+        y_from_zero: true,
+        ..plot::ChartOptions::default()
     };
-    let title = format!("{scenario}: utilisation per team vs {x_param}{at}");
     plot_both(dir, "sweep_utilisation", &mut written, &|p| {
-        plot::line_chart(p, &title, x_param, "utilisation (%)", &util)
+        plot::line_chart_with(p, &title, &x_label, "utilisation (%)", &util, &opts)
     })?;
     // Heatmaps for two-parameter grids.
     if manifest.params.len() == 2 {
@@ -540,14 +579,52 @@ fn plots(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<Pa
                     grid[iy][ix] = m * scale;
                 }
             }
-            let title = format!("{scenario}: {kpi}");
+            let title = format!("{scenario}: {}", super::compare::readable(kpi));
+            let y_label = readable_param(y_param, &manifest.params);
             plot_both(dir, &format!("heatmap_{kpi}"), &mut written, &|p| {
-                plot::heatmap(p, &title, x_param, y_param, &xs, &ys, &grid, label)
+                plot::heatmap(p, &title, &x_label, &y_label, &xs, &ys, &grid, label)
             })?;
         }
     }
     let _ = clock;
     Ok(written)
+}
+
+/// A parameter as a person reads it, naming the team or channel it belongs to:
+/// `teams.L1.agents` -> `L1 agents`, `teams.L1.add` -> `L1 agents added`,
+/// `channels.phone.patience.mean` -> `phone patience mean`, `demand` -> `demand (x)`. Paths
+/// that would read the same keep their unambiguous tail.
+pub fn readable_param(path: &str, all: &[String]) -> String {
+    let segs: Vec<&str> = path.split('.').collect();
+    let body: Vec<&str> = match segs.first() {
+        Some(&"teams") | Some(&"channels") if segs.len() > 2 => segs[1..].to_vec(),
+        _ => segs.clone(),
+    };
+    let text = body.join(" ");
+    let text = if path == "demand" {
+        "demand (x)".to_string()
+    } else if let Some(t) = text.strip_suffix(" add") {
+        format!("{t} agents added")
+    } else {
+        text
+    };
+    let clash = all.iter().filter(|o| o.as_str() != path).any(|o| {
+        let other = readable_param_plain(o);
+        other == text
+    });
+    if clash {
+        short_name(path, all).to_string()
+    } else {
+        text
+    }
+}
+
+fn readable_param_plain(path: &str) -> String {
+    let segs: Vec<&str> = path.split('.').collect();
+    match segs.first() {
+        Some(&"teams") | Some(&"channels") if segs.len() > 2 => segs[1..].join(" "),
+        _ => segs.join(" "),
+    }
 }
 
 /// The shortest tail of a parameter path that no other parameter shares
@@ -571,6 +648,17 @@ fn short_name<'a>(path: &'a str, all: &[String]) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::short_name;
+
+    #[test]
+    fn parameters_read_with_their_team() {
+        let all = vec!["teams.L1.agents".to_string(), "demand".to_string()];
+        assert_eq!(super::readable_param("teams.L1.agents", &all), "L1 agents");
+        assert_eq!(
+            super::readable_param("teams.L1.add", &all),
+            "L1 agents added"
+        );
+        assert_eq!(super::readable_param("demand", &all), "demand (x)");
+    }
 
     #[test]
     fn legend_names_are_the_shortest_unambiguous_tails() {

@@ -35,10 +35,16 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     };
     let sl0 = sl(0);
     let mut out = String::new();
+    let intervals = if s.replications >= 2 {
+        "95% confidence half-widths after ±"
+    } else {
+        "no confidence intervals from one replication: use -n 2 or more"
+    };
     out.push_str(&format!(
-        "{}: {} replications, {:.0} simulated days each (95% confidence half-widths after ±)\n\n",
+        "{}: {} replication{}, {:.0} simulated days each ({intervals})\n\n",
         m.name,
         s.replications,
+        if s.replications == 1 { "" } else { "s" },
         (m.horizon - m.warmup) / 86_400.0
     ));
     let contacts: Vec<(Kpi, &str)> = vec![

@@ -8,7 +8,7 @@ use crate::experiment::Summary;
 use crate::model::Model;
 use crate::scenario::Priority;
 use crate::stats::ContactEnd;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One KPI for one breakdown, across replications.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -40,6 +40,43 @@ pub fn rows(m: &Model, s: &Summary) -> Vec<TidyRow> {
             ci_high: e.hi,
             sd: e.sd,
             replications: e.n,
+        })
+        .collect()
+}
+
+/// One KPI of one replication (`replications.csv`): the values behind every interval.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReplicationRow {
+    pub replication: usize,
+    pub kpi: String,
+    pub scope: &'static str,
+    pub name: String,
+    pub unit: &'static str,
+    /// Empty where the KPI is undefined in that replication (e.g. a mean wait with nothing
+    /// answered).
+    pub value: Option<f64>,
+}
+
+/// Every KPI of every replication, replication by replication.
+pub fn replication_rows(m: &Model, s: &Summary) -> Vec<ReplicationRow> {
+    let keys: Vec<(String, &'static str, String, &'static str)> = s
+        .layout
+        .keys
+        .iter()
+        .map(|&(k, sc)| (k.name(m), sc.kind(), sc.label(m), k.unit().name()))
+        .collect();
+    s.per_replication
+        .iter()
+        .enumerate()
+        .flat_map(|(r, values)| {
+            keys.iter().zip(values).map(move |(k, &v)| ReplicationRow {
+                replication: r,
+                kpi: k.0.clone(),
+                scope: k.1,
+                name: k.2.clone(),
+                unit: k.3,
+                value: v.is_finite().then_some(v),
+            })
         })
         .collect()
 }
@@ -85,57 +122,124 @@ impl RunMeta {
     }
 }
 
-/// `summary.json`: metadata, every KPI row, and the interval series.
-pub fn summary_json(m: &Model, meta: &RunMeta, s: &Summary) -> Result<Vec<u8>> {
+/// `summary.json`: metadata, every KPI row, the interval series, and what `report.html` shows
+/// beyond them ([`ReportExtras`]).
+pub fn summary_json(
+    m: &Model,
+    meta: &RunMeta,
+    s: &Summary,
+    extras: &ReportExtras,
+) -> Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a RunMeta,
         kpis: Vec<TidyRow>,
         intervals: Vec<IntervalRow>,
+        #[serde(flatten)]
+        extras: &'a ReportExtras,
     }
     let doc = Doc {
         meta,
         kpis: rows(m, s),
         intervals: interval_rows(m, s),
+        extras,
     };
     serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(format!("JSON output failed: {e}")))
 }
 
-/// One value of the per-interval series.
+/// One value of the per-interval series: for a day type (`all`, `weekday`, `saturday`,
+/// `sunday`), an interval of the day, a series and the channel or team it is for. `value` pools
+/// all days and replications; `ci_low`/`ci_high` are the 95% Student-t interval of the
+/// replications' own values (empty with one replication or nothing to measure).
 #[derive(Clone, Debug, Serialize)]
 pub struct IntervalRow {
+    pub day_type: String,
     pub start: String,
     pub series: &'static str,
     pub name: String,
+    pub unit: &'static str,
     pub value: f64,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
 }
 
-/// The per-interval series as tidy rows.
+/// The per-interval series as tidy rows: all days together, then each day type apart.
 pub fn interval_rows(m: &Model, s: &Summary) -> Vec<IntervalRow> {
-    let is = &s.series;
     let mut out = Vec::new();
+    push_intervals(&mut out, m, "all", &s.series);
+    for (name, is) in &s.series.day_types {
+        push_intervals(&mut out, m, name, is);
+    }
+    out
+}
+
+fn push_intervals(
+    out: &mut Vec<IntervalRow>,
+    m: &Model,
+    day_type: &str,
+    is: &crate::experiment::IntervalSeries,
+) {
+    use crate::stats::Estimate;
+    let ci = |e: Option<&Estimate>| {
+        e.filter(|e| e.lo.is_finite() && e.hi.is_finite())
+            .map_or((None, None), |e| (Some(e.lo), Some(e.hi)))
+    };
     for (slot, &start) in is.start.iter().enumerate() {
         let start = clock(start);
-        let mut push = |series: &'static str, name: &str, value: f64| {
+        let mut push = |series: &'static str,
+                        unit: &'static str,
+                        name: &str,
+                        value: f64,
+                        e: Option<&Estimate>| {
+            let (ci_low, ci_high) = ci(e);
             out.push(IntervalRow {
+                day_type: day_type.to_string(),
                 start: start.clone(),
                 series,
                 name: name.to_string(),
+                unit,
                 value,
+                ci_low,
+                ci_high,
             })
         };
         for (c, ch) in m.channels.iter().enumerate() {
-            push("arrivals_per_day", &ch.name, is.arrivals[c][slot]);
+            let e = is.arrivals_ci.get(c).and_then(|v| v.get(slot));
+            push(
+                "arrivals",
+                "contacts_per_day",
+                &ch.name,
+                is.arrivals[c][slot],
+                e,
+            );
         }
-        push("service_level", "all", is.service_level[slot]);
+        push(
+            "service_level",
+            "ratio",
+            "all",
+            is.service_level[slot],
+            is.service_level_ci.get(slot),
+        );
+        let team_ci =
+            |v: &Vec<Vec<Estimate>>, t: usize| v.get(t).and_then(|x| x.get(slot)).copied();
         for (t, team) in m.teams.iter().enumerate() {
-            push("agents", &team.name, is.agents[t][slot]);
-            push("utilisation", &team.name, is.utilisation[t][slot]);
-            push("queue_mean", &team.name, is.queue_mean[t][slot]);
-            push("wait_mean_s", &team.name, is.wait_mean[t][slot]);
+            let c = &is.team_ci;
+            for (series, unit, values, cis) in [
+                ("agents", "agents", &is.agents, &c.agents),
+                ("utilisation", "ratio", &is.utilisation, &c.utilisation),
+                ("queue_mean", "contacts", &is.queue_mean, &c.queue_mean),
+                ("wait_mean", "s", &is.wait_mean, &c.wait_mean),
+            ] {
+                push(
+                    series,
+                    unit,
+                    &team.name,
+                    values[t][slot],
+                    team_ci(cis, t).as_ref(),
+                );
+            }
         }
     }
-    out
 }
 
 /// One trace record as a CSV row with names.
@@ -238,5 +342,212 @@ impl<'m> TraceWriter<'m> {
             .into_inner()
             .map_err(|e| fail(e.to_string()))?;
         super::atomic::persist(tmp, &path)
+    }
+}
+
+/// What `report.html` needs beyond the KPI rows, written into `summary.json` so that the report
+/// can be rebuilt from the folder: key inputs, the answer-time distribution, targets as checked,
+/// and each team's staffing over the day.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ReportExtras {
+    pub inputs: Inputs,
+    /// (seconds, share answered within).
+    pub answer_cdf: Vec<(f64, f64)>,
+    pub targets: Vec<TargetRow>,
+    pub staffing: Vec<StaffingRow>,
+    /// What each KPI of the run measures, by name.
+    pub definitions: std::collections::BTreeMap<String, String>,
+    /// Suspicious but valid input in the scenario (also printed on stderr).
+    pub warnings: Vec<String>,
+}
+
+/// The key inputs of a scenario.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Inputs {
+    pub interval_minutes: f64,
+    /// Service-level thresholds, in seconds.
+    pub thresholds_s: Vec<f64>,
+    pub channels: Vec<ChannelInput>,
+    pub teams: Vec<TeamInput>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ChannelInput {
+    pub name: String,
+    pub kind: String,
+    /// Expected arrivals per simulated day (mean over the week; from the log for replays).
+    pub contacts_per_day: f64,
+    pub entry: Vec<String>,
+    pub patience_mean_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TeamInput {
+    pub name: String,
+    /// Most agents on the floor in any interval.
+    pub agents_peak: u32,
+    /// Scheduled agent-hours over the simulated days.
+    pub agent_hours: f64,
+    pub cost_per_hour: Option<f64>,
+}
+
+/// A target and how the run fared against it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TargetRow {
+    pub target: String,
+    pub kpi: String,
+    pub name: String,
+    pub unit: String,
+    pub mean: f64,
+    /// The 95% bound compared with the target (lower for `>=`, upper for `<=`).
+    pub bound: f64,
+    pub value: f64,
+    /// `met` (the bound meets it), `close` (the mean meets it, or the bound misses by at most
+    /// 5%), or `missed`.
+    pub status: String,
+}
+
+/// Agents of one team in one interval of the day: scheduled (the most on any weekday) and,
+/// from a staffing search, required.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct StaffingRow {
+    pub team: String,
+    pub start: String,
+    pub scheduled: u32,
+    pub required: Option<u32>,
+}
+
+impl Inputs {
+    pub fn of(m: &Model) -> Self {
+        let days = (m.horizon - m.warmup) / 86_400.0;
+        Inputs {
+            interval_minutes: m.interval / 60.0,
+            thresholds_s: m.thresholds.clone(),
+            channels: m
+                .channels
+                .iter()
+                .map(|c| ChannelInput {
+                    name: c.name.clone(),
+                    kind: format!("{:?}", c.kind).to_lowercase(),
+                    contacts_per_day: match &c.arrivals {
+                        crate::model::ArrivalModel::Rates(r) => {
+                            r.iter().sum::<f64>() * m.interval / 7.0
+                        }
+                        crate::model::ArrivalModel::Log(rows) => rows.len() as f64 / days.max(1.0),
+                    },
+                    entry: c
+                        .entry
+                        .iter()
+                        .map(|&t| m.teams[t as usize].name.clone())
+                        .collect(),
+                    patience_mean_s: c.patience.as_ref().map(|p| p.mean()),
+                })
+                .collect(),
+            teams: m
+                .teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TeamInput {
+                    name: t.name.clone(),
+                    agents_peak: t.agents.iter().copied().max().unwrap_or(0),
+                    agent_hours: m.agent_hours(i as u16),
+                    cost_per_hour: t.cost_per_hour,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ReportExtras {
+    /// The extras of a run of `m`: `scheduled` is the model the staffing came from (the
+    /// scenario as written), `required` what a staffing search found, if any.
+    pub fn new(
+        m: &Model,
+        s: &Summary,
+        targets: &[crate::experiment::StaffTarget],
+        checks: &[crate::experiment::Check],
+        scheduled: &Model,
+        required: Option<&crate::experiment::Staffing>,
+    ) -> Self {
+        let sched = crate::experiment::Staffing::of(scheduled);
+        let staffing = m
+            .teams
+            .iter()
+            .enumerate()
+            .flat_map(|(t, team)| (0..m.slots_per_day).map(move |x| (t, team, x)))
+            .map(|(t, team, x)| StaffingRow {
+                team: team.name.clone(),
+                start: clock(x as f64 * m.interval),
+                scheduled: sched.levels[t][x],
+                required: required.map(|r| r.levels[t][x]),
+            })
+            .collect();
+        let definitions = s
+            .layout
+            .keys
+            .iter()
+            .map(|(k, _)| (k.name(m), k.definition()))
+            .filter(|(_, d)| *d != "see the README")
+            .map(|(n, d)| (n, d.to_string()))
+            .collect();
+        ReportExtras {
+            definitions,
+            warnings: scheduled.warnings.clone(),
+            inputs: Inputs::of(scheduled),
+            answer_cdf: s.series.answer_cdf.clone(),
+            targets: checks
+                .iter()
+                .filter(|c| c.slot.is_none())
+                .filter_map(|c| {
+                    let t = targets.iter().find(|t| t.text == c.target)?;
+                    Some(TargetRow::new(m, s, t, c))
+                })
+                .collect(),
+            staffing,
+        }
+    }
+}
+
+impl TargetRow {
+    fn new(
+        m: &Model,
+        s: &Summary,
+        t: &crate::experiment::StaffTarget,
+        c: &crate::experiment::Check,
+    ) -> Self {
+        use crate::experiment::Op;
+        let mean_meets = match t.op {
+            Op::AtLeast => c.estimate.mean >= t.value,
+            Op::AtMost => c.estimate.mean <= t.value,
+        };
+        let status = if c.met {
+            "met"
+        } else if mean_meets || c.gap <= 0.05 {
+            "close"
+        } else {
+            "missed"
+        };
+        let unit = s
+            .layout
+            .keys
+            .iter()
+            .find(|(k, _)| k.name(m) == t.kpi)
+            .map_or("count", |(k, _)| k.unit().name());
+        TargetRow {
+            target: t.text.clone(),
+            kpi: t.kpi.clone(),
+            name: c.scope_name.clone(),
+            unit: unit.to_string(),
+            mean: c.estimate.mean,
+            bound: c.bound,
+            value: t.value,
+            status: status.to_string(),
+        }
     }
 }

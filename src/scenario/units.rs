@@ -19,6 +19,7 @@ pub const MAX_DURATION_DAYS: f64 = 36_500.0;
 /// assert_eq!(Dur::parse("6min").unwrap().secs(), 360.0);
 /// assert_eq!(Dur::parse("1.5h").unwrap().secs(), 5400.0);
 /// assert!(Dur::parse("-3s").is_err());
+/// assert_eq!(Dur::parse("3 minutes").unwrap(), Dur::parse("3 min").unwrap());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
 pub struct Dur(f64);
@@ -46,11 +47,11 @@ impl Dur {
         let value: f64 = num.trim().parse().map_err(|_| {
             format!("`{text}` is not a duration: expected a number with a unit, like \"20s\", \"6min\", \"1.5h\" or \"2d\"")
         })?;
-        let scale = match unit.trim() {
-            "" | "m" | "min" | "mins" => 60.0,
-            "s" | "sec" | "secs" => 1.0,
+        let scale = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
             "ms" => 0.001,
-            "h" | "hr" | "hours" => 3600.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
             "d" | "day" | "days" => 86_400.0,
             other => {
                 return Err(format!(
@@ -89,8 +90,23 @@ impl fmt::Display for Dur {
 }
 
 impl Serialize for Dur {
+    /// Written in the largest unit that states it exactly (`"24h"`, `"6min"`, `"20s"`,
+    /// `"0.25s"`), so that a written scenario reads like a hand-written one and reads back to
+    /// the same number of seconds.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{}s", self.0))
+        let secs = self.0;
+        let exact = |unit: f64| {
+            let v = secs / unit;
+            (secs > 0.0 && v.fract() == 0.0 && v * unit == secs).then_some(v)
+        };
+        let text = if let Some(h) = exact(3600.0) {
+            format!("{h}h")
+        } else if let Some(m) = exact(60.0) {
+            format!("{m}min")
+        } else {
+            format!("{secs}s")
+        };
+        s.serialize_str(&text)
     }
 }
 
@@ -231,6 +247,26 @@ impl<'de> Deserialize<'de> for Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_written_readably_and_read_back_exactly() {
+        for (secs, text) in [
+            (86_400.0, "\"24h\""),
+            (360.0, "\"6min\""),
+            (20.0, "\"20s\""),
+            (0.25, "\"0.25s\""),
+            (0.0, "\"0s\""),
+            (5400.0, "\"90min\""),
+        ] {
+            let written = ron::to_string(&Dur::from_secs(secs)).unwrap();
+            assert_eq!(written, text);
+            let back: Dur = ron::from_str(&written).unwrap();
+            assert_eq!(back.secs(), secs);
+        }
+        for t in ["3 minutes", "3 Minutes", "180 seconds", "3min"] {
+            assert_eq!(Dur::parse(t).unwrap().secs(), 180.0, "{t}");
+        }
+    }
 
     #[test]
     fn durations_accept_units_and_bare_minutes() {

@@ -163,6 +163,8 @@ pub const ALIAS: usize = usize::MAX;
 pub struct Collector {
     pub warmup: f64,
     interval: f64,
+    /// Slot of the week at time zero (the scenario's start weekday).
+    week_offset: usize,
     thresholds: Vec<f64>,
     /// Per channel: (threshold index, seconds) of the thresholds its contacts are judged on.
     chan_thresholds: Vec<Vec<(usize, f64)>>,
@@ -189,6 +191,7 @@ impl Collector {
         Collector {
             warmup: m.warmup,
             interval: m.interval,
+            week_offset: m.start_weekday * m.slots_per_day,
             thresholds: m.thresholds.clone(),
             chan_thresholds: m
                 .channel_thresholds
@@ -237,7 +240,7 @@ impl Collector {
                 })
                 .collect(),
             series: Series::new(m),
-            slot: 0,
+            slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
         }
     }
 
@@ -268,10 +271,10 @@ impl Collector {
         self.series.arrival(channel, self.slot);
     }
 
-    /// The slot of the day containing time `t`.
+    /// The slot of the week containing time `t`.
     #[inline]
     fn slot_of(&self, t: f64) -> usize {
-        (t / self.interval) as usize % self.series.slots
+        ((t / self.interval) as usize + self.week_offset) % self.series.slots
     }
 
     /// Whether a channel's contacts are in the headline (first threshold) interval series.
@@ -539,9 +542,11 @@ impl Collector {
         );
     }
 
-    /// The interval that ended at `now` closes; the next (slot of the day `next_slot`) starts.
+    /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.
     pub fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         let warmup = self.warmup;
+        // Series run by slot of the week; a day starts at every multiple of a day's slots.
+        let midnight = next_slot.is_multiple_of((self.series.slots / 7).max(1));
         for team in 0..self.teams.len() {
             self.advance(team as u16, now);
             let t = &mut self.teams[team];
@@ -555,7 +560,7 @@ impl Collector {
             t.slot_all_busy = 0.0;
             t.slot_queue_start = t.queue;
             // Backlog: each simulated day, midnight to midnight, after the warm-up.
-            if next_slot == 0 && now >= warmup {
+            if midnight && now >= warmup {
                 if let Some(&q0) = t.midnight_queues.last() {
                     t.backlog_grew += u64::from(t.queue > q0);
                 }

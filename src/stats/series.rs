@@ -1,10 +1,10 @@
-//! Per-interval series over the day (averaged over the simulated days): arrivals per channel,
+//! Per-interval series over the week (summed over the simulated weeks): arrivals per channel,
 //! and per team the visits' waits, utilisation and queue length. Sized by the number of
-//! intervals in a day.
+//! intervals in a week.
 
 use crate::model::Model;
 
-/// Sums per slot of the day, for one replication.
+/// Sums per slot of the week (Monday 00:00 first), for one replication.
 #[derive(Clone, Debug)]
 pub struct Series {
     pub slots: usize,
@@ -29,8 +29,10 @@ pub struct Series {
 }
 
 impl Series {
+    /// Series by slot of the week (Monday 00:00 first), so that weekdays and weekends can be
+    /// reported apart.
     pub fn new(m: &Model) -> Self {
-        let s = m.slots_per_day;
+        let s = 7 * m.slots_per_day;
         let grid = |n: usize| vec![vec![0.0; s]; n];
         Series {
             slots: s,

@@ -22,9 +22,10 @@ impl Estimate {
     pub fn half_width(&self) -> f64 {
         (self.hi - self.lo) / 2.0
     }
-    /// Whether the interval excludes zero (for differences).
+    /// Whether the interval excludes zero (for differences). A difference of exactly zero
+    /// never does, whatever rounding did to its bounds.
     pub fn excludes_zero(&self) -> bool {
-        self.lo > 0.0 || self.hi < 0.0
+        self.mean != 0.0 && (self.lo > 0.0 || self.hi < 0.0)
     }
 }
 
@@ -95,6 +96,23 @@ mod tests {
         let e = estimate((1..=10).map(f64::from));
         assert_eq!(e.n, 10);
         assert!((e.half_width() - t_quantile(9) * e.sd / 10f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_exact_zero_difference_is_never_significant() {
+        let zero = Estimate {
+            mean: 0.0,
+            lo: 1e-300,
+            hi: 1e-300,
+            sd: 0.0,
+            n: 5,
+        };
+        assert!(!zero.excludes_zero());
+        let constant = paired_estimate(&[1.0, 2.0, 3.0], &[2.0, 3.0, 4.0]);
+        assert!(
+            constant.excludes_zero(),
+            "a constant non-zero difference is significant"
+        );
     }
 
     #[test]
