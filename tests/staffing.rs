@@ -471,3 +471,47 @@ fn one_agent_short_in_a_busy_entry_team_fails_the_independent_check() {
             .collect::<Vec<_>>()
     );
 }
+
+/// The validation's rule on hand-made checks: a `>=` check fails only when its upper bound at
+/// 1 - 5%/k (Student-t, n - 1 degrees of freedom) is below the target; a `<=` check, when its
+/// lower bound is above it. t(0.99875, 9) = 4.15 (between the tables' 3.69 at 0.9975 and 4.30
+/// at 0.999); the tolerance on it is 0.05.
+#[test]
+fn validation_fails_a_check_only_on_a_significant_violation() {
+    use tiersim::experiment::{Check, Op, Validation};
+    use tiersim::stats::{Estimate, Unit};
+    let check = |mean: f64, op: Op| Check {
+        target: "t".into(),
+        scope_name: "all".into(),
+        unit: Unit::Ratio,
+        // sd 0.0316 over 10 replications: standard error 0.01, 95% half-width 2.3 points.
+        estimate: Estimate {
+            mean,
+            lo: mean - 0.0226,
+            hi: mean + 0.0226,
+            sd: 0.01 * 10f64.sqrt(),
+            n: 10,
+        },
+        bound: if op == Op::AtLeast {
+            mean - 0.0226
+        } else {
+            mean + 0.0226
+        },
+        met: false,
+        gap: 0.0,
+        slot: None,
+        op,
+        value: 0.8,
+    };
+    let mut checks: Vec<Check> = (0..36).map(|_| check(0.9, Op::AtLeast)).collect();
+    checks.push(check(0.79, Op::AtLeast)); // 1 point short: within noise.
+    checks.push(check(0.75, Op::AtLeast)); // 5 points short: more than 4.15 standard errors.
+    checks.push(check(0.81, Op::AtMost)); // 1 point over: within noise.
+    checks.push(check(0.85, Op::AtMost)); // 5 points over.
+    let v = Validation::judge(checks, 7);
+    assert!((v.confidence - (1.0 - 0.05 / 40.0)).abs() < 1e-12);
+    let flagged: Vec<f64> = v.violated().iter().map(|c| c.estimate.mean).collect();
+    assert_eq!(flagged, vec![0.75, 0.85]);
+    let q = (v.verdicts[37].opposite - 0.75) / 0.01;
+    assert!((4.1..4.2).contains(&q), "t quantile {q}");
+}
