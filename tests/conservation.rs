@@ -157,7 +157,7 @@ fn scenario(k: &Knobs) -> Scenario {
             } else {
                 ChannelKind::Email
             },
-            arrivals: if c == 1 {
+            arrivals: Some(if c == 1 {
                 Arrivals::Daily {
                     per_day: k.rate[c] * 10.0,
                     weekdays: None,
@@ -170,7 +170,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 Arrivals::Poisson {
                     per_hour: k.rate[c],
                 }
-            },
+            }),
             mix: BTreeMap::from([("a".into(), 0.4), ("b".into(), 0.6)]),
             priorities: Some(BTreeMap::from([
                 (Priority::Urgent, 0.1),
@@ -180,6 +180,13 @@ fn scenario(k: &Knobs) -> Scenario {
             entry: team_name(c % k.teams),
             entry_by_type: BTreeMap::new(),
             after_hours: None,
+            // Every closing policy, varied by the seed and the channel.
+            at_closing: match (k.seed >> (2 * c)) % 4 {
+                0 => None,
+                1 => Some(AtClosing::Wait),
+                2 => Some(AtClosing::Disconnect(Disconnected::Blocked)),
+                _ => Some(AtClosing::Disconnect(Disconnected::Abandoned)),
+            },
             lines: k.lines[c],
             patience: k.patience[c].map(|m| Dist::Exponential { mean: mins(m) }),
             retry: k.retry[c].map(|prob| Retry {
@@ -228,6 +235,22 @@ fn scenario(k: &Knobs) -> Scenario {
             warmup: mins(90.0),
         },
         incident_types: types,
+        // Incident streams too, on some seeds: one preferring a channel that does not exist
+        // (so it falls back to the last one), with its own rate.
+        demand: if k.seed.is_multiple_of(3) {
+            vec![IncidentStream {
+                name: "customers".into(),
+                arrivals: Arrivals::Poisson {
+                    per_hour: k.rate[0],
+                },
+                mix: BTreeMap::from([("a".into(), 0.3), ("b".into(), 0.7)]),
+                priorities: None,
+                prefer: "nowhere".into(),
+                fallback: vec![format!("C{}", k.channels - 1)],
+            }]
+        } else {
+            vec![]
+        },
         channels,
         teams,
         targets: Targets {
@@ -262,8 +285,11 @@ proptest! {
         // The trace holds one record per ended attempt.
         prop_assert!(out.trace.len() as u64 >= all.resolved + all.abandoned + all.blocked + all.lost);
         // Team utilisation is a share.
-        for t in &out.collector.teams {
+        // Agents present while open never exceed the largest roster.
+        for (t, tm) in out.collector.teams.iter().zip(&m.teams) {
             prop_assert!(t.busy_area <= t.capacity_area * (1.0 + 1e-9));
+            let roster = f64::from(*tm.agents.iter().max().unwrap_or(&0));
+            prop_assert!(t.capacity_area <= t.open_time * roster * (1.0 + 1e-9) + 1e-6);
         }
     }
 }

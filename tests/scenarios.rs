@@ -1,6 +1,6 @@
-//! The bundled scenarios: every file validates; the central case (before vs after, on the same
-//! demand) runs and the redesign loses clearly fewer incidents and contacts; the validation
-//! scenarios reproduce their analytic values.
+//! The bundled scenarios: every file validates; the central case (before, after and
+//! after-staffed, on the same incidents) runs and the staffed redesign loses clearly fewer
+//! incidents and contacts; the validation scenarios reproduce their analytic values.
 
 use std::path::{Path, PathBuf};
 use tiersim::experiment::{self, Summary};
@@ -49,18 +49,20 @@ fn every_bundled_scenario_validates() {
             n += 1;
         }
     }
-    // before, after, and the four validation scenarios at least.
-    assert!(n >= 6, "only {n} scenario files found");
+    // before, after, after-staffed, and the four validation scenarios at least.
+    assert!(n >= 7, "only {n} scenario files found");
 }
 
 #[test]
 fn before_and_after_share_the_same_demand() {
     let before = load("scenarios/before.ron");
-    let after = load("scenarios/after.ron");
-    assert_eq!(
-        before.demand_fingerprint, after.demand_fingerprint,
-        "before.ron and after.ron must keep calendar, incident types and the channels' demand identical"
-    );
+    for f in ["scenarios/after.ron", "scenarios/after-staffed.ron"] {
+        assert_eq!(
+            before.demand_fingerprint,
+            load(f).demand_fingerprint,
+            "{f} must keep calendar, incident types and the demand block identical to before.ron"
+        );
+    }
     // The fingerprint does tell demands apart.
     let other = load("scenarios/validation/mmc.ron");
     assert_ne!(before.demand_fingerprint, other.demand_fingerprint);
@@ -69,9 +71,9 @@ fn before_and_after_share_the_same_demand() {
 /// Replications for the before/after comparison. Results are deterministic for a seed, so this
 /// test cannot flake; the question is only whether the margin is robust. With 5 replications
 /// of the full 20 days (about 7,000 incidents each), the observed 95% half-widths are about 140
-/// unresolved incidents before and 20 after, against means of about 3,200 and 120: the gap is
-/// more than 20 times the wider half-width, and the same holds for lost contacts (about 790 vs
-/// 125, half-widths under 40). A different seed moves each interval by about one half-width,
+/// unresolved incidents before and 10 after-staffed, against means of about 4,000 and 70: the gap is
+/// more than 20 times the wider half-width, and the same holds for lost contacts (about 650 vs
+/// 115, half-widths under 40). A different seed moves each interval by about one half-width,
 /// nowhere near closing the gap, so 5 replications (the whole test runs in well under a second
 /// in release mode) are plenty.
 const REPS: u64 = 5;
@@ -79,7 +81,7 @@ const REPS: u64 = 5;
 #[test]
 fn redesign_loses_clearly_fewer_incidents_and_contacts() {
     let before_m = load("scenarios/before.ron");
-    let after_m = load("scenarios/after.ron");
+    let after_m = load("scenarios/after-staffed.ron");
     let before = experiment::run(&before_m, SEED, REPS).unwrap();
     let after = experiment::run(&after_m, SEED, REPS).unwrap();
 
@@ -96,22 +98,28 @@ fn redesign_loses_clearly_fewer_incidents_and_contacts() {
         );
     }
 
-    // The old structure is visibly saturated: blocked and abandoned calls, duplicates.
-    for kpi in [Kpi::BlockRate, Kpi::AbandonRate] {
-        let (b, a) = (overall(&before, kpi), overall(&after, kpi));
-        assert!(
-            b.mean > 0.1 && a.hi < b.lo,
-            "{kpi:?}: before {b:?}, after {a:?}"
-        );
-    }
+    // The old structure is visibly saturated: with 4 lines, most calls find them busy (so
+    // few wait long enough to give up), and blocked callers call again (duplicates).
+    let (b, a) = (
+        overall(&before, Kpi::BlockRate),
+        overall(&after, Kpi::BlockRate),
+    );
+    assert!(
+        b.mean > 0.5 && a.hi < b.lo,
+        "block rate: before {b:?}, after {a:?}"
+    );
+    assert!(overall(&after, Kpi::AbandonRate).hi < 0.05);
     assert!(overall(&after, Kpi::Duplicates).hi < overall(&before, Kpi::Duplicates).lo);
-    assert!(team(&before, &before_m, "general", Kpi::Utilisation).mean > 0.95);
+    // The lines, not the five generalists, are the bottleneck: the team stays busy without
+    // being saturated (4 lines for 5 people).
+    assert!(team(&before, &before_m, "general", Kpi::Utilisation).mean > 0.7);
 
-    // The redesign is busy but stable: every team between 55% and 90% busy, and L1 answers
-    // most contacts within 20 s.
+    // The staffed redesign is busy but stable: every team between 45% and 90% busy (the
+    // reception is sized for the phone's 20 s target, so it has slack), and L1 answers most
+    // contacts within 20 s.
     for t in &after_m.teams {
         let u = team(&after, &after_m, &t.name, Kpi::Utilisation).mean;
-        assert!((0.55..0.90).contains(&u), "{}: utilisation {u:.3}", t.name);
+        assert!((0.45..0.90).contains(&u), "{}: utilisation {u:.3}", t.name);
     }
     let sl = overall(&after, Kpi::ServiceLevel(0)).mean;
     assert!(

@@ -302,6 +302,14 @@ pub struct StaffArgs {
     pub format: Format,
 }
 
+/// Prints a scenario's warnings on stderr: those found while reading the input, then the
+/// model's suspicious but valid features.
+pub(crate) fn warn(path: &std::path::Path, m: &tiersim::model::Model) {
+    for w in tiersim::model::warnings(m) {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+}
+
 /// Runs the command line.
 pub fn main(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;

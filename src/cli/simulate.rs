@@ -6,19 +6,12 @@ use std::path::{Path, PathBuf};
 use tiersim::{experiment, model, report};
 
 /// Loads and compiles a scenario with `--days` applied (and checked like the file's value),
-/// printing its warnings.
+/// printing its warnings (input checks and the model's suspicious features).
 pub(super) fn load(path: &Path, days: Option<u32>) -> Result<model::Model> {
     let (s, src) = tiersim::scenario::load(path)?;
     let m = model::compile_with(&s, &src, &model::Overrides { days })?;
-    warn(&m.warnings);
+    super::warn(path, &m);
     Ok(m)
-}
-
-/// Prints warnings (suspicious but valid input) on stderr.
-pub(super) fn warn(warnings: &[String]) {
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
 }
 
 /// Parses `--target` texts (the staffing search's syntax).
@@ -113,7 +106,7 @@ pub(super) fn validate(paths: &[PathBuf], format: Format) -> Result<()> {
     for p in paths {
         match model::load_model(p) {
             Ok(m) => {
-                warn(&m.warnings);
+                super::warn(p, &m);
                 let days = ((m.horizon - m.warmup) / 86_400.0).round();
                 if format == Format::Table {
                     sayln!(
@@ -127,7 +120,7 @@ pub(super) fn validate(paths: &[PathBuf], format: Format) -> Result<()> {
                 }
                 json.push(serde_json::json!({
                     "file": p, "ok": true, "channels": m.channels.len(), "teams": m.teams.len(),
-                    "incident_types": m.types.len(), "days": days, "warnings": m.warnings,
+                    "incident_types": m.types.len(), "days": days, "warnings": tiersim::model::warnings(&m),
                 }));
             }
             Err(e) => {

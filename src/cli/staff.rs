@@ -132,7 +132,7 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
     }
     let (scenario, source) = tiersim::scenario::load(&a.scenario)?;
     let m = model::compile_with(&scenario, &source, &model::Overrides { days: a.sim.days })?;
-    super::simulate::warn(&m.warnings);
+    super::warn(&a.scenario, &m);
     // Each mode has its own default folder, so one never overwrites the other.
     let mode = if a.per_interval { "-per-interval" } else { "" };
     let dir = a

@@ -65,4 +65,6 @@ pub struct Contact {
     pub holds_line: bool,
     /// A chasing contact: handled once by the entry team, then merged into its open incident.
     pub chase: bool,
+    /// Waiting in its team's overtime queue (it was waiting when the team closed).
+    pub overtime: bool,
 }

@@ -47,6 +47,23 @@ impl TeamQueue {
     pub fn forget_one(&mut self) {
         self.len -= 1;
     }
+    /// Moves the live entries that `pick` selects into `out` (in queue order), dropping stale
+    /// ones; `pick` returns `None` for a stale entry, `Some(true)` to take a live one.
+    pub fn take(&mut self, mut pick: impl FnMut(Waiting) -> Option<bool>, out: &mut Vec<Waiting>) {
+        let mut taken = 0;
+        for lane in &mut self.lanes {
+            lane.retain(|&w| match pick(w) {
+                None => false,
+                Some(false) => true,
+                Some(true) => {
+                    out.push(w);
+                    taken += 1;
+                    false
+                }
+            });
+        }
+        self.len -= taken;
+    }
     /// The next live entry; `live` says whether an entry is still waiting.
     #[inline]
     pub fn pop(&mut self, mut live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
@@ -99,6 +116,27 @@ mod tests {
         let got = q.pop(|w| w.contact != 2).unwrap();
         assert_eq!(got.contact, 3);
         assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert!(q.pop(|_| true).is_none());
+    }
+
+    #[test]
+    fn take_moves_picked_entries_and_drops_stale_ones() {
+        let mut q = TeamQueue::new(false);
+        for c in 0..5 {
+            q.push(
+                Waiting {
+                    contact: c,
+                    vgen: 0,
+                },
+                2,
+            );
+        }
+        q.forget_one(); // contact 1 abandoned
+        let mut out = Vec::new();
+        q.take(|w| (w.contact != 1).then_some(w.contact % 2 == 0), &mut out);
+        assert_eq!(out.iter().map(|w| w.contact).collect::<Vec<_>>(), [0, 2, 4]);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 3);
         assert!(q.pop(|_| true).is_none());
     }
 }

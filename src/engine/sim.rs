@@ -8,7 +8,7 @@ use super::streams::{Purpose, contact_stream, stream};
 use super::{RunOptions, RunOutput, TraceRecord};
 use crate::error::Error;
 use crate::model::{ArrivalModel, Model, Outcome, TeamModel, bounds, unit};
-use crate::scenario::Discipline;
+use crate::scenario::{AtClosing, Discipline, Disconnected};
 use crate::stats::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -23,6 +23,10 @@ struct TeamRt {
     leaving: u32,
     duty_version: u32,
     rng: Pcg64Mcg,
+    /// Contacts that were waiting when the team closed and are served in overtime.
+    overtime_queue: TeamQueue,
+    /// Agents kept on after closing to serve `overtime_queue` (0 when it is empty).
+    overtime: u32,
 }
 
 impl TeamRt {
@@ -55,6 +59,25 @@ struct ChannelRt {
     pending_row: Option<usize>,
 }
 
+/// An incident stream's state: its arrival times, the seed its incidents' draws are keyed
+/// by, and how many incidents it has produced.
+struct StreamRt {
+    arrivals: ArrivalGen,
+    key: u64,
+    pending_row: Option<usize>,
+    count: u64,
+}
+
+/// A new incident's demand-side draws.
+struct NewIncident {
+    channel: u16,
+    ty: u16,
+    priority: u8,
+    patience: f64,
+    seeds: (u64, u64),
+    log_handling: f64,
+}
+
 /// Where trace records go: kept in memory, or handed one by one to a sink (which streams them
 /// to disk, so a long traced run needs no memory for its trace).
 pub(super) enum Tracer<'m> {
@@ -79,11 +102,14 @@ pub(super) struct Sim<'m> {
     free: Vec<u32>,
     teams: Vec<TeamRt>,
     channels: Vec<ChannelRt>,
+    streams: Vec<StreamRt>,
     stats: Collector,
     trace: Option<Tracer<'m>>,
     now: f64,
     next_incident: u64,
     events: u64,
+    /// Reused buffer for the queue entries a closing team hands over.
+    scratch: Vec<Waiting>,
     /// The guard against runs that never end: events allowed in all, events allowed at one
     /// instant, and events at the current instant so far. Checking them costs one comparison
     /// per event; a reason set elsewhere (too many contacts) drops `event_limit` to zero.
@@ -106,6 +132,8 @@ impl<'m> Sim<'m> {
                 leaving: 0,
                 duty_version: 0,
                 rng: stream(seed, rep, Purpose::Organisation, t.stream_key),
+                overtime_queue: TeamQueue::new(t.discipline == Discipline::Priority),
+                overtime: 0,
             })
             .collect();
         let channels = m
@@ -118,6 +146,16 @@ impl<'m> Sim<'m> {
                 pending_row: None,
             })
             .collect();
+        let streams = m
+            .streams
+            .iter()
+            .map(|st| StreamRt {
+                arrivals: ArrivalGen::new(seed, rep, st.stream_key),
+                key: stream(seed, rep, Purpose::Demand, st.stream_key).next_u64(),
+                pending_row: None,
+                count: 0,
+            })
+            .collect();
         Sim {
             m,
             cal: Calendar::with_capacity(1024),
@@ -125,11 +163,13 @@ impl<'m> Sim<'m> {
             free: Vec::new(),
             teams,
             channels,
+            streams,
             stats: Collector::new(m),
             trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
             next_incident: 0,
             events: 0,
+            scratch: Vec::new(),
             event_limit: bounds::event_limit(m),
             stall_limit: stall_limit(m),
             same_instant: 0,
@@ -167,8 +207,8 @@ impl<'m> Sim<'m> {
 
     pub(super) fn run(mut self) -> Result<RunOutput, Error> {
         let m = self.m;
-        for ch in 0..m.channels.len() {
-            self.schedule_arrival(ch as u16, 0.0);
+        for src in 0..m.channels.len() + m.streams.len() {
+            self.schedule_arrival(src as u16, 0.0);
         }
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
@@ -200,15 +240,29 @@ impl<'m> Sim<'m> {
         self.finish()
     }
 
-    fn schedule_arrival(&mut self, ch: u16, after: f64) {
+    /// Schedules the next arrival of source `src`: a channel's own arrivals (the channels
+    /// first) or an incident stream (after them).
+    fn schedule_arrival(&mut self, src: u16, after: f64) {
         let m = self.m;
-        let rt = &mut self.channels[ch as usize];
-        if let Some((t, row)) = rt
-            .arrivals
-            .next(m, &m.channels[ch as usize].arrivals, after)
-        {
-            rt.pending_row = row;
-            self.cal.schedule(t, Event::Arrival(ch));
+        let nc = m.channels.len();
+        let (arrivals, model, pending) = match self.channels.get_mut(src as usize) {
+            Some(rt) => (
+                &mut rt.arrivals,
+                &m.channels[src as usize].arrivals,
+                &mut rt.pending_row,
+            ),
+            None => {
+                let rt = &mut self.streams[src as usize - nc];
+                (
+                    &mut rt.arrivals,
+                    &m.streams[src as usize - nc].arrivals,
+                    &mut rt.pending_row,
+                )
+            }
+        };
+        if let Some((t, row)) = arrivals.next(m, model, after) {
+            *pending = row;
+            self.cal.schedule(t, Event::Arrival(src));
         }
     }
 
@@ -240,8 +294,45 @@ impl<'m> Sim<'m> {
         self.stats.scope_ids(c.channel, c.ty, c.priority)
     }
 
-    fn on_arrival(&mut self, ch: u16) {
+    /// Incident `k` of a stream arrives on the channel this design gives the stream. Its
+    /// draws come from a stream keyed by (seed, replication, stream, k), so the same incident
+    /// looks the same in every design, whatever happened before it.
+    fn on_incident(&mut self, src: u16) {
         let m = self.m;
+        let s = src as usize - m.channels.len();
+        let sm = &m.streams[s];
+        let rt = &mut self.streams[s];
+        let row = rt.pending_row.and_then(|i| match &sm.arrivals {
+            crate::model::ArrivalModel::Log(rows) => rows.get(i),
+            _ => None,
+        });
+        let mut r = contact_stream(rt.key, rt.count);
+        rt.count += 1;
+        let (u_type, u_prio) = (unit(&mut r), unit(&mut r));
+        let seeds = (r.next_u64(), r.next_u64());
+        let patience = m.channels[sm.channel as usize]
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut r));
+        let n = NewIncident {
+            channel: sm.channel,
+            ty: row.map_or_else(|| sm.type_mix.pick(u_type) as u16, |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| sm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds,
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(src, n);
+    }
+
+    fn on_arrival(&mut self, src: u16) {
+        let m = self.m;
+        if src as usize >= m.channels.len() {
+            return self.on_incident(src);
+        }
+        let ch = src;
         let cm = &m.channels[ch as usize];
         let rt = &mut self.channels[ch as usize];
         let row = rt.pending_row.and_then(|i| match &cm.arrivals {
@@ -254,11 +345,32 @@ impl<'m> Sim<'m> {
         let (u_type, u_prio) = (unit(d), unit(d));
         let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
         let (s1, s2) = (d.next_u64(), d.next_u64());
-        let ty = row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty);
-        let priority = row
-            .and_then(|r| r.priority)
-            .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8);
-        let log_handling = row.and_then(|r| r.handling).unwrap_or(-1.0);
+        let n = NewIncident {
+            channel: ch,
+            ty: row.map_or_else(|| cm.type_mix.pick(u_type) as u16, |r| r.ty),
+            priority: row
+                .and_then(|r| r.priority)
+                .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8),
+            patience,
+            seeds: (s1, s2),
+            log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+        };
+        self.start_incident(src, n);
+    }
+
+    /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
+    /// drawn, and admitted on its channel.
+    fn start_incident(&mut self, src: u16, n: NewIncident) {
+        let m = self.m;
+        let NewIncident {
+            channel: ch,
+            ty,
+            priority,
+            patience,
+            seeds: (s1, s2),
+            log_handling,
+        } = n;
+        let cm = &m.channels[ch as usize];
         let now = self.now;
         let contact = Contact {
             rng: contact_stream(s1, s2),
@@ -290,10 +402,11 @@ impl<'m> Sim<'m> {
             incident_counted: now >= m.warmup,
             holds_line: false,
             chase: false,
+            overtime: false,
         };
         self.next_incident += 1;
         let idx = self.place(contact);
-        self.schedule_arrival(ch, now);
+        self.schedule_arrival(src, now);
         if let Some(chase) = &cm.chase {
             // Demand-side: the same draws whatever the organisation.
             let c = &mut self.contacts[idx as usize];
@@ -351,6 +464,7 @@ impl<'m> Sim<'m> {
             incident_counted: false,
             holds_line: false,
             chase: true,
+            overtime: false,
             ..c.clone()
         };
         let slot = self.place(dup);
@@ -405,6 +519,7 @@ impl<'m> Sim<'m> {
         c.state = State::Waiting;
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
+        c.overtime = false;
         let (vgen, priority, first_visit, deadline) =
             (c.vgen, c.priority, c.visits == 0, c.deadline);
         if c.counted {
@@ -418,7 +533,7 @@ impl<'m> Sim<'m> {
         let rt = &mut self.teams[team as usize];
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
-        if rt.free() > 0 && rt.queue.len() == 0 {
+        if rt.free() > 0 && rt.queue.len() == 0 && rt.overtime_queue.len() == 0 {
             self.start_service(idx);
         } else {
             let free = rt.free() > 0;
@@ -443,6 +558,7 @@ impl<'m> Sim<'m> {
         let waited = now - c.enqueued;
         c.queue_time += waited;
         c.state = State::InService;
+        c.overtime = false;
         let first_answer = c.answered.is_nan();
         if first_answer {
             c.answered = now;
@@ -544,22 +660,80 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Free agents take waiting contacts.
+    /// Free agents take waiting contacts: those left from closing first (in overtime, or at
+    /// opening if any are still there), then the queue.
     fn dispatch(&mut self, team: u16) {
         loop {
             let contacts = &self.contacts;
             let rt = &mut self.teams[team as usize];
-            if rt.free() == 0 {
-                break;
-            }
             let live = |w: Waiting| {
                 let c = &contacts[w.contact as usize];
                 c.vgen == w.vgen && c.state == State::Waiting && c.team == team
             };
-            let Some(w) = rt.queue.pop(live) else { break };
+            let w = if rt.overtime_queue.len() > 0 && (rt.free() > 0 || rt.overtime > rt.busy) {
+                rt.overtime_queue.pop(live)
+            } else if rt.free() > 0 {
+                rt.queue.pop(live)
+            } else {
+                None
+            };
+            let Some(w) = w else { break };
             self.start_service(w.contact);
         }
+        let rt = &mut self.teams[team as usize];
+        if rt.overtime_queue.len() == 0 {
+            // Overtime ends once every contact waiting at closing was answered or gave up.
+            rt.overtime = 0;
+        }
         self.team_changed(team);
+    }
+
+    /// The team closes (its roster drops to zero). Each contact still waiting for its entry
+    /// team goes as its channel says: served in overtime by the agents on the floor, left to
+    /// wait for opening, or disconnected.
+    fn close_team(&mut self, team: u16) {
+        let m = self.m;
+        let now = self.now;
+        let mut taken = std::mem::take(&mut self.scratch);
+        taken.clear();
+        let contacts = &self.contacts;
+        let rt = &mut self.teams[team as usize];
+        rt.queue.take(
+            |w| {
+                let c = &contacts[w.contact as usize];
+                (c.vgen == w.vgen && c.state == State::Waiting && c.team == team).then(|| {
+                    c.visits == 0 && m.channels[c.channel as usize].at_closing != AtClosing::Wait
+                })
+            },
+            &mut taken,
+        );
+        for &w in &taken {
+            let c = &mut self.contacts[w.contact as usize];
+            match m.channels[c.channel as usize].at_closing {
+                AtClosing::Serve => {
+                    c.overtime = true;
+                    let rt = &mut self.teams[team as usize];
+                    rt.overtime_queue.push(w, c.priority);
+                    // The agents on the floor stay on; if all were away, one stays.
+                    rt.overtime = rt.available().max(1);
+                }
+                AtClosing::Disconnect(how) => {
+                    c.queue_time += now - c.enqueued;
+                    let end = match how {
+                        Disconnected::Blocked => ContactEnd::Blocked,
+                        Disconnected::Abandoned => {
+                            if c.counted {
+                                self.stats.abandoned_from(team);
+                            }
+                            ContactEnd::Abandoned
+                        }
+                    };
+                    self.end_contact(w.contact, end);
+                }
+                AtClosing::Wait => unreachable!("waiting contacts stay in the queue"),
+            }
+        }
+        self.scratch = taken;
     }
 
     fn on_patience(&mut self, idx: u32, vgen: u32) {
@@ -568,11 +742,16 @@ impl<'m> Sim<'m> {
             return;
         }
         c.queue_time += self.now - c.enqueued;
-        let (team, counted) = (c.team, c.counted);
+        let (team, counted, overtime) = (c.team, c.counted, c.overtime);
         if counted {
             self.stats.abandoned_from(team);
         }
-        self.teams[team as usize].queue.forget_one();
+        let rt = &mut self.teams[team as usize];
+        if overtime {
+            rt.overtime_queue.forget_one();
+        } else {
+            rt.queue.forget_one();
+        }
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);
     }
@@ -682,12 +861,18 @@ impl<'m> Sim<'m> {
         let m = self.m;
         let slot = m.week_slot(now);
         for (i, tm) in m.teams.iter().enumerate() {
-            let rt = &mut self.teams[i];
             let want = tm.agents[slot];
+            if want == 0 && self.teams[i].scheduled > 0 {
+                self.close_team(i as u16);
+            }
+            let rt = &mut self.teams[i];
             if want == rt.scheduled {
                 continue;
             }
             if want > rt.scheduled {
+                if rt.scheduled == 0 {
+                    rt.overtime = 0;
+                }
                 // New agents are away on other duties with the stationary probability.
                 for _ in rt.scheduled..want {
                     rt.away +=
@@ -768,7 +953,7 @@ impl<'m> Sim<'m> {
             rt.busy,
             rt.available(),
             rt.scheduled,
-            rt.queue.len(),
+            rt.queue.len() + rt.overtime_queue.len(),
         );
     }
 

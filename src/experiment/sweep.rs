@@ -387,36 +387,41 @@ fn scale_demand(root: &mut Value, factor: f64) -> std::result::Result<(), String
             "demand multiplier must be non-negative, got {factor}"
         ));
     }
-    let channels = root
-        .get_mut("channels")
-        .and_then(Value::as_array_mut)
-        .ok_or("no channels")?;
-    for c in channels {
-        let name = c
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string();
-        let arr = c
-            .get_mut("arrivals")
-            .and_then(Value::as_object_mut)
-            .ok_or("no arrivals")?;
-        let (kind, body) = arr.iter_mut().next().ok_or("empty arrivals")?;
-        let field = match kind.as_str() {
-            "Poisson" => "per_hour",
-            "Daily" => "per_day",
-            _ => {
-                return Err(format!(
-                    "channel `{name}` replays a log: its volume cannot be scaled by `demand`"
-                ));
+    // Channels' own arrivals and incident streams alike.
+    for list in ["channels", "demand"] {
+        if let Some(items) = root.get_mut(list).and_then(Value::as_array_mut) {
+            for c in items {
+                scale_source(c, factor)?;
             }
-        };
-        let old = body
-            .get(field)
-            .and_then(Value::as_f64)
-            .ok_or("bad arrivals")?;
-        body[field] = Value::from(old * factor);
+        }
     }
+    Ok(())
+}
+
+fn scale_source(c: &mut Value, factor: f64) -> std::result::Result<(), String> {
+    let name = c
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    let Some(arr) = c.get_mut("arrivals").and_then(Value::as_object_mut) else {
+        return Ok(()); // a channel fed only by incident streams
+    };
+    let (kind, body) = arr.iter_mut().next().ok_or("empty arrivals")?;
+    let field = match kind.as_str() {
+        "Poisson" => "per_hour",
+        "Daily" => "per_day",
+        _ => {
+            return Err(format!(
+                "`{name}` replays a log: its volume cannot be scaled by `demand`"
+            ));
+        }
+    };
+    let old = body
+        .get(field)
+        .and_then(Value::as_f64)
+        .ok_or("bad arrivals")?;
+    body[field] = Value::from(old * factor);
     Ok(())
 }
 
@@ -442,7 +447,7 @@ mod tests {
         .unwrap();
         assert_eq!(t.teams[0].agents, 12);
         match &t.channels[0].arrivals {
-            crate::scenario::Arrivals::Poisson { per_hour } => assert_eq!(*per_hour, 100.0),
+            Some(crate::scenario::Arrivals::Poisson { per_hour }) => assert_eq!(*per_hour, 100.0),
             other => panic!("{other:?}"),
         }
         let t = apply(&s, &[("teams.agents.add".into(), -3.0)]).unwrap();

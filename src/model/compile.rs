@@ -5,13 +5,14 @@
 use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::{
-    ArrivalModel, Categorical, ChannelModel, ChaseModel, Model, Outcome, RetryModel, RouteModel,
-    Sampler, SlaModel, TeamId, TeamModel,
+    ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, RetryModel,
+    RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
 use crate::scenario::{
-    self, AfterHours, Arrivals, Channel, ChannelKind, Dist, Priority, Route, Scenario, Source, Team,
+    self, AfterHours, Arrivals, AtClosing, Channel, ChannelKind, Dist, IncidentStream, Priority,
+    Route, Scenario, Source, Team,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,12 +108,20 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
-        let channels = s
+        let mut channels = s
             .channels
             .iter()
             .enumerate()
             .map(|(i, c)| self.channel(i, c, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.unique_streams()?;
+        let streams = s
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(i, st)| self.stream(i, st, &types, interval, slots_per_day, &open))
+            .collect::<Result<Vec<_>, _>>()?;
+        fed_mixes(&mut channels, s, &streams, types.len());
         let (thresholds, channel_thresholds) = self.thresholds()?;
         let model = Model {
             name: s.name.clone(),
@@ -124,6 +133,7 @@ impl Compiler<'_> {
             open,
             types,
             channels,
+            streams,
             teams,
             thresholds,
             channel_thresholds,
@@ -470,18 +480,23 @@ impl Compiler<'_> {
         let f = |x: &str| format!("{base}.{x}");
         let a = |x: &'static str| [q.as_str(), x];
         self.name(&f("name"), &[&q], &c.name)?;
-        let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?);
-        let priority_mix = match &c.priorities {
-            None => Categorical::new(&[0.0, 0.0, 1.0, 0.0]),
-            Some(m) => {
-                let mut p = [0.0; 4];
-                for (k, &v) in m {
-                    p[*k as usize] = self.prob(&a("priorities"), &f("priorities"), v)?;
-                }
-                self.sums_to_one(&a("priorities"), &f("priorities"), p.iter().sum())?;
-                Categorical::new(&p)
-            }
+        let type_mix = match &c.arrivals {
+            Some(_) => Categorical::new(&self.mix(&a("mix"), &f("mix"), &c.mix, types)?),
+            // Set from the incident streams that reach it, once they are compiled.
+            None => Categorical::new(&vec![0.0; types.len()]),
         };
+        if c.arrivals.is_none() && (!c.mix.is_empty() || self.s.demand.is_empty()) {
+            return Err(self.err(
+                &[&q],
+                f("arrivals"),
+                if self.s.demand.is_empty() {
+                    "give the channel's `arrivals` and `mix`, or define demand as incidents under `demand`"
+                } else {
+                    "a `mix` needs `arrivals` (this channel's contacts otherwise come from `demand`)"
+                },
+            ));
+        }
+        let priority_mix = self.priorities(&a("priorities"), &f("priorities"), &c.priorities)?;
         let default_entry = self.team_id(&a("entry"), &f("entry"), &c.entry, teams)?;
         let mut entry = vec![default_entry; types.len()];
         for (ty, team) in &c.entry_by_type {
@@ -565,11 +580,21 @@ impl Compiler<'_> {
                 .map(|d| self.sampler(&a("self_service"), &f("self_service.time"), d))
                 .transpose()?;
         }
-        let arrivals = self.arrivals(&q, &base, c, types, interval, slots, open)?;
+        let arrivals = match &c.arrivals {
+            Some(arr) => self.arrivals(&q, &base, arr, &c.name, types, interval, slots, open)?,
+            None => ArrivalModel::Rates(vec![0.0; 7 * slots]),
+        };
         let reject_after_hours = match c.after_hours {
             Some(h) => h == AfterHours::Reject,
             None => matches!(c.kind, ChannelKind::Phone | ChannelKind::Chat),
         };
+        // A channel that turns contacts away after hours serves its queue at closing; one
+        // whose contacts wait for opening lets the queue wait too.
+        let at_closing = c.at_closing.unwrap_or(if reject_after_hours {
+            AtClosing::Serve
+        } else {
+            AtClosing::Wait
+        });
         Ok(ChannelModel {
             name: c.name.clone(),
             kind: c.kind,
@@ -578,6 +603,7 @@ impl Compiler<'_> {
             priority_mix,
             entry,
             reject_after_hours,
+            at_closing,
             lines: c.lines,
             patience,
             retry,
@@ -589,12 +615,95 @@ impl Compiler<'_> {
         })
     }
 
+    fn priorities(
+        &self,
+        anchors: &[&str],
+        field: &str,
+        map: &Option<BTreeMap<Priority, f64>>,
+    ) -> Result<Categorical, InputError> {
+        match map {
+            None => Ok(Categorical::new(&[0.0, 0.0, 1.0, 0.0])),
+            Some(m) => {
+                let mut p = [0.0; 4];
+                for (k, &v) in m {
+                    p[*k as usize] = self.prob(anchors, field, v)?;
+                }
+                self.sums_to_one(anchors, field, p.iter().sum())?;
+                Ok(Categorical::new(&p))
+            }
+        }
+    }
+
+    fn unique_streams(&self) -> Result<(), InputError> {
+        let d = &self.s.demand;
+        if d.is_empty() {
+            return Ok(());
+        }
+        self.unique("demand", d.iter().map(|st| st.name.as_str()))
+    }
+
+    /// An incident stream: its arrivals and mixes, and the channel this design gives it.
+    fn stream(
+        &self,
+        i: usize,
+        st: &IncidentStream,
+        types: &[String],
+        interval: f64,
+        slots: usize,
+        open: &[bool],
+    ) -> Result<StreamModel, InputError> {
+        let q = format!("\"{}\"", st.name);
+        let base = format!("demand[{i}] {q}");
+        let f = |x: &str| format!("{base}.{x}");
+        let a = |x: &'static str| [q.as_str(), x];
+        self.name(&f("name"), &[&q], &st.name)?;
+        let type_mix = Categorical::new(&self.mix(&a("mix"), &f("mix"), &st.mix, types)?);
+        let priority_mix = self.priorities(&a("priorities"), &f("priorities"), &st.priorities)?;
+        let wanted: Vec<&str> = std::iter::once(st.prefer.as_str())
+            .chain(st.fallback.iter().map(String::as_str))
+            .collect();
+        let channel = wanted
+            .iter()
+            .find_map(|w| self.s.channels.iter().position(|c| c.name == *w))
+            .ok_or_else(|| {
+                self.err(
+                    &a("prefer"),
+                    f("prefer"),
+                    format!(
+                        "this design offers none of the channels these incidents use ({}); its channels: {}",
+                        wanted.join(", then "),
+                        self.s.channels.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+        // A recorded log of these customers lists them under their preferred channel.
+        let arrivals = self.arrivals(
+            &q,
+            &base,
+            &st.arrivals,
+            &st.prefer,
+            types,
+            interval,
+            slots,
+            open,
+        )?;
+        Ok(StreamModel {
+            name: st.name.clone(),
+            arrivals,
+            type_mix,
+            priority_mix,
+            channel: channel as ChannelId,
+            stream_key: fnv1a(format!("incidents/{}", st.name).as_bytes()),
+        })
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn arrivals(
         &self,
         q: &str,
         base: &str,
-        c: &Channel,
+        arrivals: &Arrivals,
+        name: &str,
         types: &[String],
         interval: f64,
         slots: usize,
@@ -605,7 +714,7 @@ impl Compiler<'_> {
         let nonneg = |v: f64, what: &str, bound: &Bound| -> Result<f64, InputError> {
             self.bounded(&[q, what], format!("{field}.{what}"), bound, v)
         };
-        match &c.arrivals {
+        match arrivals {
             Arrivals::Poisson { per_hour } => Ok(ArrivalModel::Rates(vec![
                 nonneg(
                     *per_hour,
@@ -692,7 +801,7 @@ impl Compiler<'_> {
                     return Err(self.err(&at, field, "give the log's file name"));
                 }
                 let fq = format!("\"{file}\"");
-                let rows = read_log(&self.src.dir().join(file), &c.name, types).map_err(|e| {
+                let rows = read_log(&self.src.dir().join(file), name, types).map_err(|e| {
                     if e.at.is_none() && e.field.is_none() {
                         // The file itself cannot be used: the scenario's line naming it is at fault.
                         return self.err(
@@ -704,9 +813,9 @@ impl Compiler<'_> {
                     let (line, col) = self.src.locate(&[q, "arrivals", &fq]).unwrap_or((0, 0));
                     InputError {
                         message: format!(
-                            "{} (the arrival log of channel `{}`, named in {}:{line}:{col})",
+                            "{} (the arrival log of `{}`, named in {}:{line}:{col})",
                             e.message,
-                            c.name,
+                            name,
                             self.src.path.display()
                         ),
                         ..e
@@ -715,9 +824,9 @@ impl Compiler<'_> {
                 let late = rows.iter().filter(|r| r.time >= self.horizon()).count();
                 if late > 0 {
                     self.warnings.borrow_mut().push(format!(
-                        "{field}: {late} of the {} rows of channel `{}` in `{file}` fall after the end of the run (day {}) and are not replayed",
+                        "{field}: {late} of the {} rows of `{}` in `{file}` fall after the end of the run (day {}) and are not replayed",
                         rows.len(),
-                        c.name,
+                        name,
                         self.horizon() / DAY
                     ));
                 }
@@ -1043,6 +1152,7 @@ impl Compiler<'_> {
         let demand: Vec<_> = s
             .channels
             .iter()
+            .filter(|c| c.arrivals.is_some() || s.demand.is_empty())
             .map(|c| {
                 (
                     &c.name,
@@ -1056,10 +1166,22 @@ impl Compiler<'_> {
                 )
             })
             .collect();
-        let text = ron::to_string(&(&s.calendar, &s.incident_types, demand)).unwrap_or_default();
+        // Incident streams name channels, not teams: designs with different channels that
+        // face the same incidents share the fingerprint.
+        let text = if s.demand.is_empty() {
+            ron::to_string(&(&s.calendar, &s.incident_types, demand))
+        } else {
+            ron::to_string(&(&s.calendar, &s.incident_types, demand, &s.demand))
+        }
+        .unwrap_or_default();
         let mut h = fnv1a(text.as_bytes());
-        for c in &s.channels {
-            if let Arrivals::Log { file } = &c.arrivals
+        let logs = s
+            .channels
+            .iter()
+            .filter_map(|c| c.arrivals.as_ref())
+            .chain(s.demand.iter().map(|st| &st.arrivals));
+        for arr in logs {
+            if let Arrivals::Log { file } = arr
                 && let Ok(bytes) = std::fs::read(self.src.dir().join(file))
             {
                 h ^= fnv1a(&bytes).rotate_left(17);
@@ -1199,5 +1321,29 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Channels fed only by incident streams take the mixes of the streams that reach them (for
+/// the checks and breakdowns that ask which types and priorities a channel carries).
+fn fed_mixes(channels: &mut [ChannelModel], s: &Scenario, streams: &[StreamModel], types: usize) {
+    for (i, (c, sc)) in channels.iter_mut().zip(&s.channels).enumerate() {
+        if sc.arrivals.is_some() {
+            continue;
+        }
+        let mut ty = vec![0.0; types];
+        let mut pr = [0.0; 4];
+        let feeding: Vec<&StreamModel> = streams
+            .iter()
+            .filter(|st| st.channel as usize == i)
+            .collect();
+        for st in &feeding {
+            (0..types).for_each(|k| ty[k] += st.type_mix.prob(k) / feeding.len() as f64);
+            (0..4).for_each(|k| pr[k] += st.priority_mix.prob(k) / feeding.len() as f64);
+        }
+        c.type_mix = Categorical::new(&ty);
+        if !feeding.is_empty() {
+            c.priority_mix = Categorical::new(&pr);
+        }
     }
 }

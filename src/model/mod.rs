@@ -5,12 +5,14 @@ pub mod bounds;
 mod compile;
 mod dist;
 mod log;
+mod warn;
 
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use log::LogRow;
+pub use warn::{Warning, warnings};
 
-use crate::scenario::{ChannelKind, Discipline};
+use crate::scenario::{AtClosing, ChannelKind, Discipline};
 
 /// Index of a team in [`Model::teams`].
 pub type TeamId = u16;
@@ -36,6 +38,8 @@ pub struct Model {
     pub open: Vec<bool>,
     pub types: Vec<String>,
     pub channels: Vec<ChannelModel>,
+    /// Incident streams (demand defined as customers' incidents), each sent to one channel.
+    pub streams: Vec<StreamModel>,
     pub teams: Vec<TeamModel>,
     /// Every service-level threshold on time to first response some channel is judged on,
     /// seconds; the first is the headline (the first live-channel threshold, if any channel is
@@ -72,6 +76,8 @@ pub struct ChannelModel {
     /// Entry team per incident type.
     pub entry: Vec<TeamId>,
     pub reject_after_hours: bool,
+    /// What happens at closing to contacts still waiting for the entry team.
+    pub at_closing: AtClosing,
     pub lines: Option<u32>,
     pub patience: Option<Sampler>,
     pub retry: Option<RetryModel>,
@@ -81,6 +87,20 @@ pub struct ChannelModel {
     pub self_service: Vec<f64>,
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
+    pub stream_key: u64,
+}
+
+/// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
+#[derive(Clone, Debug)]
+pub struct StreamModel {
+    pub name: String,
+    pub arrivals: ArrivalModel,
+    pub type_mix: Categorical,
+    pub priority_mix: Categorical,
+    /// The first of the stream's preferred and fallback channels that this design offers.
+    pub channel: ChannelId,
+    /// Stable key for the stream's random numbers (a hash of its name): incident k of the
+    /// stream draws from (seed, replication, key, k) whatever the design.
     pub stream_key: u64,
 }
 

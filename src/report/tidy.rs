@@ -122,7 +122,7 @@ impl RunMeta {
     }
 }
 
-/// `summary.json`: metadata, every KPI row, the interval series, and what `report.html` shows
+/// `summary.json`: metadata, warnings, every KPI row, the interval series, and what `report.html` shows
 /// beyond them ([`ReportExtras`]).
 pub fn summary_json(
     m: &Model,
@@ -133,6 +133,8 @@ pub fn summary_json(
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a RunMeta,
+        /// Suspicious but valid features of the scenario (also printed on stderr).
+        warnings: Vec<crate::model::Warning>,
         kpis: Vec<TidyRow>,
         intervals: Vec<IntervalRow>,
         #[serde(flatten)]
@@ -140,6 +142,7 @@ pub fn summary_json(
     }
     let doc = Doc {
         meta,
+        warnings: crate::model::warnings(m),
         kpis: rows(m, s),
         intervals: interval_rows(m, s),
         extras,
@@ -358,8 +361,6 @@ pub struct ReportExtras {
     pub staffing: Vec<StaffingRow>,
     /// What each KPI of the run measures, by name.
     pub definitions: std::collections::BTreeMap<String, String>,
-    /// Suspicious but valid input in the scenario (also printed on stderr).
-    pub warnings: Vec<String>,
 }
 
 /// The key inputs of a scenario.
@@ -498,7 +499,6 @@ impl ReportExtras {
             .collect();
         ReportExtras {
             definitions,
-            warnings: scheduled.warnings.clone(),
             inputs: Inputs::of(scheduled),
             answer_cdf: s.series.answer_cdf.clone(),
             targets: checks

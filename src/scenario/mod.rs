@@ -27,6 +27,11 @@ pub struct Scenario {
     pub calendar: Calendar,
     /// Incident types, by name (password_reset, technical, ...).
     pub incident_types: Vec<String>,
+    /// Demand as customers' incidents, each stream with a preferred channel and fallbacks; the
+    /// design's channels decide where each incident arrives. Channels may instead (or as well)
+    /// carry their own `arrivals` and `mix`.
+    #[serde(default)]
+    pub demand: Vec<IncidentStream>,
     pub channels: Vec<Channel>,
     pub teams: Vec<Team>,
     #[serde(default)]
@@ -120,6 +125,28 @@ pub enum ChannelKind {
     Other,
 }
 
+/// A stream of customers' incidents, independent of the design: when they arrive, what they
+/// are about, and the channel they use (the first of `prefer` and then `fallback` that the
+/// design offers).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentStream {
+    pub name: String,
+    /// When they arrive; a `Log`'s rows are those whose `channel` column names `prefer`.
+    pub arrivals: Arrivals,
+    /// Incident-type mix: type name to probability (sums to 1).
+    #[serde(deserialize_with = "unique")]
+    pub mix: BTreeMap<String, f64>,
+    /// Priority mix (sums to 1); absent means all `Medium`.
+    #[serde(default, deserialize_with = "unique_opt")]
+    pub priorities: Option<BTreeMap<Priority, f64>>,
+    /// The channel these customers use where the design offers it.
+    pub prefer: String,
+    /// Channels tried in order where the design does not offer `prefer`.
+    #[serde(default)]
+    pub fallback: Vec<String>,
+}
+
 impl ChannelKind {
     /// Written channels (email, portal, social, monitoring) are answered in hours, not seconds.
     pub fn is_written(self) -> bool {
@@ -139,9 +166,11 @@ impl ChannelKind {
 pub struct Channel {
     pub name: String,
     pub kind: ChannelKind,
-    pub arrivals: Arrivals,
-    /// Incident-type mix: type name to probability (sums to 1).
-    #[serde(deserialize_with = "unique")]
+    /// The channel's own arrivals; absent where its contacts come only from `demand`.
+    #[serde(default)]
+    pub arrivals: Option<Arrivals>,
+    /// Incident-type mix of its own arrivals: type name to probability (sums to 1).
+    #[serde(default, deserialize_with = "unique")]
     pub mix: BTreeMap<String, f64>,
     /// Priority mix (sums to 1); absent means all `Medium`.
     #[serde(default, deserialize_with = "unique_opt")]
@@ -155,6 +184,11 @@ pub struct Channel {
     /// `Queue` otherwise).
     #[serde(default)]
     pub after_hours: Option<AfterHours>,
+    /// What happens to contacts still waiting for the entry team when it closes (its roster
+    /// drops to zero): default `Serve` for channels that turn contacts away after hours
+    /// (phone and chat by default), `Wait` for the others.
+    #[serde(default)]
+    pub at_closing: Option<AtClosing>,
     /// Phone lines: a call finding all lines busy is blocked. A line is held while the caller
     /// waits for and talks to the entry team.
     #[serde(default, deserialize_with = "whole_opt")]
@@ -184,6 +218,25 @@ pub enum AfterHours {
     Reject,
     /// Waits in the entry team's queue until opening.
     Queue,
+}
+
+/// What happens at closing to a channel's contacts still waiting for their entry team.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AtClosing {
+    /// The agents on the floor at closing stay on (overtime) until every contact of this channel
+    /// that was waiting at closing has been answered or has given up.
+    Serve,
+    /// They stay in the queue until the team opens again.
+    Wait,
+    /// They are disconnected, counted as `Blocked` or `Abandoned` (and may retry).
+    Disconnect(Disconnected),
+}
+
+/// How a contact disconnected at closing is counted.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Disconnected {
+    Blocked,
+    Abandoned,
 }
 
 /// When contacts arrive on a channel.

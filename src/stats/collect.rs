@@ -112,9 +112,12 @@ pub struct TeamStats {
     /// Per threshold: contacts that joined, visits, visits started within it.
     pub sl: Vec<TeamSl>,
     pub wait: Tally,
-    /// Integrals over time (agent-seconds, contact-seconds, seconds).
+    /// Integrals over time (agent-seconds, contact-seconds, seconds). `busy_area` and
+    /// `capacity_area` cover rostered agents only; work beyond the roster (after closing or
+    /// past a shift's end) is `overtime_area`.
     pub busy_area: f64,
     pub capacity_area: f64,
+    pub overtime_area: f64,
     /// Agents rostered (on the floor or on other duties), agent-seconds.
     pub scheduled_area: f64,
     pub queue_area: f64,
@@ -220,6 +223,7 @@ impl Collector {
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
+                    overtime_area: 0.0,
                     scheduled_area: 0.0,
                     queue_area: 0.0,
                     open_time: 0.0,
@@ -518,16 +522,19 @@ impl Collector {
             return;
         }
         let dt = now - from;
-        let cap = t.capacity.max(t.busy);
-        t.busy_area += f64::from(t.busy) * dt;
+        // Agents busy beyond the roster work overtime; the rest count against open time.
+        let busy = t.busy.min(t.scheduled);
+        let cap = t.capacity.max(busy);
+        t.busy_area += f64::from(busy) * dt;
         t.capacity_area += f64::from(cap) * dt;
+        t.overtime_area += f64::from(t.busy - busy) * dt;
         t.queue_area += f64::from(t.queue) * dt;
         t.scheduled_area += f64::from(t.scheduled) * dt;
-        let rostered = t.scheduled > 0;
-        if rostered {
+        let open = t.scheduled > 0;
+        if open {
             // Open time: someone is rostered. Saturated: no agent free to take a contact.
             t.open_time += dt;
-            if t.busy >= cap {
+            if busy >= cap {
                 t.all_busy_time += dt;
                 t.slot_all_busy += dt;
             }
@@ -535,10 +542,10 @@ impl Collector {
         self.series.team_area(
             team,
             self.slot,
-            f64::from(t.busy) * dt,
+            f64::from(busy) * dt,
             f64::from(cap) * dt,
             f64::from(t.queue) * dt,
-            if rostered { dt } else { 0.0 },
+            if open { dt } else { 0.0 },
         );
     }
 
@@ -757,6 +764,7 @@ fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn F
             0.0
         },
     );
+    e(Kpi::OvertimeHours, t.overtime_area / 3600.0);
     e(Kpi::OpenAtEnd, t.open_end as f64);
     e(Kpi::OldestOpenAge, t.oldest_open);
     let days = t.midnight_queues.len().saturating_sub(1);

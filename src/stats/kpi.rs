@@ -149,6 +149,9 @@ pub enum Kpi {
     SaturatedIntervals,
     AgentsPresent,
     Misrouted,
+    /// Agent-hours of handling beyond the roster: after closing (serving the queue left at
+    /// closing, finishing a contact) or past a shift's end.
+    OvertimeHours,
     /// Contacts waiting for or in service at the team when the run stopped.
     OpenAtEnd,
     /// Age (since joining the team's queue) of the oldest contact open there at the end.
@@ -223,6 +226,7 @@ impl Kpi {
             Saturation => "saturation",
             SaturatedIntervals => "saturated_intervals",
             AgentsPresent => "agents_present",
+            OvertimeHours => "overtime_hours",
             Misrouted => "misrouted",
             OpenAtEnd => "open_at_end",
             OldestOpenAge => "oldest_open_age",
@@ -302,6 +306,7 @@ impl Kpi {
             Saturation,
             SaturatedIntervals,
             AgentsPresent,
+            OvertimeHours,
             Misrouted,
             OpenAtEnd,
             OldestOpenAge,
@@ -397,9 +402,12 @@ impl Kpi {
             BacklogGrowingDays => {
                 "share of simulated days whose queue ended longer than it started"
             }
-            Utilisation => "busy agent time / available agent time",
+            Utilisation => "busy agent time / available agent time, while open (overtime apart)",
             Saturation => "share of rostered time with no agent free",
-            AgentsPresent => "mean agents available while rostered",
+            AgentsPresent => "mean agents available while rostered (never above the roster)",
+            OvertimeHours => {
+                "agent-hours of handling beyond the roster: after closing or past a shift's end"
+            }
             _ => "see the README",
         }
     }
@@ -441,6 +449,7 @@ impl Kpi {
             | BacklogGrowingDays => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
+            OvertimeHours => Unit::Hours,
             AgentHours => Unit::Hours,
             CostPerDay | CostPerResolvedIncident => Unit::Cost,
             _ => Unit::Count,
