@@ -112,6 +112,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 } else {
                     vec![]
                 },
+                schedule_by_day: Vec::new(),
                 availability: k.availability[i],
                 duty_cycle: Some(mins(30.0)),
                 handling: BTreeMap::from([

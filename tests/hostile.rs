@@ -410,6 +410,94 @@ fn finding_7_output_sets_are_replaced_whole_and_a_second_writer_is_refused() {
 }
 
 #[test]
+fn finding_7_a_folder_of_the_users_own_pictures_is_never_replaced() {
+    let (d, p) = case(BASE);
+    let pics = d.path().join("pics");
+    std::fs::create_dir(&pics).unwrap();
+    std::fs::write(pics.join("holiday.png"), "photo").unwrap();
+    std::fs::write(pics.join("chart.svg"), "drawing").unwrap();
+    let o = tiersim(
+        d.path(),
+        &["run", p.to_str().unwrap(), "-n", "2", "--out", "pics"],
+    );
+    fails_with(&o, &["files tiersim did not write"]);
+    assert_eq!(names_in(&pics), ["chart.svg", "holiday.png"]);
+}
+
+#[test]
+fn finding_7_a_trace_anywhere_under_the_output_folder_survives_the_swap() {
+    let (d, p) = case(BASE);
+    let sc = p.to_str().unwrap();
+    for (out, trace, lands) in [
+        ("a", "a/sub/trace.csv", "a/sub/trace.csv"),
+        ("b", "b/../b/trace.csv", "b/trace.csv"),
+        ("c", "./c/./trace.csv", "c/trace.csv"),
+    ] {
+        let o = tiersim(
+            d.path(),
+            &["run", sc, "-n", "2", "--out", out, "--trace", trace],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(d.path().join(lands))
+            .unwrap_or_else(|e| panic!("--out {out} --trace {trace}: {lands} missing: {e}"));
+        assert!(text.lines().count() > 1, "{lands} has rows");
+        assert!(d.path().join(out).join("summary.json").is_file());
+    }
+    // A symlinked spelling of the output folder is recognised too.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.path().join("a"), d.path().join("alias")).unwrap();
+        let o = tiersim(
+            d.path(),
+            &[
+                "run",
+                sc,
+                "-n",
+                "2",
+                "--out",
+                "a",
+                "--trace",
+                "alias/t2.csv",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            d.path().join("a/t2.csv").is_file(),
+            "{:?}",
+            names_in(&d.path().join("a"))
+        );
+    }
+}
+
+#[test]
+fn finding_6_replications_on_the_command_line_are_capped() {
+    let (d, p) = case(BASE);
+    let sc = p.to_str().unwrap();
+    for args in [
+        vec!["run", sc, "-n", "4000000000"],
+        vec![
+            "sweep",
+            "--scenario",
+            sc,
+            "--set",
+            "demand=1,2",
+            "-n",
+            "4000000000",
+        ],
+    ] {
+        let o = within(Duration::from_secs(30), {
+            let dir = d.path().to_path_buf();
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            move || {
+                let a: Vec<&str> = args.iter().map(String::as_str).collect();
+                tiersim(&dir, &a)
+            }
+        });
+        fails_with(&o, &["4000000000", "100000"]);
+    }
+}
+
+#[test]
 fn finding_8_silent_acceptance_is_an_error_or_a_warning_and_resumes_recover() {
     let log_case = |log: &str| {
         let d = tempfile::tempdir().unwrap();

@@ -36,6 +36,8 @@ fn readme_subcommands_exist() {
         "staff",
         "report",
         "completions",
+        "fit",
+        "pilot",
     ] {
         assert!(
             text.contains(&format!("tiersim {cmd}")),

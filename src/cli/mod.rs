@@ -1,5 +1,7 @@
 //! The command line: parses arguments, calls the library, prints. It never simulates itself.
 
+mod fit;
+mod pilot;
 mod simulate;
 mod staff;
 mod sweep;
@@ -122,6 +124,16 @@ Rerunning the same command resumes. Writes sweep.csv, sweep.json, plots and repo
 Writes <name>-staffed.ron (ready to run and compare), the run outputs of the staffing found and
 report.html.")]
     Staff(StaffArgs),
+    /// Estimate a scenario from a contact log (demand, mixes, handling, patience, staffing).
+    #[command(after_help = "Examples:
+  tiersim fit calls.tsv --format anonymous-bank --from 1999-02-01 --to 1999-02-07 --out bank.ron
+  tiersim fit export.csv --format csv --staffing seen --out desk.ron")]
+    Fit(fit::FitArgs),
+    /// Compare a log's KPIs per window with the scenario's prediction intervals.
+    #[command(after_help = "Examples:
+  tiersim pilot bank.ron --observed calls.tsv --format anonymous-bank --from 1999-02-08 --to 1999-02-14
+  tiersim pilot desk.ron --observed export.csv --windows interval --demand model")]
+    Pilot(pilot::PilotArgs),
     /// Check a scenario file without simulating.
     #[command(after_help = "Example:
   tiersim validate scenarios/*.ron")]
@@ -165,8 +177,9 @@ pub enum Format {
 /// What every simulating command takes.
 #[derive(clap::Args)]
 pub struct SimArgs {
-    /// Independent replications (confidence intervals need at least 2).
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// Independent replications (confidence intervals need at least 2; at most 100 000, as
+    /// every replication's statistics are kept in memory).
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(..=100_000))]
     pub replications: u64,
     /// Base seed; replication r uses the streams of (seed, r).
     #[arg(long, default_value_t = 1)]
@@ -225,7 +238,7 @@ pub struct SweepArgs {
     #[arg(long = "set", value_name = "PATH=VALUES")]
     pub set: Vec<String>,
     /// Replications per point (default: the sweep file's, else 10).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(..=100_000))]
     pub replications: Option<u64>,
     /// Base seed (default: the sweep file's, else 1); every point uses the same streams.
     #[arg(long)]
@@ -325,6 +338,8 @@ pub fn main(cli: Cli) -> Result<()> {
         Command::Sweep(a) => sweep::sweep(a, quiet),
         Command::Erlang(a) => staff::erlang(a),
         Command::Staff(a) => staff::staff(a, quiet),
+        Command::Fit(a) => fit::fit(a),
+        Command::Pilot(a) => pilot::pilot_cmd(a),
         Command::Merge { dirs, out, format } => sweep::merge(&dirs, out, format),
         Command::Validate { scenarios, format } => simulate::validate(&scenarios, format),
         Command::Report { dir, format } => {

@@ -83,20 +83,43 @@ pub(super) fn run(a: RunArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-/// `file` itself, or its place in the set's folder if it lies in the set's target folder.
+/// `file` itself, or its place in the set's folder if it lies anywhere under the set's target
+/// folder (however the path is spelt: `..`, subfolders, symlinked parents): a file left in the
+/// old folder would be removed with it when the set is swapped in.
 fn staged(set: &report::OutputSet, target: &Path, file: &Path) -> PathBuf {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    match (file.parent(), file.file_name()) {
-        (Some(parent), Some(name))
-            if abs(if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            }) == abs(target) =>
-        {
-            set.dir().join(name)
-        }
+    match resolved(file).strip_prefix(resolved(target)) {
+        Ok(rel) if !rel.as_os_str().is_empty() => set.dir().join(rel),
         _ => file.to_path_buf(),
+    }
+}
+
+/// `p` made absolute with `.` and `..` folded, its longest existing ancestor resolved through
+/// symlinks.
+fn resolved(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut base = out.as_path();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, n| acc.join(n));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            _ => return out,
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! and nowhere deeper; every result is seeded by index and collected in order.
 
 mod compare;
+pub mod pilot;
 mod replicate;
 mod staff;
 mod summary;

@@ -378,6 +378,27 @@ fn add_agents(root: &mut Value, team: &str, n: f64) -> std::result::Result<(), S
             e[1] = shift(&e[1]);
         }
     }
+    let base = t["agents"].clone();
+    for d in t
+        .get_mut("schedule_by_day")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        // An entry without `agents` inherits the team's, already shifted.
+        d["agents"] = match d.get("agents").filter(|a| !a.is_null()) {
+            Some(a) => shift(a),
+            None => base.clone(),
+        };
+        for e in d
+            .get_mut("schedule")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            e[1] = shift(&e[1]);
+        }
+    }
     Ok(())
 }
 
@@ -408,6 +429,16 @@ fn scale_source(c: &mut Value, factor: f64) -> std::result::Result<(), String> {
         return Ok(()); // a channel fed only by incident streams
     };
     let (kind, body) = arr.iter_mut().next().ok_or("empty arrivals")?;
+    if kind == "ByDay" {
+        for g in body.as_array_mut().into_iter().flatten() {
+            let old = g
+                .get("per_day")
+                .and_then(Value::as_f64)
+                .ok_or("bad arrivals")?;
+            g["per_day"] = Value::from(old * factor);
+        }
+        return Ok(());
+    }
     let field = match kind.as_str() {
         "Poisson" => "per_hour",
         "Daily" => "per_day",

@@ -754,44 +754,48 @@ impl Compiler<'_> {
                 let mut rates = vec![0.0; 7 * slots];
                 for (d, &factor) in factors.iter().enumerate() {
                     let day = &mut rates[d * slots..(d + 1) * slots];
-                    match intraday {
-                        Some(p) => {
-                            let start = p.from.secs() / interval;
-                            if start.fract().abs() > 1e-9
-                                || start.round() as usize + p.weights.len() > slots
-                            {
-                                return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
-                                    "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
-                            }
-                            let w: Vec<f64> = p
-                                .weights
-                                .iter()
-                                .map(|&v| nonneg(v, "weights", &bounds::WEIGHT))
-                                .collect::<Result<_, _>>()?;
-                            let total: f64 = w.iter().sum();
-                            if total <= 0.0 {
-                                return Err(self.err(
-                                    &[q, "weights"],
-                                    format!("{field}.intraday.weights"),
-                                    "at least one weight must be positive",
-                                ));
-                            }
-                            for (k, wk) in w.iter().enumerate() {
-                                day[start.round() as usize + k] =
-                                    per_day * factor * wk / total / interval;
-                            }
+                    let open_day = &open[d * slots..(d + 1) * slots];
+                    self.day_rates(
+                        q,
+                        &field,
+                        day,
+                        per_day * factor,
+                        intraday.as_ref(),
+                        open_day,
+                        interval,
+                    )?;
+                }
+                Ok(ArrivalModel::Rates(rates))
+            }
+            Arrivals::ByDay(groups) => {
+                let mut rates = vec![0.0; 7 * slots];
+                let mut seen = [false; 7];
+                for (k, g) in groups.iter().enumerate() {
+                    let gfield = format!("{field}[{k}]");
+                    let per_day = nonneg(g.per_day, "per_day", &bounds::PER_DAY)?;
+                    if g.days.is_empty() {
+                        return Err(self.err(&at, gfield, "list at least one weekday in `days`"));
+                    }
+                    for &wd in &g.days {
+                        let d = wd as usize;
+                        if std::mem::replace(&mut seen[d], true) {
+                            return Err(self.err(
+                                &at,
+                                gfield,
+                                format!("{wd:?} is in more than one group"),
+                            ));
                         }
-                        None => {
-                            let open_slots = open[d * slots..(d + 1) * slots]
-                                .iter()
-                                .filter(|&&o| o)
-                                .count();
-                            for (k, r) in day.iter_mut().enumerate() {
-                                if open[d * slots + k] {
-                                    *r = per_day * factor / open_slots as f64 / interval;
-                                }
-                            }
-                        }
+                        let day = &mut rates[d * slots..(d + 1) * slots];
+                        let open_day = &open[d * slots..(d + 1) * slots];
+                        self.day_rates(
+                            q,
+                            &gfield,
+                            day,
+                            per_day,
+                            g.intraday.as_ref(),
+                            open_day,
+                            interval,
+                        )?;
                     }
                 }
                 Ok(ArrivalModel::Rates(rates))
@@ -835,6 +839,55 @@ impl Compiler<'_> {
         }
     }
 
+    /// Arrival rates (per second) over one day's slots: `volume` spread by the profile, or flat
+    /// over the open slots.
+    #[allow(clippy::too_many_arguments)]
+    fn day_rates(
+        &self,
+        q: &str,
+        field: &str,
+        day: &mut [f64],
+        volume: f64,
+        intraday: Option<&scenario::Profile>,
+        open_day: &[bool],
+        interval: f64,
+    ) -> Result<(), InputError> {
+        let Some(p) = intraday else {
+            let open_slots = open_day.iter().filter(|&&o| o).count();
+            for (r, &o) in day.iter_mut().zip(open_day) {
+                if o {
+                    *r = volume / open_slots as f64 / interval;
+                }
+            }
+            return Ok(());
+        };
+        let start = p.from.secs() / interval;
+        if start.fract().abs() > 1e-9 || start.round() as usize + p.weights.len() > day.len() {
+            return Err(self.err(&[q, "intraday"], format!("{field}.intraday"), format!(
+                "the profile must start on an interval boundary and its {} weights (one per interval) must end by midnight", p.weights.len())));
+        }
+        for &w in &p.weights {
+            self.bounded(
+                &[q, "weights"],
+                format!("{field}.intraday.weights"),
+                &bounds::WEIGHT,
+                w,
+            )?;
+        }
+        let total: f64 = p.weights.iter().sum();
+        if total <= 0.0 {
+            return Err(self.err(
+                &[q, "weights"],
+                format!("{field}.intraday.weights"),
+                "at least one weight must be positive",
+            ));
+        }
+        for (k, wk) in p.weights.iter().enumerate() {
+            day[start.round() as usize + k] = volume * wk / total / interval;
+        }
+        Ok(())
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn team(
         &self,
@@ -850,33 +903,47 @@ impl Compiler<'_> {
         let base = format!("teams[{i}] {q}");
         let f = |x: &str| format!("{base}.{x}");
         self.name(&f("name"), &[&q], &t.name)?;
-        self.bounded(
-            &[&q, "agents"],
-            f("agents"),
-            &bounds::AGENTS,
-            f64::from(t.agents),
+        // Staffing per slot of the day for each weekday, then per slot of the week (zero while
+        // closed).
+        let base_day = self.day_staffing(
+            &[&q, "schedule"],
+            &f("schedule"),
+            t.agents,
+            &t.schedule,
+            interval,
+            slots,
         )?;
-        for &(_, n) in &t.schedule {
-            self.bounded(
-                &[&q, "schedule"],
-                f("schedule"),
-                &bounds::AGENTS,
-                f64::from(n),
-            )?;
-        }
-        // Staffing per slot of the day, then per slot of the week (zero while closed).
-        let mut day = vec![t.agents; slots];
-        let mut last = -1.0;
-        for &(clock, n) in &t.schedule {
-            let k = clock.secs() / interval;
-            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
-                return Err(self.err(&[&q, "schedule"], f("schedule"), "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+        let mut week: Vec<Vec<u32>> = vec![base_day; 7];
+        let mut seen = [false; 7];
+        for (k, ds) in t.schedule_by_day.iter().enumerate() {
+            let field = f(&format!("schedule_by_day[{k}]"));
+            let at = [q.as_str(), "schedule_by_day"];
+            if ds.days.is_empty() {
+                return Err(self.err(&at, field, "list at least one weekday in `days`"));
             }
-            last = clock.secs();
-            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+            let day = self.day_staffing(
+                &at,
+                &field,
+                ds.agents.unwrap_or(t.agents),
+                &ds.schedule,
+                interval,
+                slots,
+            )?;
+            for &d in &ds.days {
+                if std::mem::replace(&mut seen[d as usize], true) {
+                    return Err(self.err(&at, field, format!("{d:?} is in more than one entry")));
+                }
+                week[d as usize] = day.clone();
+            }
         }
         let agents = (0..7 * slots)
-            .map(|w| if open[w] { day[w % slots] } else { 0 })
+            .map(|w| {
+                if open[w] {
+                    week[w / slots][w % slots]
+                } else {
+                    0
+                }
+            })
             .collect();
         self.bounded(
             &[&q, "availability"],
@@ -1001,6 +1068,31 @@ impl Compiler<'_> {
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
         })
+    }
+
+    /// Agents per slot of one day: `agents` from midnight, changed by `schedule`.
+    fn day_staffing(
+        &self,
+        at: &[&str],
+        field: &str,
+        agents: u32,
+        schedule: &[(scenario::Clock, u32)],
+        interval: f64,
+        slots: usize,
+    ) -> Result<Vec<u32>, InputError> {
+        self.bounded(at, field, &bounds::AGENTS, f64::from(agents))?;
+        let mut day = vec![agents; slots];
+        let mut last = -1.0;
+        for &(clock, n) in schedule {
+            self.bounded(at, field, &bounds::AGENTS, f64::from(n))?;
+            let k = clock.secs() / interval;
+            if k.fract().abs() > 1e-9 || clock.secs() <= last || clock.secs() >= DAY {
+                return Err(self.err(at, field, "staffing changes must be in increasing time order, before 24:00, on interval boundaries"));
+            }
+            last = clock.secs();
+            day[k.round() as usize..].iter_mut().for_each(|a| *a = n);
+        }
+        Ok(day)
     }
 
     fn route(

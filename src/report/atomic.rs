@@ -141,6 +141,8 @@ impl Drop for DirLock {
 }
 
 /// Output files a folder may hold to count as an earlier tiersim set (from before the marker).
+/// Images count only under the names tiersim gives them (`compare_*`): a folder of a user's
+/// own pictures is never taken for an output set.
 fn known_output(name: &str) -> bool {
     [
         "summary.json",
@@ -151,9 +153,8 @@ fn known_output(name: &str) -> bool {
         "compare.json",
     ]
     .contains(&name)
-        || [".png", ".svg", "-staffed.ron"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || name.ends_with("-staffed.ron")
+        || (name.starts_with("compare_") && (name.ends_with(".png") || name.ends_with(".svg")))
         || name.starts_with(TMP_PREFIX)
         || name == SET_MARKER
 }

@@ -3,8 +3,10 @@
 
 pub mod atomic;
 pub mod compare;
+pub mod fit;
 pub mod format;
 pub mod html;
+pub mod pilot;
 pub mod plot;
 pub mod staff;
 pub mod sweep;

@@ -523,6 +523,8 @@ pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<
         let levels = &s.levels[t];
         team.agents = levels[0];
         team.schedule.clear();
+        // The staffing found holds every day: weekday entries would override it.
+        team.schedule_by_day.clear();
         let mut last = levels[0];
         for (slot, &n) in levels.iter().enumerate().skip(1) {
             if n != last {

@@ -255,10 +255,25 @@ pub enum Arrivals {
         #[serde(default)]
         intraday: Option<Profile>,
     },
+    /// A daily volume and intraday profile per group of weekdays (as fitted from a log):
+    /// `ByDay([(days: [Mon, Tue], per_day: 900, intraday: (from: "07:00", weights: [...]))])`.
+    /// Weekdays in no group get no arrivals; a weekday may be in one group only.
+    ByDay(Vec<DayDemand>),
     /// A recorded log replayed from CSV, path relative to the scenario file. Columns:
     /// `time` (minutes since the start, or `D HH:MM[:SS]` with D the day index), `channel`,
     /// `type`, and optionally `priority` and `handling_min`. Rows of other channels are skipped.
     Log { file: String },
+}
+
+/// The demand of some weekdays: a daily volume spread by an intraday profile (absent: flat
+/// over the opening hours).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayDemand {
+    pub days: Vec<Weekday>,
+    pub per_day: f64,
+    #[serde(default)]
+    pub intraday: Option<Profile>,
 }
 
 /// An intraday profile: one weight per calendar interval, starting at `from`.
@@ -328,6 +343,11 @@ pub struct Team {
     /// next, and `agents` holds before the first.
     #[serde(default, deserialize_with = "whole_schedule")]
     pub schedule: Vec<(Clock, u32)>,
+    /// Staffing that differs by weekday: each entry replaces `agents` and `schedule` on its
+    /// days, e.g. `[(days: [Fri], agents: 0, schedule: [("07:00", 5), ("14:00", 0)])]`.
+    /// Weekdays in no entry keep `agents` and `schedule`; a weekday may be in one entry only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule_by_day: Vec<DaySchedule>,
     /// Share of their time the agents give this work (sales reps and trainers have other
     /// duties); they alternate between this work and other duties.
     #[serde(default = "one")]
@@ -349,6 +369,18 @@ pub struct Team {
     /// Cost of one agent-hour (for staffing reports).
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+}
+
+/// Staffing on some weekdays: `agents` from midnight (default: the team's `agents`), changed
+/// by `schedule` as the day goes on.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaySchedule {
+    pub days: Vec<Weekday>,
+    #[serde(default)]
+    pub agents: Option<u32>,
+    #[serde(default)]
+    pub schedule: Vec<(Clock, u32)>,
 }
 
 fn one() -> f64 {
