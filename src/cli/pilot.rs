@@ -25,11 +25,12 @@ pub struct PilotArgs {
     #[arg(long, default_value = "replay")]
     pub demand: String,
     /// Replications for the prediction intervals.
-    #[arg(long, short = 'n', default_value_t = 200)]
+    #[arg(long, short = 'n', default_value_t = 200, value_parser = clap::value_parser!(u64).range(..=100_000))]
     pub replications: u64,
     /// Replications per evaluation of a recalibration factor (0: no recalibration).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub calibration_replications: u64,
+    /// Base seed of the replications (the same seed gives the same prediction intervals).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Output folder (default: results/pilot-<scenario name>/).
