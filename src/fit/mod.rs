@@ -544,7 +544,11 @@ mod tests {
         let t0 = 8.0 * 3600.0;
         let mut f = Fitter::new(FitOptions::default());
         f.add(&call(t0, (t0 + 60.0, t0 + 360.0), CallOutcome::Abandoned));
-        f.add(&call(t0 + 900.0, (t0 + 960.0, t0 + 1000.0), CallOutcome::Served));
+        f.add(&call(
+            t0 + 900.0,
+            (t0 + 960.0, t0 + 1000.0),
+            CallOutcome::Served,
+        ));
         let fit = f.finish().unwrap();
         assert_eq!((fit.retry.failures, fit.retry.retried), (1, 1));
         assert_eq!(fit.retry.delay.n, 1);
