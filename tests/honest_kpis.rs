@@ -117,14 +117,17 @@ fn each_channel_is_judged_on_its_own_thresholds() {
 fn every_run_reports_agent_hours_and_cost() {
     let m = load_model("scenarios/after.ron".as_ref()).unwrap();
     let s = run(&m, 1, 2).unwrap();
+    // Paid agent-hours: the roster's hours (from the engine's integral) plus overtime.
+    let paid: Vec<f64> = (0..m.teams.len())
+        .map(|t| {
+            let overtime = get(&s, Kpi::OvertimeHours, Scope::Team(t as u16)).mean;
+            m.agent_hours(t as u16) + overtime
+        })
+        .collect();
     let mut total = 0.0;
-    let mut paid = vec![0.0; m.teams.len()];
-    for t in 0..m.teams.len() {
+    for (t, p) in paid.iter().enumerate() {
         let h = get(&s, Kpi::AgentHours, Scope::Team(t as u16)).mean;
-        // Paid agent-hours: the roster's hours (from the engine's integral) plus overtime.
-        let overtime = get(&s, Kpi::OvertimeHours, Scope::Team(t as u16)).mean;
-        paid[t] = m.agent_hours(t as u16) + overtime;
-        assert!((h - paid[t]).abs() < 1e-6, "team {t}: {h}");
+        assert!((h - p).abs() < 1e-6, "team {t}: {h}");
         total += h;
     }
     assert!((get(&s, Kpi::AgentHours, Scope::Overall).mean - total).abs() < 1e-6);
