@@ -5,8 +5,7 @@
 //! [`Page`] is the building block: a title, sections of escaped text, tables, KPI cards and
 //! charts. [`write_report`] picks the page for a folder: `compare.json` (a comparison, with each
 //! design's `designs/<label>/summary.json`), `sweep.json` (a sweep), or `summary.json` (a run or
-//! a staffing search). Other commands (e.g. a pilot) can build a [`Page`] and call
-//! [`Page::write`].
+//! a staffing search) or `pilot.json` (a pilot, page built in [`super::pilot`]).
 
 use super::compare::readable;
 use super::format::{clock, duration};
@@ -299,7 +298,7 @@ impl Page {
 }
 
 /// Charts side by side (as many columns as the page is wide for), each with its caption.
-fn chart_grid(
+pub fn chart_grid(
     page: &mut Page,
     charts: Vec<(std::result::Result<String, plot::PlotError>, String)>,
 ) {
@@ -327,12 +326,14 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
         compare_page(dir)?
     } else if dir.join("sweep.json").is_file() {
         sweep_page(dir)?
+    } else if dir.join("pilot.json").is_file() {
+        super::pilot::html_page(dir)?
     } else if dir.join("summary.json").is_file() {
         let doc: SummaryDoc = read_json(&dir.join("summary.json"))?;
         run_page(&doc)
     } else {
         return Err(Error::Usage(format!(
-            "{}: no tiersim results here (expected summary.json, compare.json or sweep.json)",
+            "{}: no tiersim results here (expected summary.json, compare.json, sweep.json or pilot.json)",
             dir.display()
         )));
     };
