@@ -206,6 +206,9 @@ fn pilot_writes_a_self_contained_report_with_the_coverage() {
     )));
     let outside = r.rows.iter().filter(|x| !x.inside).count();
     assert!(html.contains(&format!("Windows outside their interval ({outside})")));
+    // Its numbers are observations and prediction intervals, not means with a CI.
+    assert!(!html.contains("confidence interval (±)"));
+    assert!(html.contains("prediction intervals are over the simulation"));
     // Self-contained and escaped: no scripts, nothing fetched.
     assert!(!html.contains("<script"), "user text injected markup");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -159,7 +159,12 @@ pub struct Page {
     title: String,
     subtitle: String,
     body: String,
+    footnote: String,
 }
+
+/// The line under every page, unless [`Page::footnote`] replaces it.
+const FOOTNOTE: &str =
+    "Every number is a mean over independent replications with its 95% confidence interval (±).";
 
 impl Page {
     /// A page with a title and a line under it (both plain text).
@@ -168,7 +173,14 @@ impl Page {
             title: title.to_string(),
             subtitle: subtitle.to_string(),
             body: String::new(),
+            footnote: FOOTNOTE.to_string(),
         }
+    }
+
+    /// Replaces the line at the foot of the page (plain text) saying how to read its numbers.
+    pub fn footnote(&mut self, text: &str) -> &mut Self {
+        self.footnote = text.to_string();
+        self
     }
 
     /// A section heading.
@@ -281,10 +293,11 @@ impl Page {
     /// The whole document.
     pub fn render(&self) -> String {
         format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>{CSS}</style></head>\n<body><main>\n<h1>{t}</h1>\n<p class=\"sub\">{s}</p>\n{b}<p class=\"sub\">Made by tiersim {v}. Every number is a mean over independent replications with its 95% confidence interval (±).</p>\n</main></body></html>\n",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>{CSS}</style></head>\n<body><main>\n<h1>{t}</h1>\n<p class=\"sub\">{s}</p>\n{b}<p class=\"sub\">Made by tiersim {v}. {f}</p>\n</main></body></html>\n",
             t = esc(&self.title),
             s = esc(&self.subtitle),
             b = self.body,
+            f = esc(&self.footnote),
             v = env!("CARGO_PKG_VERSION"),
         )
     }

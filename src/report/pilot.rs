@@ -163,37 +163,41 @@ fn coverage_table(page: &mut Page, cov: &[DocCoverage]) {
     page.table(&header, &rows);
 }
 
+/// One KPI's chart series: the predicted mean with its 95% prediction interval as a band,
+/// and the observed values, per window.
+fn kpi_series(rows: &[DocRow], kpi: &str) -> [LineSeries; 2] {
+    let of_kpi: Vec<&DocRow> = rows.iter().filter(|x| x.kpi == kpi).collect();
+    let band = |f: &dyn Fn(&DocRow) -> (f64, f64, f64)| -> Vec<Band> {
+        of_kpi
+            .iter()
+            .map(|x| {
+                let (lo, mid, hi) = f(x);
+                Band {
+                    x: x.window_index as f64,
+                    lo,
+                    mid,
+                    hi,
+                }
+            })
+            .collect()
+    };
+    [
+        LineSeries {
+            label: "predicted mean, 95% prediction interval".into(),
+            points: band(&|x| (x.pi_low, x.predicted_mean, x.pi_high)),
+        },
+        LineSeries {
+            label: "observed".into(),
+            points: band(&|x| (x.observed, x.observed, x.observed)),
+        },
+    ]
+}
+
 /// Observed points over the predicted band, one chart per KPI.
 fn pilot_charts(page: &mut Page, d: &PilotDoc) {
     let mut charts = Vec::new();
     for cov in &d.coverage {
-        let of_kpi: Vec<&DocRow> = d.rows.iter().filter(|x| x.kpi == cov.kpi).collect();
-        let series = [
-            LineSeries {
-                label: "predicted mean, 95% prediction interval".into(),
-                points: of_kpi
-                    .iter()
-                    .map(|x| Band {
-                        x: x.window_index as f64,
-                        lo: x.pi_low,
-                        mid: x.predicted_mean,
-                        hi: x.pi_high,
-                    })
-                    .collect(),
-            },
-            LineSeries {
-                label: "observed".into(),
-                points: of_kpi
-                    .iter()
-                    .map(|x| Band {
-                        x: x.window_index as f64,
-                        lo: x.observed,
-                        mid: x.observed,
-                        hi: x.observed,
-                    })
-                    .collect(),
-            },
-        ];
+        let series = kpi_series(&d.rows, &cov.kpi);
         let title = format!("{}: observed against prediction", cov.kpi);
         let svg = plot::line_chart_svg(
             &title,
@@ -233,8 +237,12 @@ pub fn html_page(dir: &Path) -> Result<Page> {
             d.about.observed, d.windows, d.about.demand
         ),
     );
+    page.footnote("Observed values come from the log; predicted means and 95% prediction intervals are over the simulation's replications.");
     page.heading("Coverage: observed windows inside their prediction interval");
-    page.para("A correct model puts about 95% of the windows inside (fewer when windows are few or KPIs are small whole-number counts).");
+    page.para(&format!(
+        "A model that predicts well puts about 95% of the windows inside. Each window is {:.1} points of a KPI's share here, so few windows say little. With replayed demand, `arrived` is the log's own count and always inside.",
+        100.0 / d.coverage.iter().map(|c| c.windows).max().unwrap_or(1).max(1) as f64
+    ));
     coverage_table(&mut page, &d.coverage);
     page.heading("Observed against predicted, per KPI");
     pilot_charts(&mut page, &d);
@@ -411,7 +419,8 @@ pub fn summary_text(r: &PilotResult, demand: &str) -> String {
 /// `report.html` to `dir`; returns the paths.
 pub fn write(dir: &Path, r: &PilotResult, about: &PilotAbout) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    let json = serde_json::to_vec_pretty(&doc(r, about))
+    let d = doc(r, about);
+    let json = serde_json::to_vec_pretty(&d)
         .map_err(|e| crate::error::Error::Usage(format!("cannot render JSON: {e}")))?;
     let mut files = vec![
         (dir.join("pilot.csv"), rows_csv(&r.rows)?),
@@ -424,37 +433,12 @@ pub fn write(dir: &Path, r: &PilotResult, about: &PilotAbout) -> Result<Vec<Path
         super::write_atomic(p, bytes)?;
         written.push(p.clone());
     }
-    for cov in &r.coverage {
-        let of_kpi: Vec<&PilotRow> = r.rows.iter().filter(|x| x.kpi == cov.kpi).collect();
-        let predicted = LineSeries {
-            label: "predicted mean, 95% prediction interval".into(),
-            points: of_kpi
-                .iter()
-                .map(|x| Band {
-                    x: x.window_index as f64,
-                    lo: x.pi_low,
-                    mid: x.predicted_mean,
-                    hi: x.pi_high,
-                })
-                .collect(),
-        };
-        let observed = LineSeries {
-            label: "observed".into(),
-            points: of_kpi
-                .iter()
-                .map(|x| Band {
-                    x: x.window_index as f64,
-                    lo: x.observed,
-                    mid: x.observed,
-                    hi: x.observed,
-                })
-                .collect(),
-        };
+    for cov in &d.coverage {
+        let series = kpi_series(&d.rows, &cov.kpi);
         let title = format!(
             "{}: observed against prediction ({} of {} inside)",
             cov.kpi, cov.inside, cov.windows
         );
-        let series = [predicted, observed];
         super::plot_both(dir, &format!("pilot_{}", cov.kpi), &mut written, &|p| {
             plot::line_chart(p, &title, "window", &cov.kpi, &series)
         })?;
