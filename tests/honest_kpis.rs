@@ -117,18 +117,24 @@ fn each_channel_is_judged_on_its_own_thresholds() {
 fn every_run_reports_agent_hours_and_cost() {
     let m = load_model("scenarios/after.ron".as_ref()).unwrap();
     let s = run(&m, 1, 2).unwrap();
+    // Paid agent-hours: the roster's hours (from the engine's integral) plus overtime.
+    let paid: Vec<f64> = (0..m.teams.len())
+        .map(|t| {
+            let overtime = get(&s, Kpi::OvertimeHours, Scope::Team(t as u16)).mean;
+            m.agent_hours(t as u16) + overtime
+        })
+        .collect();
     let mut total = 0.0;
-    for t in 0..m.teams.len() {
+    for (t, p) in paid.iter().enumerate() {
         let h = get(&s, Kpi::AgentHours, Scope::Team(t as u16)).mean;
-        // Rostered agent-hours from the engine's integral equal the roster's.
-        assert!((h - m.agent_hours(t as u16)).abs() < 1e-6, "team {t}: {h}");
+        assert!((h - p).abs() < 1e-6, "team {t}: {h}");
         total += h;
     }
     assert!((get(&s, Kpi::AgentHours, Scope::Overall).mean - total).abs() < 1e-6);
     let days = (m.horizon - m.warmup) / 86_400.0;
     if m.teams.iter().all(|t| t.cost_per_hour.is_some()) {
         let cost: f64 = (0..m.teams.len())
-            .map(|t| m.agent_hours(t as u16) * m.teams[t].cost_per_hour.unwrap())
+            .map(|t| paid[t] * m.teams[t].cost_per_hour.unwrap())
             .sum();
         let per_day = get(&s, Kpi::CostPerDay, Scope::Overall).mean;
         assert!((per_day - cost / days).abs() < 1e-6 * cost);
@@ -154,12 +160,23 @@ fn compare_reports_agent_hours_for_every_design_with_paired_differences() {
         .find(|r| r.kpi == Kpi::AgentHours && r.scope == "overall")
         .expect("agent_hours overall");
     let v: Vec<f64> = row.values.iter().map(|e| e.unwrap().mean).collect();
+    // Paid hours: the rosters' hours plus each design's overtime (summed over its teams).
+    let overtime: Vec<f64> = (0..2)
+        .map(|i| {
+            c.rows
+                .iter()
+                .filter(|r| r.kpi == Kpi::OvertimeHours && r.scope == "team")
+                .filter_map(|r| r.values[i].map(|e| e.mean))
+                .sum()
+        })
+        .collect();
+    let (pb, pa) = (hb + overtime[0], ha + overtime[1]);
     assert!(
-        (v[0] - hb).abs() < 1e-6 && (v[1] - ha).abs() < 1e-6,
-        "{v:?}"
+        (v[0] - pb).abs() < 1e-6 && (v[1] - pa).abs() < 1e-6,
+        "{v:?} against {pb} and {pa}"
     );
     let d = row.diffs[1].unwrap();
-    assert!((d.mean - (ha - hb)).abs() < 1e-6);
+    assert!((d.mean - (pa - pb)).abs() < 1e-6);
     // Every team of every design has its own agent_hours row.
     for d in &c.designs {
         for t in &d.model.teams {

@@ -170,3 +170,18 @@ fn readme_demand_example_compiles() {
     // Without a chatbot, the chat users phone.
     assert!(m.streams.iter().all(|s| s.channel == 0));
 }
+
+#[test]
+fn a_stream_type_its_channel_cannot_handle_is_refused_not_a_panic() {
+    // The phone's own calls are all `a`; a stream sends `b` to it too. The desk has neither a
+    // handling time nor a route for `b`: compiling must say so (before, only the channel's own
+    // mix was checked, and the run hit the engine's "validated" expectation).
+    let e = compile_text(
+        r#"Scenario(name: "x", calendar: (days: 2), incident_types: ["a", "b"],
+  demand: [(name: "others", arrivals: Poisson(per_hour: 4), mix: {"b": 1.0}, prefer: "phone")],
+  channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 6), mix: {"a": 1.0}, entry: "desk")],
+  teams: [(name: "desk", agents: 3, handling: {"a": Exponential(mean: "5min")}, routes: {"a": (resolve: 1.0)})])"#,
+    )
+    .unwrap_err();
+    assert!(e.contains("`b`") && e.contains("desk"), "{e}");
+}

@@ -182,3 +182,18 @@ fn bundled_scenarios_warn_only_where_it_applies() {
         );
     }
 }
+
+#[test]
+fn live_demand_queued_while_closed_is_not_an_overload_of_open_intervals() {
+    // 24/7 calls that queue after hours into an office-hours team: 0.33 erlangs against 2
+    // agents while open, 56 of 100 available agent-hours a week. Calls arriving at night are
+    // the closed-entry warning's business; counting those intervals as overloaded gave
+    // "in 118 of 50 open intervals ... against 0.0 agents".
+    let m = model(&format!(
+        r#"Scenario(name: "x", calendar: (days: 7, {OFFICE}), incident_types: ["q"],
+  channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 2), mix: {{"q": 1.0}}, entry: "desk", after_hours: Queue)],
+  teams: [(name: "desk", agents: 2, handling: {{"*": Exponential(mean: "10min")}}, routes: {{"*": (resolve: 1.0)}})])"#
+    ));
+    let w = warnings(&m);
+    assert_eq!(kinds(&w), ["closed_entry"], "{w:?}");
+}

@@ -108,7 +108,7 @@ pub(super) fn erlang(a: ErlangArgs) -> Result<()> {
 }
 
 pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
-    use tiersim::experiment::{StaffOptions, StaffTarget, search, validate};
+    use tiersim::experiment::{StaffOptions, StaffTarget, independent_check, search};
     let targets = a
         .targets
         .iter()
@@ -157,24 +157,16 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     }
     let r = search(&m, &targets, &opts)?;
-    let vseed = a.sim.seed.wrapping_add(1_000_003);
     spinner.set_message("validating with fresh replications...");
-    let (mut vchecks, vsummary) = validate(&m, &r.staffing, &targets, a.sim.replications, vseed)?;
+    let (validation, _) = independent_check(&m, &r.staffing, &targets, &opts)?;
     spinner.finish_and_clear();
-    if a.per_interval {
-        vchecks.extend(tiersim::experiment::interval_checks(
-            &r.staffing.apply(&m),
-            &vsummary,
-            &targets,
-        ));
-    }
     if a.format == Format::Table {
         say(report::staff::staff_report(
             &m,
             &r,
             a.per_interval,
             shrinkage,
-            Some((&vchecks, vseed)),
+            Some(&validation),
         ));
     }
     // The name is a plain file-name component (checked when compiling), so this stays in `dir`.
@@ -226,15 +218,16 @@ pub(super) fn staff(a: StaffArgs, quiet: bool) -> Result<()> {
     if r.stopped.is_some() {
         bail!("the search stopped without meeting every target (see above)");
     }
-    let failed: Vec<String> = vchecks
+    let violated: Vec<String> = validation
+        .violated()
         .iter()
-        .filter(|c| !c.met)
         .map(|c| format!("{} ({})", c.target, c.scope_name))
         .collect();
-    if !failed.is_empty() {
+    if !violated.is_empty() {
         bail!(
-            "INDEPENDENT CHECK FAILED: with seed {vseed} the staffing found misses {}",
-            failed.join(", ")
+            "INDEPENDENT CHECK FAILED: with seed {} the staffing found significantly misses {}",
+            validation.seed,
+            violated.join(", ")
         );
     }
     Ok(())

@@ -13,8 +13,9 @@ pub use replicate::{
     Layout, RepResult, replicate, run_replications, run_replications_traced, run_replications_with,
 };
 pub use staff::{
-    BACKLOG_TOLERANCE, Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing, check,
-    interval_checks, min_replications, search, staffing_cost, validate, work_checks,
+    BACKLOG_TOLERANCE, Check, Op, StaffOptions, StaffResult, StaffTarget, Staffing,
+    VALIDATION_ALPHA, Validation, Verdict, check, independent_check, interval_checks,
+    min_replications, search, staffing_cost, validate, validation_seed, work_checks,
 };
 pub use summary::{IntervalSeries, Summary};
 pub use sweep::{Param, Plan, PointResult, SweepFile, apply, describe, parse_values, run_points};

@@ -9,6 +9,11 @@
 //!    holds at its confidence bound.
 //! 4. Agents are then removed one at a time while the targets still hold; for each team the
 //!    target that stops a further removal is recorded, so the answer says why it kept them.
+//! 5. Fresh replications re-judge the answer, and agents are added back where a check misses.
+//!
+//! An independent validation ([`independent_check`]) then fails the answer only where fresh
+//! data show a check significantly violated, Bonferroni-corrected over the checks
+//! ([`Validation::judge`]).
 
 use super::replicate::Layout;
 use super::replicate::run_replications;
@@ -18,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Dur;
 use crate::stats::{Estimate, Kpi, Scope, Unit};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Which way a target bounds its KPI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +151,9 @@ pub struct Check {
     pub gap: f64,
     /// The interval of the day, for per-interval checks.
     pub slot: Option<usize>,
+    /// Which way the target bounds the KPI, and the target's value.
+    pub op: Op,
+    pub value: f64,
 }
 
 /// What is checked: a target's text, the breakdown, the KPI's unit, the estimate, the
@@ -196,6 +205,8 @@ fn verdict(j: Judged, bound: f64) -> Check {
         met: gap == 0.0,
         gap,
         slot,
+        op,
+        value,
     }
 }
 
@@ -867,6 +878,77 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
     })
 }
 
+/// Family-wise error rate of the independent validation: the chance that it fails a staffing
+/// whose every KPI truly meets its target (Bonferroni over the number of checks).
+pub const VALIDATION_ALPHA: f64 = 0.05;
+
+/// One check of an independent validation, judged for a significant violation.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub check: Check,
+    /// The one-sided bound on the other side (upper for `>=`, lower for `<=`), at confidence
+    /// `1 - VALIDATION_ALPHA / checks`.
+    pub opposite: f64,
+    /// The fresh data show the target missed: even the opposite bound is on the wrong side.
+    pub violated: bool,
+}
+
+/// An independent validation: every check with its verdict.
+#[derive(Clone, Debug)]
+pub struct Validation {
+    pub seed: u64,
+    pub verdicts: Vec<Verdict>,
+    /// One-sided confidence of each check's opposite bound (`1 - VALIDATION_ALPHA / checks`).
+    pub confidence: f64,
+}
+
+impl Validation {
+    /// Judges fresh checks: a check is violated when its one-sided bound on the other side of
+    /// the target, at confidence `1 - VALIDATION_ALPHA / k` for `k` checks (Student-t across
+    /// replications), still misses the target; with fewer than 2 replications, the mean does.
+    /// If every KPI truly meets its target, some check is declared violated with probability
+    /// at most `VALIDATION_ALPHA`.
+    pub fn judge(checks: Vec<Check>, seed: u64) -> Self {
+        let per_check = VALIDATION_ALPHA / checks.len().max(1) as f64;
+        let verdicts = checks
+            .into_iter()
+            .map(|c| {
+                let e = c.estimate;
+                let margin = if e.n >= 2 && e.sd.is_finite() {
+                    let q = StudentsT::new(0.0, 1.0, (e.n - 1) as f64)
+                        .map_or(f64::NAN, |t| t.inverse_cdf(1.0 - per_check));
+                    q * e.sd / (e.n as f64).sqrt()
+                } else {
+                    0.0
+                };
+                let (opposite, violated) = match c.op {
+                    Op::AtLeast => (e.mean + margin, e.mean + margin < c.value),
+                    Op::AtMost => (e.mean - margin, e.mean - margin > c.value),
+                };
+                Verdict {
+                    check: c,
+                    opposite,
+                    violated,
+                }
+            })
+            .collect();
+        Validation {
+            seed,
+            verdicts,
+            confidence: 1.0 - per_check,
+        }
+    }
+
+    /// The checks the fresh data show violated; the staffing fails when there is any.
+    pub fn violated(&self) -> Vec<&Check> {
+        self.verdicts
+            .iter()
+            .filter(|v| v.violated)
+            .map(|v| &v.check)
+            .collect()
+    }
+}
+
 /// Checks a staffing with another seed: an independent validation of a search's answer.
 pub fn validate(
     model: &Model,
@@ -879,4 +961,27 @@ pub fn validate(
     let (layout, reps, _) = run_replications(&m, seed, 0..replications, false)?;
     let summary = Summary::new(&m, layout, &reps);
     Ok((check(&m, &summary, targets)?, summary))
+}
+
+/// The seed of a search's independent validation: another stream than the search's own and
+/// than its confirmation's.
+pub fn validation_seed(search_seed: u64) -> u64 {
+    search_seed.wrapping_add(1_000_003)
+}
+
+/// The independent validation of a staffing found with `opts`: fresh replications (as many as
+/// the search used) with [`validation_seed`], every check the search made (the per-interval
+/// ones included), each judged for a significant violation ([`Validation::judge`]).
+pub fn independent_check(
+    model: &Model,
+    staffing: &Staffing,
+    targets: &[StaffTarget],
+    opts: &StaffOptions,
+) -> Result<(Validation, Summary)> {
+    let seed = validation_seed(opts.seed);
+    let (mut checks, summary) = validate(model, staffing, targets, opts.replications, seed)?;
+    if opts.per_interval {
+        checks.extend(interval_checks(&staffing.apply(model), &summary, targets));
+    }
+    Ok((Validation::judge(checks, seed), summary))
 }

@@ -131,7 +131,7 @@ pub struct Fitter {
     waits: BTreeMap<String, Waits>,
     pre_queue: Durations,
     retry: RetryFit,
-    /// Customer -> (time of the last failed contact, attempts so far in the run).
+    /// Customer -> (when the last failed contact failed, attempts so far in the run).
     pending: HashMap<String, (f64, u32)>,
     agents: HashMap<String, u32>,
     phantom: u64,
@@ -197,11 +197,17 @@ impl Fitter {
         if let Some(v) = c.pre_queue().filter(|v| *v > 0.0) {
             self.pre_queue.add(v);
         }
-        let failed = matches!(c.outcome, CallOutcome::Abandoned | CallOutcome::Blocked);
+        // The model's retry delay runs from the failure (giving up, being turned away) to the
+        // next arrival, so both ends are measured there, not at first touches.
+        let failed_at = match c.outcome {
+            CallOutcome::Abandoned => Some(c.queue.map_or(arrival, |q| q.1)),
+            CallOutcome::Blocked => Some(arrival),
+            _ => None,
+        };
         let is_retry = c
             .customer
             .as_ref()
-            .is_some_and(|cust| self.retry_step(cust, c.start, failed));
+            .is_some_and(|cust| self.retry_step(cust, arrival, failed_at));
         if is_retry && let Some(ch) = self.channels.get_mut(&c.channel) {
             ch.retries += 1;
         }
@@ -227,8 +233,9 @@ impl Fitter {
         }
     }
 
-    /// Updates the customer's retry state; true if this contact is a retry.
-    fn retry_step(&mut self, customer: &str, t: f64, failed: bool) -> bool {
+    /// Updates the customer's retry state for a contact arriving at `t` (failed at
+    /// `failed_at`, if it failed); true if this contact is a retry.
+    fn retry_step(&mut self, customer: &str, t: f64, failed_at: Option<f64>) -> bool {
         let prev = self
             .pending
             .get(customer)
@@ -242,9 +249,9 @@ impl Fitter {
         }
         let attempts = prev.map_or(1, |(_, n)| n + 1);
         self.retry.max_attempts = self.retry.max_attempts.max(attempts);
-        if failed {
+        if let Some(tf) = failed_at {
             self.retry.failures += 1;
-            self.pending.insert(customer.to_string(), (t, attempts));
+            self.pending.insert(customer.to_string(), (tf, attempts));
         } else {
             self.pending.remove(customer);
         }
@@ -508,4 +515,47 @@ pub fn fit_file(
         ),
     })?;
     Ok((fit, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(start: f64, queue: (f64, f64), outcome: CallOutcome) -> Call {
+        Call {
+            line: 0,
+            start,
+            channel: "phone".into(),
+            ty: "a".into(),
+            priority: None,
+            queue: Some(queue),
+            service: (outcome == CallOutcome::Served).then_some((queue.1, queue.1 + 60.0)),
+            outcome,
+            agent: None,
+            customer: Some("x".into()),
+        }
+    }
+
+    // The engine schedules a retry at (failure + delay) and a contact arrives at its queue
+    // entry, so the fitted delay must run from giving up to the next queue entry: here 10 min,
+    // not the 15 min between the two first touches (VRU time and the wait included).
+    #[test]
+    fn retry_delay_runs_from_the_failure_to_the_next_arrival() {
+        let t0 = 8.0 * 3600.0;
+        let mut f = Fitter::new(FitOptions::default());
+        f.add(&call(t0, (t0 + 60.0, t0 + 360.0), CallOutcome::Abandoned));
+        f.add(&call(
+            t0 + 900.0,
+            (t0 + 960.0, t0 + 1000.0),
+            CallOutcome::Served,
+        ));
+        let fit = f.finish().unwrap();
+        assert_eq!((fit.retry.failures, fit.retry.retried), (1, 1));
+        assert_eq!(fit.retry.delay.n, 1);
+        assert!(
+            (fit.retry.delay.mean() - 600.0).abs() < 1e-9,
+            "{}",
+            fit.retry.delay.mean()
+        );
+    }
 }

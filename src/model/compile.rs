@@ -1293,8 +1293,12 @@ impl Compiler<'_> {
             let mut carries: Vec<bool> = m
                 .channels
                 .iter()
-                .map(|c| c.type_mix.prob(ti) > 0.0 || matches!(&c.arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti)))
+                .map(|c| carries_type(&c.type_mix, &c.arrivals, ti))
                 .collect();
+            // And by the incident streams this design sends to them.
+            for st in &m.streams {
+                carries[st.channel as usize] |= carries_type(&st.type_mix, &st.arrivals, ti);
+            }
             // Chases start only from the channel an incident first arrived on, and are handled
             // once by the chase channel's entry team, never routed: it needs a handling time.
             for (i, c) in m.channels.iter().enumerate() {
@@ -1414,6 +1418,13 @@ impl Compiler<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether a source (a channel's own arrivals or an incident stream) brings type `ti`: by its
+/// mix, or by its log's rows.
+fn carries_type(mix: &Categorical, arrivals: &ArrivalModel, ti: usize) -> bool {
+    mix.prob(ti) > 0.0
+        || matches!(arrivals, ArrivalModel::Log(rows) if rows.iter().any(|r| r.ty as usize == ti))
 }
 
 /// Channels fed only by incident streams take the mixes of the streams that reach them (for

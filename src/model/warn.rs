@@ -200,9 +200,10 @@ fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
             .iter()
             .map(|&a| f64::from(a) * team.availability)
             .collect();
-        // Live contacts cannot wait for a quieter interval: their load is judged per interval.
+        // Live contacts cannot wait for a quieter interval: their load is judged per open
+        // interval (those arriving while the team is closed are `closed_entry`'s business).
         let over: Vec<usize> = (0..cap.len())
-            .filter(|&w| live_load[t][w] > cap[w] * (1.0 + 1e-9))
+            .filter(|&w| cap[w] > 0.0 && live_load[t][w] > cap[w] * (1.0 + 1e-9))
             .collect();
         // All work, passed-on work included, is judged over the week (work arriving while
         // the team is closed waits for it).

@@ -153,6 +153,14 @@ pub enum ContactEnd {
     Merged,
 }
 
+impl TeamStats {
+    /// Hours the team is paid for: agents rostered (on the floor or on other duties) plus
+    /// overtime (agents kept busy beyond the roster, at closing or past a shift's end).
+    pub fn paid_hours(&self) -> f64 {
+        (self.scheduled_area + self.overtime_area) / 3600.0
+    }
+}
+
 /// The four breakdowns a contact is counted in: overall, channel, type, priority. A breakdown
 /// that aliases the overall one holds [`ALIAS`] and is skipped.
 pub type ScopeIds = [usize; 4];
@@ -607,13 +615,13 @@ impl Collector {
             });
         }
         // Staff and cost over all teams; a total cost only where every team has a cost.
-        let hours: f64 = self.teams.iter().map(|t| t.scheduled_area / 3600.0).sum();
+        let hours: f64 = self.teams.iter().map(TeamStats::paid_hours).sum();
         emit(Kpi::AgentHours, Scope::Overall, hours);
         let costs: Option<f64> = self
             .teams
             .iter()
             .zip(&m.teams)
-            .map(|(t, tm)| tm.cost_per_hour.map(|c| c * t.scheduled_area / 3600.0))
+            .map(|(t, tm)| tm.cost_per_hour.map(|c| c * t.paid_hours()))
             .sum();
         if let Some(cost) = costs {
             emit(Kpi::CostPerDay, Scope::Overall, cost / days);
@@ -773,7 +781,7 @@ fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn F
         backlog_growth_per_day(&t.midnight_queues),
     );
     e(Kpi::BacklogGrowingDays, ratio(t.backlog_grew, days as u64));
-    let hours = t.scheduled_area / 3600.0;
+    let hours = t.paid_hours();
     e(Kpi::AgentHours, hours);
     if let Some(c) = cost_per_hour {
         e(Kpi::CostPerDay, hours * c / (span / 86_400.0));

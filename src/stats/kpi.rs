@@ -387,7 +387,7 @@ impl Kpi {
                 "resolved within the resolution target / every incident with a target that arrived"
             }
             AgentHours => {
-                "agent-hours rostered on the floor (other duties included) over the simulated days"
+                "paid agent-hours over the simulated days: rostered (other duties included) plus overtime"
             }
             CostPerDay => "agent-hours x cost_per_hour / simulated days",
             CostPerResolvedIncident => "cost of all teams / resolved incidents",
