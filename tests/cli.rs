@@ -153,6 +153,49 @@ fn quiet_hides_the_file_list_and_replications_csv_is_tidy() {
     );
 }
 
+/// Undefined numbers (a confidence interval from one replication, a closed interval's service
+/// level) are empty cells in kpis.csv and intervals.csv, as in replications.csv, never `NaN`
+/// or `inf` that a spreadsheet would read as text.
+#[test]
+fn csv_outputs_leave_undefined_numbers_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().to_str().unwrap();
+    let (ok, _, err) = tiersim(&[
+        "run",
+        "scenarios/after.ron",
+        "-n",
+        "1",
+        "--days",
+        "1",
+        "-q",
+        "--out",
+        out,
+    ]);
+    assert!(ok, "{err}");
+    for f in ["kpis.csv", "intervals.csv", "replications.csv"] {
+        let text = std::fs::read_to_string(tmp.path().join(f)).unwrap();
+        for bad in ["NaN", "inf"] {
+            assert!(
+                !text.split([',', '\n']).any(|c| c.eq_ignore_ascii_case(bad)),
+                "{f} holds `{bad}`"
+            );
+        }
+    }
+    let kpis = std::fs::read_to_string(tmp.path().join("kpis.csv")).unwrap();
+    let arrived = kpis
+        .lines()
+        .find(|l| l.starts_with("arrived,overall,all,"))
+        .unwrap();
+    let cells: Vec<&str> = arrived.split(',').collect();
+    assert!(cells[4].parse::<f64>().unwrap() > 0.0, "{arrived}");
+    assert_eq!(
+        &cells[5..8],
+        ["", "", ""],
+        "no interval from one replication"
+    );
+    assert_eq!(cells[8], "1");
+}
+
 #[test]
 fn completions_are_printed_for_each_shell() {
     for shell in ["bash", "zsh", "fish"] {

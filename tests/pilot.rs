@@ -158,3 +158,65 @@ fn recalibration_finds_the_handling_time_that_was_changed() {
     let after = c.coverage.iter().map(|x| x.inside).sum::<usize>();
     assert!(after > before, "{before} -> {after}");
 }
+
+/// A pilot folder gets a self-contained `report.html` with each KPI's coverage, the windows
+/// outside, a chart per KPI and the recalibration; `tiersim report DIR` (here
+/// `write_report`) rebuilds the same page from `pilot.json`. User text is escaped.
+#[test]
+fn pilot_writes_a_self_contained_report_with_the_coverage() {
+    let (s, src) = parse("desk.ron".as_ref(), SCENARIO.to_string()).unwrap();
+    let m = compile(&s, &src).unwrap();
+    let out = simulate(&m, 3, 0, &RunOptions { trace: true }).unwrap();
+    let day0 = Date::parse("2024-01-01").unwrap().days();
+    let calls = calls_from_trace(&m, &out.trace, day0);
+    let opts = PilotOptions {
+        windows: Windows::Day,
+        demand: DemandSource::Model,
+        replications: 40,
+        seed: 5,
+        calibration_replications: 4,
+    };
+    let r = pilot(&s, &src, &calls, day0, 5, &opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let about = tiersim::report::pilot::PilotAbout {
+        scenario: "<script>alert(1)</script>".into(),
+        observed: "calls.csv".into(),
+        demand: "drawn from the scenario's arrival streams".into(),
+    };
+    tiersim::report::pilot::write(dir.path(), &r, &about).unwrap();
+    let path = dir.path().join("report.html");
+    let html = std::fs::read_to_string(&path).unwrap();
+    for c in &r.coverage {
+        assert!(c.windows > 0, "{}: no window", c.kpi);
+        let figure = format!("{} of {} windows inside", c.inside, c.windows);
+        assert!(html.contains(&figure), "{}: `{figure}` missing", c.kpi);
+        let pct = format!("{:.1}%", 100.0 * c.inside as f64 / c.windows as f64);
+        assert!(html.contains(&pct), "{}: {pct} missing", c.kpi);
+    }
+    assert_eq!(
+        html.matches("<svg").count(),
+        r.coverage.len(),
+        "one chart per KPI"
+    );
+    let rc = r.recalibration.as_ref().expect("recalibration ran");
+    assert!(html.contains(&format!(
+        "Suggested: {} x {:.3}",
+        rc.lever.name(),
+        rc.factor
+    )));
+    let outside = r.rows.iter().filter(|x| !x.inside).count();
+    assert!(html.contains(&format!("Windows outside their interval ({outside})")));
+    // Its numbers are observations and prediction intervals, not means with a CI.
+    assert!(!html.contains("confidence interval (±)"));
+    assert!(html.contains("prediction intervals are over the simulation"));
+    // Self-contained and escaped: no scripts, nothing fetched.
+    assert!(!html.contains("<script"), "user text injected markup");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for bad in ["src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(bad), "report.html references `{bad}`");
+    }
+    // `tiersim report DIR` rebuilds the same page from pilot.json.
+    std::fs::remove_file(&path).unwrap();
+    tiersim::report::html::write_report(dir.path()).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), html);
+}

@@ -97,7 +97,12 @@ pub fn pilot_cmd(a: PilotArgs) -> Result<()> {
         DemandSource::Model => "drawn from the scenario's arrival streams",
     };
     super::say(tiersim::report::pilot::summary_text(&result, demand_text));
-    let written = tiersim::report::pilot::write(&dir, &result)?;
+    let about = tiersim::report::pilot::PilotAbout {
+        scenario: scenario.name.clone(),
+        observed: a.observed.display().to_string(),
+        demand: demand_text.to_string(),
+    };
+    let written = tiersim::report::pilot::write(&dir, &result, &about)?;
     sayln!("\nwrote {} files to {}", written.len(), dir.display());
     Ok(())
 }

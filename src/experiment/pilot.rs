@@ -100,6 +100,10 @@ impl WindowTally {
     }
 }
 
+/// The unit of each window KPI, in the order of [`kpi_names`] (as the tidy outputs name
+/// units).
+pub const KPI_UNITS: [&str; N_KPIS] = ["count", "ratio", "ratio", "s"];
+
 /// The KPI names, as tiersim names them for `m`.
 pub fn kpi_names(m: &Model) -> [String; N_KPIS] {
     [

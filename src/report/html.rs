@@ -5,8 +5,7 @@
 //! [`Page`] is the building block: a title, sections of escaped text, tables, KPI cards and
 //! charts. [`write_report`] picks the page for a folder: `compare.json` (a comparison, with each
 //! design's `designs/<label>/summary.json`), `sweep.json` (a sweep), or `summary.json` (a run or
-//! a staffing search). Other commands (e.g. a pilot) can build a [`Page`] and call
-//! [`Page::write`].
+//! a staffing search) or `pilot.json` (a pilot, page built in [`super::pilot`]).
 
 use super::compare::readable;
 use super::format::{clock, duration};
@@ -160,7 +159,12 @@ pub struct Page {
     title: String,
     subtitle: String,
     body: String,
+    footnote: String,
 }
+
+/// The line under every page, unless [`Page::footnote`] replaces it.
+const FOOTNOTE: &str =
+    "Every number is a mean over independent replications with its 95% confidence interval (±).";
 
 impl Page {
     /// A page with a title and a line under it (both plain text).
@@ -169,7 +173,14 @@ impl Page {
             title: title.to_string(),
             subtitle: subtitle.to_string(),
             body: String::new(),
+            footnote: FOOTNOTE.to_string(),
         }
+    }
+
+    /// Replaces the line at the foot of the page (plain text) saying how to read its numbers.
+    pub fn footnote(&mut self, text: &str) -> &mut Self {
+        self.footnote = text.to_string();
+        self
     }
 
     /// A section heading.
@@ -282,10 +293,11 @@ impl Page {
     /// The whole document.
     pub fn render(&self) -> String {
         format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>{CSS}</style></head>\n<body><main>\n<h1>{t}</h1>\n<p class=\"sub\">{s}</p>\n{b}<p class=\"sub\">Made by tiersim {v}. Every number is a mean over independent replications with its 95% confidence interval (±).</p>\n</main></body></html>\n",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<style>{CSS}</style></head>\n<body><main>\n<h1>{t}</h1>\n<p class=\"sub\">{s}</p>\n{b}<p class=\"sub\">Made by tiersim {v}. {f}</p>\n</main></body></html>\n",
             t = esc(&self.title),
             s = esc(&self.subtitle),
             b = self.body,
+            f = esc(&self.footnote),
             v = env!("CARGO_PKG_VERSION"),
         )
     }
@@ -299,7 +311,7 @@ impl Page {
 }
 
 /// Charts side by side (as many columns as the page is wide for), each with its caption.
-fn chart_grid(
+pub fn chart_grid(
     page: &mut Page,
     charts: Vec<(std::result::Result<String, plot::PlotError>, String)>,
 ) {
@@ -327,12 +339,14 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
         compare_page(dir)?
     } else if dir.join("sweep.json").is_file() {
         sweep_page(dir)?
+    } else if dir.join("pilot.json").is_file() {
+        super::pilot::html_page(dir)?
     } else if dir.join("summary.json").is_file() {
         let doc: SummaryDoc = read_json(&dir.join("summary.json"))?;
         run_page(&doc)
     } else {
         return Err(Error::Usage(format!(
-            "{}: no tiersim results here (expected summary.json, compare.json or sweep.json)",
+            "{}: no tiersim results here (expected summary.json, compare.json, sweep.json or pilot.json)",
             dir.display()
         )));
     };

@@ -10,6 +10,12 @@ use crate::scenario::Priority;
 use crate::stats::ContactEnd;
 use serde::{Deserialize, Serialize};
 
+/// Writes a number that is not finite (undefined: one replication's interval, a mean over
+/// nothing) as empty in CSV and `null` in JSON, never as `NaN` or `inf`.
+fn finite_or_empty<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    v.is_finite().then_some(*v).serialize(s)
+}
+
 /// One KPI for one breakdown, across replications.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct TidyRow {
@@ -17,9 +23,13 @@ pub struct TidyRow {
     pub scope: &'static str,
     pub name: String,
     pub unit: &'static str,
+    #[serde(serialize_with = "finite_or_empty")]
     pub mean: f64,
+    #[serde(serialize_with = "finite_or_empty")]
     pub ci_low: f64,
+    #[serde(serialize_with = "finite_or_empty")]
     pub ci_high: f64,
+    #[serde(serialize_with = "finite_or_empty")]
     pub sd: f64,
     pub replications: usize,
 }
@@ -161,6 +171,7 @@ pub struct IntervalRow {
     pub series: &'static str,
     pub name: String,
     pub unit: &'static str,
+    #[serde(serialize_with = "finite_or_empty")]
     pub value: f64,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
