@@ -315,3 +315,26 @@ fn the_headline_is_a_live_threshold_when_live_channels_have_their_own() {
     assert_eq!(names(0), ["service_level_4h", "service_level_24h"]);
     assert_eq!(names(1), ["service_level_30s", "service_level_2min"]);
 }
+
+/// `Kpi::all` is kept by hand beside the enum: every KPI a run reports must be in it, so that
+/// targets (`staff`, `--target`) can name it.
+#[test]
+fn every_reported_kpi_can_be_named_in_a_target() {
+    for path in [
+        "scenarios/before.ron",
+        "scenarios/after.ron",
+        "scenarios/validation/mmck.ron",
+    ] {
+        let m = load_model(path.as_ref()).unwrap();
+        let all = Kpi::all(&m);
+        let (layout, _, _) = tiersim::experiment::replicate(&m, 1, 0, false).unwrap();
+        for (k, _) in &layout.keys {
+            assert!(
+                all.contains(k),
+                "{path}: {} missing from Kpi::all",
+                k.name(&m)
+            );
+            assert_eq!(Kpi::parse(&k.name(&m), &m), Some(*k), "{path}");
+        }
+    }
+}
