@@ -147,6 +147,7 @@ fn scenario(k: &Knobs) -> Scenario {
                     None
                 },
                 cost_per_hour: None,
+                reopen: BTreeMap::new(),
             }
         })
         .collect();
@@ -262,10 +263,14 @@ fn scenario(k: &Knobs) -> Scenario {
                 Sla {
                     response: Some(mins(10.0)),
                     resolution: Some(mins(60.0)),
+                    clock: None,
                 },
             )]),
             ..Targets::default()
         },
+        business_hours: Vec::new(),
+        priorities_by_type: BTreeMap::new(),
+        waiting_on_customer: BTreeMap::new(),
     }
 }
 

@@ -378,7 +378,14 @@ fn simulate_windows(
         .map(|r| {
             let out = engine::simulate(m, seed, r, &RunOptions { trace: true })?;
             Ok(grid
-                .tally(out.trace.iter().map(seen_from_trace), threshold)
+                .tally(
+                    // Deflected contacts never arrive (as in the collector's KPIs).
+                    out.trace
+                        .iter()
+                        .filter(|t| t.outcome != ContactEnd::Deflected)
+                        .map(seen_from_trace),
+                    threshold,
+                )
                 .iter()
                 .map(WindowTally::values)
                 .collect())
