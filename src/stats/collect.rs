@@ -822,8 +822,12 @@ pub struct IncidentRecord {
 }
 
 /// The one priority every contact has, if the model gives no other: every channel's mix puts
-/// all its weight on it, no retry raises priority, and no log records priorities.
+/// all its weight on it, no retry raises priority, no log records priorities, and no incident
+/// type has its own priority mix.
 fn single_priority(m: &Model) -> Option<usize> {
+    if m.cases.priority_by_type.iter().any(Option::is_some) {
+        return None;
+    }
     let mut only = None;
     for c in &m.channels {
         let nonzero: Vec<usize> = (0..4).filter(|&p| c.priority_mix.prob(p) > 0.0).collect();
