@@ -211,3 +211,73 @@ fn deflection_is_demand_avoided_not_resolution() {
         assert!((fcr - 0.5).abs() < 4.0 * (0.25 / n).sqrt(), "FCR {fcr}");
     }
 }
+
+/// 1-based line of the only occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    assert_eq!(text.matches(needle).count(), 1, "{needle}");
+    text[..text.find(needle).unwrap()].lines().count().max(1)
+}
+
+fn compile_error(text: &str) -> tiersim::error::InputError {
+    let (s, src) = tiersim::scenario::parse("bad.ron".as_ref(), text.to_string()).unwrap();
+    tiersim::model::compile(&s, &src).expect_err("must be rejected")
+}
+
+#[test]
+fn bad_case_rules_are_rejected_with_their_line_and_field() {
+    let good = OFFICE.replace(r#"Log(file: "mail.csv")"#, "Poisson(per_hour: 1)");
+    // An SLA naming a calendar nobody defined.
+    let bad = good.replace(r#"clock: "office")}"#, r#"clock: "ofice")}"#);
+    let e = compile_error(&bad);
+    let shown = e.to_string();
+    assert!(
+        shown.contains("unknown business calendar `ofice`") && shown.contains("office"),
+        "{shown}"
+    );
+    assert_eq!(
+        e.at.map(|a| a.0),
+        Some(line_of(&bad, "\"ofice\"")),
+        "{shown}"
+    );
+    // A reopen probability of 1 would never let an incident close.
+    let bad = good.replace(
+        r#"routes: {"*": (resolve: 1.0)})]"#,
+        "routes: {\"*\": (resolve: 1.0)},\n        reopen: {\"*\": (prob: 0.95, after: \"1d\")})]",
+    );
+    let bad = bad.replace(r#"after: "1d""#, r#"after: Deterministic("1d")"#);
+    let e = compile_error(&bad);
+    let shown = e.to_string();
+    assert!(shown.contains("reopen") && shown.contains("0.9"), "{shown}");
+    assert_eq!(
+        e.at.map(|a| a.0),
+        Some(line_of(&bad, "prob: 0.95")),
+        "{shown}"
+    );
+    // A holiday outside any run, and a calendar with no hours.
+    let bad = good.replace("holidays: [2]", "holidays: [5000]");
+    let shown = compile_error(&bad).to_string();
+    assert!(
+        shown.contains("holidays") && shown.contains("4015"),
+        "{shown}"
+    );
+    let bad = good.replace(
+        r#"from: "09:00", to: "17:00""#,
+        r#"from: "17:00", to: "09:00""#,
+    );
+    assert!(
+        compile_error(&bad)
+            .to_string()
+            .contains("`from` before `to`")
+    );
+    // A priority mix for an unknown type.
+    let bad = good.replace(
+        r#"priorities_by_type: {"fault""#,
+        r#"priorities_by_type: {"faults""#,
+    );
+    let e = compile_error(&bad);
+    assert!(
+        e.to_string().contains("unknown incident type `faults`"),
+        "{e}"
+    );
+    assert_eq!(e.at.map(|a| a.0), Some(line_of(&bad, "\"faults\"")));
+}
