@@ -626,8 +626,8 @@ impl Collector {
             .iter()
             .zip(&m.teams)
             .filter(|(_, tm)| tm.cost_per_contact.is_none())
-            .map(|(t, _)| t.paid_hours())
-            .sum();
+            // From +0 (an empty f64 sum is -0, shown as "-0.0").
+            .fold(0.0, |sum, (t, _)| sum + t.paid_hours());
         emit(Kpi::AgentHours, Scope::Overall, hours);
         let costs: Option<f64> = self
             .teams
