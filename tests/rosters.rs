@@ -230,6 +230,14 @@ fn temporary_staff_work_on_their_days_only() {
     let t = Scope::Team(0);
     let rostered = get(&k, Kpi::AgentHours, t) - get(&k, Kpi::OvertimeHours, t);
     assert!((rostered - hours).abs() < 1e-6, "{rostered} vs {hours}");
+    // A team staffed only by temporary staff is warned about, saying so.
+    let only = model(&TEMP.replace("agents: 2,", "agents: 0,"));
+    let w = tiersim::model::warnings(&only);
+    assert!(
+        w.iter()
+            .any(|w| w.kind == "no_agents" && w.message.contains("except temporary staff")),
+        "{w:?}"
+    );
     let e = compile_error(&TEMP.replace("last_day: 5", "last_day: 2"));
     assert!(
         e.contains("teams[0] \"T\".temporary[0].last_day") && e.contains("first_day"),
