@@ -286,3 +286,62 @@ fn an_external_team_costs_its_contacts_handled_times_its_price() {
         "{e}"
     );
 }
+
+#[test]
+fn shared_pools_take_shifts_and_temporary_staff_too() {
+    let text = r#"Scenario(name: "pool", calendar: (days: 7, interval: "1h"), incident_types: ["q"],
+  channels: [(name: "mail", kind: Email, arrivals: Poisson(per_hour: 2), mix: {"q": 1.0}, entry: "T")],
+  teams: [(name: "T", agents: 1, handling: {"*": Exponential(mean: "15min")}, routes: {"*": (resolve: 1.0)})],
+  pools: [(name: "P", agents: 1, skills: {"T": ()},
+    shifts: [(start: "09:00", length: "2h", headcount: 2, days: [Tue])],
+    temporary: [(first_day: 4, last_day: 4, agents: 3, from: "12:00", to: "14:00")])])"#;
+    let m = model(text);
+    let pool = PoolId::at(1);
+    for k in 0..24 * 7 {
+        let (day, hour) = (k / 24, k % 24);
+        let shift = if day == 1 && (9..11).contains(&hour) {
+            2
+        } else {
+            0
+        };
+        // No warm-up: simulated day 4 is the fourth day, index 3 (Thursday).
+        let temp = if day == 3 && (12..14).contains(&hour) {
+            3
+        } else {
+            0
+        };
+        assert_eq!(m.shared_pools[0].agents[k], 1 + shift, "{day} {hour}:00");
+        assert_eq!(m.roster(pool, k), 1 + shift + temp, "{day} {hour}:00");
+    }
+}
+
+#[test]
+fn a_staffed_scenario_replaces_the_shifts_it_was_found_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("staff");
+    let run = Command::new(env!("CARGO_BIN_EXE_tiersim"))
+        .args(["staff", "scenarios/case4-sizing.ron", "-q", "-n", "4"])
+        .args(["--target", "service_level_20s>=80%", "--out"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let path = out.join("case4-sizing-staffed.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("shifts"), "{text}");
+    // The staffing found is constant while open (no shift or break left on top of it).
+    let m = tiersim::model::load_model(&path).unwrap();
+    let open: Vec<u32> = (0..m.slots_per_day)
+        .filter(|&s| m.open[s])
+        .map(|s| m.teams[0].agents[s])
+        .collect();
+    assert!(
+        open[0] > 0 && open.iter().all(|&a| a == open[0]),
+        "{open:?}"
+    );
+}
