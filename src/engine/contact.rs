@@ -1,6 +1,7 @@
 //! A contact in flight: one attempt of an incident, with the incident's running totals carried
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
+use super::pool::AgentId;
 use crate::model::{ChannelId, PoolId, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
@@ -71,4 +72,8 @@ pub struct Contact {
     pub chase: bool,
     /// Waiting in its team's overtime queue (it was waiting when the team closed).
     pub overtime: bool,
+    /// The agent of `pool` serving it (while in service).
+    pub agent: AgentId,
+    /// When its current service started.
+    pub service_start: f64,
 }

@@ -6,6 +6,7 @@
 use super::super::calendar::Event;
 use super::super::contact::{Contact, NO_TEAM, State};
 use super::super::observe::Observer;
+use super::super::pool::AgentId;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::{Sim, Source};
@@ -184,6 +185,8 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: false,
             overtime: false,
+            agent: AgentId(u32::MAX),
+            service_start: now,
         };
         self.next_incident += 1;
         let idx = self.place(contact);

@@ -89,7 +89,10 @@ impl<O: Observer> Sim<'_, O> {
                 self.stats.answered(key, response, now - response);
             }
         }
-        self.pool(pool).seize();
+        let agent = self.pools[pool.index()].seize(now);
+        let c = &mut self.contacts[idx as usize];
+        c.agent = agent;
+        c.service_start = now;
         self.cal.schedule(now + handling, Event::ServiceEnd(idx));
         self.team_changed(team);
         self.pool_changed(pool);
@@ -106,8 +109,8 @@ impl<O: Observer> Sim<'_, O> {
         if c.counted {
             self.stats.handled(team, misrouted);
         }
-        let pool = c.pool;
-        if self.pool(pool).release() {
+        let (pool, agent, started) = (c.pool, c.agent, c.service_start);
+        if self.pools[pool.index()].release(agent, started, self.now) {
             // The agent left for other duties once done. The duty clock's rates changed, so
             // its next toggle is drawn again (valid: it is memoryless).
             self.reschedule_duty(pool);
