@@ -24,6 +24,9 @@ pub enum Event {
     Chase(u32, u32),
     /// A reporting interval ends: staffing and opening hours may change.
     Tick,
+    /// A waiting contact, if still in queue visit `.1`, has waited long enough for pools with
+    /// time-based overflow to see it.
+    Overflow(u32, u32),
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),

@@ -225,6 +225,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
+                Event::Overflow(c, vgen) => self.on_overflow(c, vgen),
             }
         }
         Ok(self.finish())

@@ -6,7 +6,8 @@ use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::{
     ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, PoolId,
-    PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
+    PoolModel, QueueId, RetryModel, RouteModel, RoutingModel, Sampler, SlaModel, StreamModel,
+    TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
@@ -155,6 +156,7 @@ impl Compiler<'_> {
             sla: self.sla(),
             demand_fingerprint: self.fingerprint(),
             warnings: self.warnings.take(),
+            routing: self.routing(&team_names)?,
         };
         self.check_flows(&model)?;
         self.check_workload(&model)?;
@@ -1018,6 +1020,41 @@ impl Compiler<'_> {
             })
             .collect();
         Ok((pools, servers, work))
+    }
+
+    /// The routing policies, and per pool and queue the wait before the pool sees a contact
+    /// (time-based overflow; pool names and skills were checked by [`Self::pools`]).
+    fn routing(&self, teams: &[&str]) -> Result<RoutingModel, InputError> {
+        let s = self.s;
+        let n = teams.len();
+        let mut after = vec![vec![0.0; n]; n + s.pools.len()];
+        let mut timed: Vec<Vec<f64>> = vec![Vec::new(); n];
+        for (k, p) in s.pools.iter().enumerate() {
+            let q = format!("\"{}\"", p.name);
+            for (team, sk) in &p.skills {
+                let Some(wait) = sk.after else { continue };
+                let t = self.team_id(&[&q, "skills"], "skills", team, teams)?;
+                let kq = format!("\"{team}\"");
+                let mins = self.bounded(
+                    &[&q, "skills", &kq, "after"],
+                    format!("pools[{k}] {q}.skills[{kq}].after"),
+                    &bounds::OVERFLOW_AFTER_MIN,
+                    wait.secs() / 60.0,
+                )?;
+                let secs = mins * 60.0;
+                after[n + k][t.index()] = secs;
+                if secs > 0.0 && !timed[t.index()].contains(&secs) {
+                    timed[t.index()].push(secs);
+                }
+            }
+        }
+        timed.iter_mut().for_each(|v| v.sort_by(f64::total_cmp));
+        Ok(RoutingModel {
+            agent: s.routing.agent,
+            work: s.routing.work,
+            after,
+            timed,
+        })
     }
 
     /// Arrival rates (per second) over one day's slots: `volume` spread by the profile, or flat

@@ -14,7 +14,7 @@ pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
 pub use warn::{Warning, warnings};
 
-use crate::scenario::{AtClosing, ChannelKind, Discipline};
+use crate::scenario::{AgentSelection, AtClosing, ChannelKind, Discipline, WorkSelection};
 
 /// A scenario ready to simulate.
 #[derive(Clone, Debug)]
@@ -59,6 +59,33 @@ pub struct Model {
     pub demand_fingerprint: u64,
     /// Suspicious but valid input found while compiling (shown on stderr by the CLI).
     pub warnings: Vec<String>,
+    /// The router's policies and time-based overflow.
+    pub routing: RoutingModel,
+}
+
+/// How contacts and agents are matched.
+#[derive(Clone, Debug, Default)]
+pub struct RoutingModel {
+    pub agent: AgentSelection,
+    pub work: WorkSelection,
+    /// Per pool, per queue: seconds a contact must have waited in the queue before the pool
+    /// sees it (0: at once; only shared pools' skills set it).
+    pub after: Vec<Vec<f64>>,
+    /// Per queue: the distinct positive thresholds of the pools serving it, ascending (when a
+    /// waiting contact crosses one, the pools it opens to are offered it).
+    pub timed: Vec<Vec<f64>>,
+}
+
+impl RoutingModel {
+    /// Seconds a contact must have waited in `queue` before `pool` sees it.
+    #[inline]
+    pub fn after(&self, pool: PoolId, queue: QueueId) -> f64 {
+        self.after
+            .get(pool.index())
+            .and_then(|v| v.get(queue.index()))
+            .copied()
+            .unwrap_or(0.0)
+    }
 }
 
 /// Per-priority SLA targets in seconds.
