@@ -147,6 +147,7 @@ fn scenario(k: &Knobs) -> Scenario {
                     None
                 },
                 cost_per_hour: None,
+                wrap_up: BTreeMap::new(),
             }
         })
         .collect();

@@ -74,6 +74,4 @@ pub struct Contact {
     pub overtime: bool,
     /// The agent of `pool` serving it (while in service).
     pub agent: AgentId,
-    /// When its current service started.
-    pub service_start: f64,
 }

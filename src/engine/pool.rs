@@ -11,7 +11,7 @@
 //! (other duties, end of shift) is the one freed last; an away agent who comes back is the
 //! one away longest. Nothing here allocates once the largest roster has been seen.
 
-use crate::model::{Staffing, unit};
+use crate::model::{Sampler, Staffing, unit};
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 use std::collections::VecDeque;
@@ -34,6 +34,8 @@ pub enum AgentState {
     Free,
     /// Handling a contact (possibly past the end of the shift, or kept on in overtime).
     Busy,
+    /// After-contact work: the contact has moved on, the agent is still busy with it.
+    WrapUp,
     /// Rostered but on other duties.
     Away,
     /// Not rostered.
@@ -217,14 +219,29 @@ impl Pool {
         AgentId(a)
     }
 
-    /// Agent `a` finishes a contact at `now`, having handled it since `started`. True if it
-    /// then left for other duties, which changes the duty clock's rates (the caller redraws
-    /// the next toggle).
+    /// Agent `a`'s contact ends at `now` and its after-contact work starts: the agent stays
+    /// busy.
     #[inline]
-    pub(super) fn release(&mut self, a: AgentId, started: f64, now: f64) -> bool {
+    pub(super) fn start_wrap_up(&mut self, a: AgentId, now: f64) {
+        let ag = &mut self.agents[a.index()];
+        ag.handled += now - ag.since;
+        self.set(a.0, AgentState::WrapUp, now);
+    }
+
+    /// A draw of `d` from the pool's own stream (after-contact work).
+    #[inline]
+    pub(super) fn draw(&mut self, d: &Sampler) -> f64 {
+        d.sample(&mut self.rng)
+    }
+
+    /// Agent `a` finishes a contact (or its after-contact work) at `now`. True if it then left
+    /// for other duties, which changes the duty clock's rates (the caller redraws the next
+    /// toggle).
+    #[inline]
+    pub(super) fn release(&mut self, a: AgentId, now: f64) -> bool {
         let ag = &mut self.agents[a.index()];
         ag.holding -= 1;
-        ag.handled += now - started;
+        ag.handled += now - ag.since;
         self.busy -= 1;
         if self.leaving > 0 {
             self.leaving -= 1;
@@ -395,7 +412,8 @@ mod tests {
                 }
                 3..=5 if !busy.is_empty() => {
                     let (a, t) = busy.swap_remove(pick(&mut ops, busy.len()));
-                    let left = pool.release(a, t, now);
+                    let _ = t;
+                    let left = pool.release(a, now);
                     c.busy -= 1;
                     assert_eq!(left, c.leaving > 0);
                     if c.leaving > 0 {
@@ -467,8 +485,8 @@ mod tests {
         let a = pool.seize(1.0);
         let b = pool.seize(2.0);
         assert_eq!(pool.longest_idle_since(), Some(0.0));
-        pool.release(b, 2.0, 5.0);
-        pool.release(a, 1.0, 9.0);
+        pool.release(b, 5.0);
+        pool.release(a, 9.0);
         // The third agent (free since 0) goes first, then b (free since 5), then a.
         let order: Vec<_> = (0..3).map(|_| pool.seize(10.0)).collect();
         assert_eq!(order, [AgentId(2), b, a]);

@@ -13,7 +13,7 @@ use super::arrivals::ArrivalGen;
 use super::calendar::{Calendar, Event};
 use super::contact::{Contact, NO_TEAM, State};
 use super::observe::{ContactKey, Observer};
-use super::pool::Pool;
+use super::pool::{AgentId, Pool};
 use super::queue::{TeamQueue, Waiting};
 use super::streams::{Purpose, stream};
 use super::{RunOptions, TraceRecord};
@@ -226,6 +226,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
                 Event::Overflow(c, vgen) => self.on_overflow(c, vgen),
+                Event::WrapUpEnd(pool, agent) => self.on_wrap_up_end(pool, AgentId(agent)),
             }
         }
         Ok(self.finish())

@@ -133,7 +133,7 @@ impl Compiler<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         fed_mixes(&mut channels, s, &streams, types.len());
         let (shared_pools, servers, work) =
-            self.pools(&team_names, (interval, slots_per_day, &open))?;
+            self.pools(&team_names, &types, (interval, slots_per_day, &open))?;
         let (thresholds, channel_thresholds) = self.thresholds()?;
         let model = Model {
             name: s.name.clone(),
@@ -929,6 +929,7 @@ impl Compiler<'_> {
     fn pools(
         &self,
         teams: &[&str],
+        types: &[String],
         cal: (f64, usize, &[bool]),
     ) -> Result<
         (
@@ -1010,6 +1011,7 @@ impl Compiler<'_> {
                 duty_cycle,
                 cost_per_hour: p.cost_per_hour,
                 stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
+                wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &p.wrap_up, types)?,
             });
         }
         let servers = ranked
@@ -1242,7 +1244,46 @@ impl Compiler<'_> {
             triage,
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
+            wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
         })
+    }
+
+    /// A per-type map of durations (`"*"` covers unlisted types) as one optional sampler per
+    /// incident type, its keys checked against the types.
+    fn per_type_samplers(
+        &self,
+        q: &str,
+        base: &str,
+        map_name: &str,
+        map: &BTreeMap<String, Dist>,
+        types: &[String],
+    ) -> Result<Vec<Option<Sampler>>, InputError> {
+        if let Some(k) = map.keys().find(|k| *k != "*" && !types.contains(k)) {
+            return Err(self.err(
+                &[q, map_name, &format!("\"{k}\"")],
+                format!("{base}.{map_name}"),
+                format!(
+                    "unknown incident type `{k}`; known types: {} (or \"*\" for any other)",
+                    types.join(", ")
+                ),
+            ));
+        }
+        types
+            .iter()
+            .map(|ty| {
+                let k = [ty.as_str(), "*"]
+                    .into_iter()
+                    .find(|k| map.contains_key(*k));
+                k.map(|k| {
+                    self.sampler(
+                        &[q, map_name, &format!("\"{k}\"")],
+                        &format!("{base}.{map_name}[\"{k}\"]"),
+                        &map[k],
+                    )
+                })
+                .transpose()
+            })
+            .collect()
     }
 
     /// Agents per slot of one day: `agents` from midnight, changed by `schedule`.

@@ -179,6 +179,8 @@ pub struct TeamModel {
     pub triage: Option<(f64, Vec<TeamId>)>,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// After-contact work per incident type (`None`: none).
+    pub wrap_up: Vec<Option<Sampler>>,
 }
 
 /// A compiled shared pool.
@@ -192,6 +194,8 @@ pub struct PoolModel {
     pub duty_cycle: f64,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// After-contact work per incident type (`None`: none).
+    pub wrap_up: Vec<Option<Sampler>>,
 }
 
 /// Who a pool's agents are: per slot of the week, and their availability.
@@ -278,6 +282,14 @@ impl Model {
                     duty_cycle: s.duty_cycle,
                 }
             }
+        }
+    }
+    /// After-contact work of `pool`'s agents on a contact of type `ty`, if any.
+    #[inline]
+    pub fn wrap_up(&self, pool: PoolId, ty: TypeId) -> Option<&Sampler> {
+        match self.teams.get(pool.index()) {
+            Some(t) => t.wrap_up[ty.index()].as_ref(),
+            None => self.shared_pools[pool.index() - self.teams.len()].wrap_up[ty.index()].as_ref(),
         }
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up).

@@ -415,6 +415,10 @@ pub struct Team {
     /// Cost of one agent-hour (for staffing reports).
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// After-contact work per incident type (`"*"` covers unlisted types): the agent stays
+    /// busy this long after the contact ends; the contact (and its phone line) moves on.
+    #[serde(default, deserialize_with = "unique")]
+    pub wrap_up: BTreeMap<String, Dist>,
 }
 
 /// Staffing on some weekdays: `agents` from midnight (default: the team's `agents`), changed
@@ -454,6 +458,9 @@ pub struct Pool {
     pub skills: BTreeMap<String, Skill>,
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// After-contact work per incident type, as a team's `wrap_up`.
+    #[serde(default, deserialize_with = "unique")]
+    pub wrap_up: BTreeMap<String, Dist>,
 }
 
 /// How a pool serves one team's queue.

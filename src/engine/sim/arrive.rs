@@ -186,7 +186,6 @@ impl<O: Observer> Sim<'_, O> {
             chase: false,
             overtime: false,
             agent: AgentId(u32::MAX),
-            service_start: now,
         };
         self.next_incident += 1;
         let idx = self.place(contact);

@@ -5,6 +5,7 @@
 use super::super::calendar::Event;
 use super::super::contact::State;
 use super::super::observe::Observer;
+use super::super::pool::AgentId;
 use super::super::queue::Waiting;
 use super::super::routing::{self, Candidate, Next};
 use super::Sim;
@@ -111,9 +112,7 @@ impl<O: Observer> Sim<'_, O> {
             }
         }
         let agent = self.pools[pool.index()].seize(now);
-        let c = &mut self.contacts[idx as usize];
-        c.agent = agent;
-        c.service_start = now;
+        self.contacts[idx as usize].agent = agent;
         self.cal.schedule(now + handling, Event::ServiceEnd(idx));
         self.team_changed(team);
         self.pool_changed(pool);
@@ -130,11 +129,17 @@ impl<O: Observer> Sim<'_, O> {
         if c.counted {
             self.stats.handled(team, misrouted);
         }
-        let (pool, agent, started) = (c.pool, c.agent, c.service_start);
-        if self.pools[pool.index()].release(agent, started, self.now) {
-            // The agent left for other duties once done. The duty clock's rates changed, so
-            // its next toggle is drawn again (valid: it is memoryless).
-            self.reschedule_duty(pool);
+        let (pool, agent, ty) = (c.pool, c.agent, c.ty);
+        match m.wrap_up(pool, ty) {
+            Some(d) => {
+                // The contact moves on; its agent stays busy with after-contact work.
+                let p = &mut self.pools[pool.index()];
+                let wrap = p.draw(d);
+                p.start_wrap_up(agent, self.now);
+                self.cal
+                    .schedule(self.now + wrap, Event::WrapUpEnd(pool, agent.0));
+            }
+            None => self.free_agent(pool, agent),
         }
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];
@@ -159,6 +164,21 @@ impl<O: Observer> Sim<'_, O> {
                 }
             }
         }
+        self.dispatch(pool);
+    }
+
+    /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
+    fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
+        if self.pools[pool.index()].release(agent, self.now) {
+            // The agent left for other duties once done. The duty clock's rates changed, so
+            // its next toggle is drawn again (valid: it is memoryless).
+            self.reschedule_duty(pool);
+        }
+    }
+
+    /// Agent `agent` of `pool` finishes its after-contact work and takes waiting work.
+    pub(super) fn on_wrap_up_end(&mut self, pool: PoolId, agent: AgentId) {
+        self.free_agent(pool, agent);
         self.dispatch(pool);
     }
 
