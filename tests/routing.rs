@@ -286,3 +286,62 @@ fn bad_routing_is_rejected_with_the_field_named() {
     );
     assert!(e.contains("Random") && e.contains("LongestIdle"), "{e}");
 }
+
+/// One run's value of `kpi` for `scope`.
+fn kpi_of(m: &Model, out: &RunOutput, kpi: &str, scope: tiersim::stats::Scope) -> f64 {
+    let k = tiersim::stats::Kpi::parse(kpi, m).unwrap();
+    let mut v = f64::NAN;
+    out.collector.kpis(m, |kk, s, x| {
+        if kk == k && s == scope {
+            v = x;
+        }
+    });
+    v
+}
+
+#[test]
+fn busiest_tenth_and_served_shares_show_who_does_the_work() {
+    use tiersim::stats::Scope;
+    // T1's 9 agents of their own at light load, and one expert (pool X) who alone serves T2
+    // at 80% load: the busiest tenth (1 of 10 agents) is the expert, doing far more than a
+    // tenth of all work. Type two is served by X only; type one by T1's own pool only.
+    let m = model(&Spec {
+        rates: [0.2, 0.16],
+        priorities: ["Medium", "Medium"],
+        own: [9, 0],
+        h: 5.0,
+        days: 20,
+        pools: r#"(name: "X", agents: 1, skills: {"T2": (rank: 1)})"#,
+        routing: "()",
+    });
+    let out = simulate(&m, SEED, 0, &RunOptions::default()).unwrap();
+    // Work: X 0.8 erlang of 1.8 in all: the busiest tenth does about 44%.
+    let all = kpi_of(&m, &out, "busiest_tenth_share", Scope::Overall);
+    assert!((all - 0.8 / 1.8).abs() < 0.05, "busiest tenth {all:.3}");
+    assert_eq!(kpi_of(&m, &out, "busiest_tenth_share", Scope::Pool(2)), 1.0);
+    assert_eq!(kpi_of(&m, &out, "served_share_two", Scope::Pool(2)), 1.0);
+    assert_eq!(kpi_of(&m, &out, "served_share_one", Scope::Pool(0)), 1.0);
+    assert_eq!(kpi_of(&m, &out, "served_share_one", Scope::Pool(2)), 0.0);
+    // Ten identical agents sharing the work evenly (the idle longest takes the next contact):
+    // the busiest one does a little more than a tenth.
+    let m = model(&Spec {
+        rates: [1.0, 0.01],
+        priorities: ["Medium", "Medium"],
+        own: [10, 1],
+        h: 5.0,
+        days: 20,
+        pools: r#"(name: "X", agents: 0, skills: {"T2": (rank: 1)})"#,
+        routing: "()",
+    });
+    let out = simulate(&m, SEED, 0, &RunOptions::default()).unwrap();
+    let pool0: f64 = out.collector.pools[0]
+        .agent_work
+        .iter()
+        .copied()
+        .fold(0.0, f64::max)
+        / out.collector.pools[0].agent_work.iter().sum::<f64>();
+    assert!(
+        pool0 > 0.1 && pool0 < 0.11,
+        "busiest of ten identical agents: {pool0:.4}"
+    );
+}

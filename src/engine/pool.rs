@@ -137,7 +137,7 @@ impl Pool {
 
     /// Every agent this pool has had, by [`AgentId`].
     #[inline]
-    pub(super) fn agents(&self) -> &[Agent] {
+    pub fn agents(&self) -> &[Agent] {
         &self.agents
     }
 

@@ -107,6 +107,7 @@ impl<O: Observer> Sim<'_, O> {
         if counted {
             let key = Self::key(c);
             self.stats.visit_started(team, pool, key.channel, waited);
+            self.stats.served_type(pool, key.ty);
             if first_answer {
                 self.stats.answered(key, response, now - response);
             }
@@ -135,7 +136,9 @@ impl<O: Observer> Sim<'_, O> {
                 // The contact moves on; its agent stays busy with after-contact work.
                 let p = &mut self.pools[pool.index()];
                 let wrap = p.draw(d);
+                let since = p.agents()[agent.index()].since;
                 p.start_wrap_up(agent, self.now);
+                self.stats.agent_worked(pool, agent.0, since, self.now);
                 self.cal
                     .schedule(self.now + wrap, Event::WrapUpEnd(pool, agent.0));
             }
@@ -169,6 +172,8 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
     fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
+        let since = self.pools[pool.index()].agents()[agent.index()].since;
+        self.stats.agent_worked(pool, agent.0, since, self.now);
         if self.pools[pool.index()].release(agent, self.now) {
             // The agent left for other duties once done. The duty clock's rates changed, so
             // its next toggle is drawn again (valid: it is memoryless).
