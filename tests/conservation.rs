@@ -148,6 +148,9 @@ fn scenario(k: &Knobs) -> Scenario {
                 },
                 cost_per_hour: None,
                 wrap_up: BTreeMap::new(),
+                shifts: Vec::new(),
+                temporary: Vec::new(),
+                cost_per_contact: None,
             }
         })
         .collect();
