@@ -396,6 +396,7 @@ mod tests {
             agents: &agents,
             availability: 0.7,
             duty_cycle: 600.0,
+            temporary: &[],
         };
         let mut pool = Pool::new(Pcg64Mcg::new(7));
         let mut twin = Pcg64Mcg::new(7); // the count model's copy of the pool's stream
@@ -479,6 +480,7 @@ mod tests {
             agents: &agents,
             availability: 1.0,
             duty_cycle: 3600.0,
+            temporary: &[],
         };
         let mut pool = Pool::new(Pcg64Mcg::new(1));
         pool.roster(3, tm, 0.0);
