@@ -124,6 +124,14 @@ pub const DUTY_CYCLE_MIN: Bound = Bound {
     unit: "minutes",
     why: "one minute to 30 days; shorter cycles are not a way anyone works and multiply events",
 };
+/// Time-based overflow: the wait before a shared pool sees a contact, in minutes.
+pub const OVERFLOW_AFTER_MIN: Bound = Bound {
+    field: "pools[].skills[].after",
+    min: 0.0,
+    max: 43_200.0,
+    unit: "minutes",
+    why: "up to 30 days; a longer wait never overflows in any run worth making, and is likely a unit slip",
+};
 /// Weibull shape.
 pub const WEIBULL_SHAPE: Bound = Bound {
     field: "Weibull(shape)",
@@ -266,6 +274,7 @@ pub const ALL: &[&Bound] = &[
     &AGENTS,
     &AVAILABILITY,
     &DUTY_CYCLE_MIN,
+    &OVERFLOW_AFTER_MIN,
     &WEIBULL_SHAPE,
     &COST_PER_HOUR,
     &COST_PER_CONTACT,
