@@ -345,3 +345,53 @@ fn a_staffed_scenario_replaces_the_shifts_it_was_found_from() {
         "{open:?}"
     );
 }
+
+/// A team whose only large roster is temporary staff (review finding: temporary staff and
+/// shared pools escaped the duty-switch and agent bounds, so such a run hung instead of being
+/// refused).
+const TEMP_HEAVY: &str = r#"Scenario(name: "heavy", calendar: (days: 3000, interval: "30min"), incident_types: ["x"],
+  channels: [(name: "phone", kind: Phone, arrivals: Daily(per_day: 10.0), mix: {"x": 1.0}, entry: "t")],
+  teams: [(name: "t", agents: 1, availability: 0.5, duty_cycle: "1min",
+    temporary: [(first_day: 1, last_day: 3000, agents: 99999)],
+    handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)})])"#;
+
+#[test]
+fn temporary_staff_and_shared_pools_count_towards_the_run_size_bounds() {
+    // 99,999 temporary agents switching duties every minute for 3000 days: about 8.6e11
+    // switches, far past the 1e10 allowed, as the same agents in `agents` would be.
+    let e = compile_error(TEMP_HEAVY);
+    assert!(e.contains("duty_cycle") && e.contains("switches"), "{e}");
+    // The same rate of switching in a shared pool is refused too.
+    let pool = TEMP_HEAVY
+        .replace("agents: 1, availability: 0.5, duty_cycle: \"1min\",", "agents: 1,")
+        .replace(
+            "temporary: [(first_day: 1, last_day: 3000, agents: 99999)],\n    handling",
+            "handling",
+        )
+        .replace(
+            "routes: {\"*\": (resolve: 1.0)})])",
+            "routes: {\"*\": (resolve: 1.0)})],\n  pools: [(name: \"P\", agents: 100000, availability: 0.5, duty_cycle: \"1min\", skills: {\"t\": ()})])",
+        );
+    assert!(pool.contains("pools: [(name: \"P\""), "{pool}");
+    let e = compile_error(&pool);
+    assert!(e.contains("duty_cycle") && e.contains("switches"), "{e}");
+    // A short run with few temporary agents is fine.
+    let small = TEMP_HEAVY
+        .replace("days: 3000", "days: 5")
+        .replace("last_day: 3000, agents: 99999", "last_day: 5, agents: 10");
+    model(&small);
+    // Temporary staff on top of the roster stay within the agents bound (100,000 at once),
+    // counting only entries that overlap in day and hour.
+    let over = small.replace(
+        "temporary: [(first_day: 1, last_day: 5, agents: 10)]",
+        "temporary: [(first_day: 1, last_day: 3, agents: 60000, from: \"08:00\", to: \"12:00\"), \
+         (first_day: 3, last_day: 5, agents: 40000, from: \"11:00\", to: \"18:00\")]",
+    );
+    let e = compile_error(&over);
+    assert!(
+        e.contains("teams[0] \"t\".temporary") && e.contains("rosters.ron:"),
+        "{e}"
+    );
+    let apart = over.replace("from: \"11:00\"", "from: \"12:00\"");
+    model(&apart);
+}

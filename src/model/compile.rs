@@ -240,7 +240,7 @@ impl Compiler<'_> {
         if switches > bounds::DUTY_SWITCHES_PER_RUN.max {
             return Err(self.err(
                 &["duty_cycle"],
-                "teams[].duty_cycle",
+                "teams[].duty_cycle, pools[].duty_cycle",
                 why(&bounds::DUTY_SWITCHES_PER_RUN, switches),
             ));
         }
@@ -921,6 +921,13 @@ impl Compiler<'_> {
                 f("shifts"),
                 &bounds::AGENTS,
                 f64::from(most),
+            )?;
+            // Temporary staff come on top: the peak roster stays within the same bound.
+            self.bounded(
+                &[q, "temporary"],
+                f("temporary"),
+                &bounds::AGENTS,
+                (u64::from(most) + roster::temporary_peak(&temporary)) as f64,
             )?;
         }
         self.bounded(

@@ -53,6 +53,24 @@ impl Model {
     }
 }
 
+/// Most temporary agents on at once: the largest sum over entries that share a day and a
+/// slot (an overlap of day ranges and slot ranges starts at some entry's first day and some
+/// entry's first slot, so those are the only candidates).
+pub(super) fn temporary_peak(temps: &[TempStaff]) -> u64 {
+    temps
+        .iter()
+        .flat_map(|a| temps.iter().map(move |b| (a.first_day, b.from_slot)))
+        .map(|(day, slot)| {
+            temps
+                .iter()
+                .filter(|t| t.covers(i64::from(day), slot))
+                .map(|t| u64::from(t.agents))
+                .sum::<u64>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Where a team's or pool's staffing is written, for located errors.
 pub(super) struct Loc<'a> {
     pub src: &'a Source,
