@@ -395,3 +395,28 @@ fn temporary_staff_and_shared_pools_count_towards_the_run_size_bounds() {
     let apart = over.replace("from: \"11:00\"", "from: \"12:00\"");
     model(&apart);
 }
+
+#[test]
+fn temporary_staff_after_the_last_simulated_day_are_warned_about() {
+    // TEMP runs 10 days after a one-day warm-up: day 10 is its last simulated day.
+    let input = |m: &Model| -> Vec<String> {
+        tiersim::model::warnings(m)
+            .into_iter()
+            .filter(|w| w.kind == "input")
+            .map(|w| w.message)
+            .collect()
+    };
+    let last = model(&TEMP.replace("first_day: 3, last_day: 5", "first_day: 10, last_day: 12"));
+    assert!(input(&last).is_empty(), "{:?}", input(&last));
+    let after = model(&TEMP.replace("first_day: 3, last_day: 5", "first_day: 11, last_day: 12"));
+    let w = input(&after);
+    assert!(
+        w.len() == 1
+            && w[0].contains("teams[0] \"T\".temporary[0]")
+            && w[0].contains("last simulated day (10)"),
+        "{w:?}"
+    );
+    // On the last simulated day (absolute day 10) they are not on yet, as the warning says.
+    assert_eq!(after.roster(PoolId::at(0), 24 * 10 + 12), 2);
+    assert_eq!(last.roster(PoolId::at(0), 24 * 10 + 12), 6);
+}

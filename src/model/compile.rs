@@ -906,6 +906,15 @@ impl Compiler<'_> {
         };
         let shifts = roster::shifts(&loc, spec.shifts, interval, slots)?;
         let temporary = roster::temporary(&loc, spec.temporary, interval, slots)?;
+        let warmup = self.s.calendar.warmup.secs();
+        self.warnings
+            .borrow_mut()
+            .extend(roster::temporary_after_run(
+                base,
+                &temporary,
+                warmup,
+                self.horizon(),
+            ));
         let agents: Vec<u32> = (0..7 * slots)
             .map(|w| {
                 if open[w] {

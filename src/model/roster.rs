@@ -71,6 +71,28 @@ pub(super) fn temporary_peak(temps: &[TempStaff]) -> u64 {
         .unwrap_or(0)
 }
 
+/// Warnings for temporary staff whose days all fall after the run's last simulated day (day
+/// numbers as [`Model::roster`] counts them): valid, but those agents never work.
+pub(super) fn temporary_after_run(
+    base: &str,
+    temps: &[TempStaff],
+    warmup: f64,
+    horizon: f64,
+) -> Vec<String> {
+    let last = (horizon / DAY).ceil() as i64 - (warmup / DAY).floor() as i64;
+    temps
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| i64::from(t.first_day) > last)
+        .map(|(k, t)| {
+            format!(
+                "{base}.temporary[{k}]: days {} to {} fall after the run's last simulated day ({last}): these agents never work",
+                t.first_day, t.last_day
+            )
+        })
+        .collect()
+}
+
 /// Where a team's or pool's staffing is written, for located errors.
 pub(super) struct Loc<'a> {
     pub src: &'a Source,
