@@ -420,3 +420,26 @@ fn temporary_staff_after_the_last_simulated_day_are_warned_about() {
     assert_eq!(after.roster(PoolId::at(0), 24 * 10 + 12), 2);
     assert_eq!(last.roster(PoolId::at(0), 24 * 10 + 12), 6);
 }
+
+#[test]
+fn an_edge_off_the_grid_is_told_an_interval_that_fits_it() {
+    // Review finding: the message suggested "15min" or "5min" whatever the edge, so a shift
+    // starting at 22:10 on a 15-minute grid was told to use 15 minutes.
+    let start = compile_error(&SHIFT_TEAM.replace("\"22:00\"", "\"22:10\""));
+    assert!(
+        start.contains("shifts[1].start") && start.contains("set calendar.interval to \"5min\""),
+        "{start}"
+    );
+    // A 15-minute break on a 30-minute grid: 15 minutes fits.
+    let coarse = compile_error(&SHIFT_TEAM.replace("interval: \"15min\"", "interval: \"30min\""));
+    assert!(
+        coarse.contains("breaks[0]") && coarse.contains("set calendar.interval to \"15min\""),
+        "{coarse}"
+    );
+    // A temporary staff hour at 09:20 on an hourly grid: 20 minutes.
+    let temp = compile_error(&TEMP.replace("from: \"09:00\"", "from: \"09:20\""));
+    assert!(
+        temp.contains("temporary[0].from") && temp.contains("set calendar.interval to \"20min\""),
+        "{temp}"
+    );
+}

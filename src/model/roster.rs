@@ -127,13 +127,35 @@ fn on_grid(secs: f64, interval: f64) -> Option<usize> {
     ((k - k.round()).abs() < 1e-9).then(|| k.round() as usize)
 }
 
-fn off_grid(interval: f64) -> String {
-    format!(
-        "must fall on the calendar interval grid (every {} min): the roster counts whole agents \
-         per interval, so a break or shift edge inside an interval cannot be represented; set \
-         calendar.interval to a divisor of it (e.g. \"15min\" or \"5min\")",
-        interval / 60.0
-    )
+fn off_grid(interval: f64, secs: &[f64]) -> String {
+    let step = interval / 60.0;
+    let why = format!(
+        "must fall on the calendar interval grid (every {step} min): the roster counts whole \
+         agents per interval, so a break or shift edge inside an interval cannot be represented"
+    );
+    match finer_interval(step, secs) {
+        Some(g) if g < step as u64 => {
+            format!("{why}; set calendar.interval to \"{g}min\" (or a divisor of it)")
+        }
+        Some(_) => why,
+        None => format!("{why}; use whole minutes"),
+    }
+}
+
+/// The longest interval, in whole minutes, on whose grid `step` minutes and every one of
+/// `secs` fall (it divides `step`, so it divides the day too); `None` where some value is not
+/// a whole number of minutes.
+fn finer_interval(step: f64, secs: &[f64]) -> Option<u64> {
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    secs.iter().try_fold(step.round() as u64, |g, &x| {
+        let m = x / 60.0;
+        ((m - m.round()).abs() < 1e-9).then(|| gcd(g, m.round() as u64))
+    })
 }
 
 /// Agents on the floor per slot of the week (Monday 00:00 first) from `shifts`: each shift's
@@ -164,7 +186,10 @@ pub(super) fn shifts(
                 loc.err(
                     "start",
                     field("start"),
-                    format!("must be before 24:00 and {}", off_grid(interval)),
+                    format!(
+                        "must be before 24:00 and {}",
+                        off_grid(interval, &[sh.start.secs()])
+                    ),
                 )
             })?;
         let len = on_grid(sh.length.secs(), interval)
@@ -173,7 +198,10 @@ pub(super) fn shifts(
                 loc.err(
                     "length",
                     field("length"),
-                    format!("must be at least one interval and {}", off_grid(interval)),
+                    format!(
+                        "must be at least one interval and {}",
+                        off_grid(interval, &[sh.length.secs()])
+                    ),
                 )
             })?;
         if sh.days.is_empty() {
@@ -211,7 +239,11 @@ fn on_floor(
             on_grid(br.at.secs(), interval),
             on_grid(br.length.secs(), interval),
         ) else {
-            return Err(loc.err("breaks", f, off_grid(interval)));
+            return Err(loc.err(
+                "breaks",
+                f,
+                off_grid(interval, &[br.at.secs(), br.length.secs()]),
+            ));
         };
         if n == 0 || at + n > len {
             return Err(loc.err(
@@ -262,7 +294,10 @@ pub(super) fn temporary(
             )?;
             let slot = |c: Option<crate::scenario::Clock>, dflt: usize, name: &str| {
                 c.map_or(Some(dflt), |c| on_grid(c.secs(), interval))
-                    .ok_or_else(|| loc.err(name, field(name), off_grid(interval)))
+                    .ok_or_else(|| {
+                        let at = c.map_or(0.0, |c| c.secs());
+                        loc.err(name, field(name), off_grid(interval, &[at]))
+                    })
             };
             let from_slot = slot(t.from, 0, "from")?;
             let to_slot = slot(t.to, slots, "to")?;
