@@ -443,3 +443,31 @@ fn an_edge_off_the_grid_is_told_an_interval_that_fits_it() {
         "{temp}"
     );
 }
+
+#[test]
+fn the_peak_roster_counts_temporary_staff() {
+    // Review finding: the teams table's peak `agents` was the weekly roster's only, so a team
+    // staffed by temporary staff alone showed 0 agents next to its agent-hours.
+    let pool = PoolId::at(0);
+    let brute = |m: &Model| {
+        let slots = (m.horizon / m.interval).round() as usize;
+        let weekly = m.teams[0].agents.iter().copied().max().unwrap();
+        (0..slots).map(|k| m.roster(pool, k)).fold(weekly, u32::max)
+    };
+    let only = model(&TEMP.replace("agents: 2,", "agents: 0,"));
+    assert_eq!(only.roster_peak(pool), 4);
+    let inputs = tiersim::report::tidy::Inputs::of(&only);
+    assert_eq!(inputs.teams[0].agents_peak, 4);
+    // Entries overlapping on a weekend day of a weekday schedule (closed Sat/Sun would hide
+    // them), and entries after the run (never on): the peak is the brute-force one.
+    let mixed = model(&TEMP.replace(
+        "temporary: [(first_day: 3, last_day: 5, agents: 4, from: \"09:00\", to: \"17:00\")]",
+        "schedule_by_day: [(days: [Sat], agents: 5)],
+         temporary: [(first_day: 3, last_day: 9, agents: 4, from: \"09:00\", to: \"17:00\"),
+                     (first_day: 5, last_day: 5, agents: 3, from: \"16:00\", to: \"18:00\"),
+                     (first_day: 40, last_day: 50, agents: 90)]",
+    ));
+    assert_eq!(mixed.roster_peak(pool), brute(&mixed));
+    // Day 5 (a Saturday: the warm-up, day 0, is a Monday) has 5 + 4 + 3 at 16:00.
+    assert_eq!(mixed.roster_peak(pool), 12);
+}

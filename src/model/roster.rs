@@ -51,6 +51,27 @@ impl Model {
                 .map(|t| t.agents)
                 .sum::<u32>()
     }
+
+    /// Most agents `pool` has rostered at once: the weekly roster's peak, or more on a day of
+    /// the run with temporary staff on. The roster of a day depends only on its weekday and
+    /// the entries on that day, which change only at an entry's `first_day` or the day after
+    /// its `last_day`; the seven days from each such change cover every case.
+    pub fn roster_peak(&self, pool: PoolId) -> u32 {
+        let s = self.staffing(pool);
+        let weekly = s.agents.iter().copied().max().unwrap_or(0);
+        let spd = self.slots_per_day;
+        let before = (self.warmup / DAY).floor() as i64 - 1;
+        let days = (self.horizon / DAY).ceil() as i64;
+        s.temporary
+            .iter()
+            .flat_map(|t| [i64::from(t.first_day), i64::from(t.last_day) + 1])
+            .flat_map(|change| change..change + 7)
+            .map(|day| day + before)
+            .filter(|a| (0..days).contains(a))
+            .flat_map(|a| (0..spd).map(move |x| a as usize * spd + x))
+            .map(|k| self.roster(pool, k))
+            .fold(weekly, u32::max)
+    }
 }
 
 /// Most temporary agents on at once: the largest sum over entries that share a day and a
