@@ -246,7 +246,7 @@ impl Compiler<'_> {
         if switches > bounds::DUTY_SWITCHES_PER_RUN.max {
             return Err(self.err(
                 &["duty_cycle"],
-                "teams[].duty_cycle",
+                "teams[].duty_cycle, pools[].duty_cycle",
                 why(&bounds::DUTY_SWITCHES_PER_RUN, switches),
             ));
         }
@@ -912,6 +912,15 @@ impl Compiler<'_> {
         };
         let shifts = roster::shifts(&loc, spec.shifts, interval, slots)?;
         let temporary = roster::temporary(&loc, spec.temporary, interval, slots)?;
+        let warmup = self.s.calendar.warmup.secs();
+        self.warnings
+            .borrow_mut()
+            .extend(roster::temporary_after_run(
+                base,
+                &temporary,
+                warmup,
+                self.horizon(),
+            ));
         let agents: Vec<u32> = (0..7 * slots)
             .map(|w| {
                 if open[w] {
@@ -927,6 +936,13 @@ impl Compiler<'_> {
                 f("shifts"),
                 &bounds::AGENTS,
                 f64::from(most),
+            )?;
+            // Temporary staff come on top: the peak roster stays within the same bound.
+            self.bounded(
+                &[q, "temporary"],
+                f("temporary"),
+                &bounds::AGENTS,
+                (u64::from(most) + roster::temporary_peak(&temporary)) as f64,
             )?;
         }
         self.bounded(
