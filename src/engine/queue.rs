@@ -1,8 +1,13 @@
-//! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first.
+//! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first; a team
+//! that blends live and deferred work has the same lanes again for deferred contacts, after
+//! all the live ones.
 //! Abandoned contacts are removed lazily: entries carry the contact's queue generation and
 //! stale ones are skipped when they reach the head, so abandoning is O(1).
 
 use std::collections::VecDeque;
+
+/// Lanes for live contacts (one per priority); deferred ones follow.
+const LIVE_LANES: usize = 4;
 
 /// One waiting contact: its index and the generation of its queue visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,7 +19,8 @@ pub struct Waiting {
 /// Lanes by priority (lane 0 only, for FIFO).
 #[allow(clippy::len_without_is_empty)]
 pub struct TeamQueue {
-    lanes: [VecDeque<Waiting>; 4],
+    /// Live lanes 0..4, then deferred lanes 4..8.
+    lanes: [VecDeque<Waiting>; 8],
     by_priority: bool,
     /// Contacts really waiting (stale entries excluded).
     len: u32,
@@ -34,11 +40,16 @@ impl TeamQueue {
     }
     #[inline]
     pub fn push(&mut self, w: Waiting, priority: u8) {
+        self.push_lane(w, priority, false);
+    }
+    /// Adds a waiting contact, behind every live one if `deferred`.
+    #[inline]
+    pub fn push_lane(&mut self, w: Waiting, priority: u8, deferred: bool) {
         let lane = if self.by_priority {
             priority as usize
         } else {
             0
-        };
+        } + if deferred { LIVE_LANES } else { 0 };
         self.lanes[lane].push_back(w);
         self.len += 1;
     }
@@ -66,13 +77,23 @@ impl TeamQueue {
     }
     /// The next live entry; `live` says whether an entry is still waiting.
     #[inline]
-    pub fn pop(&mut self, mut live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
+    pub fn pop(&mut self, live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
+        self.pop_within(live, true)
+    }
+    /// [`TeamQueue::pop`] from the live lanes only, unless `deferred` allows the others too.
+    #[inline]
+    pub fn pop_within(
+        &mut self,
+        mut live: impl FnMut(Waiting) -> bool,
+        deferred: bool,
+    ) -> Option<Waiting> {
         if self.len == 0 {
             // Drop stale entries so memory stays bounded by the live queue.
             self.lanes.iter_mut().for_each(VecDeque::clear);
             return None;
         }
-        for lane in &mut self.lanes {
+        let lanes = if deferred { 2 * LIVE_LANES } else { LIVE_LANES };
+        for lane in &mut self.lanes[..lanes] {
             while let Some(w) = lane.pop_front() {
                 if live(w) {
                     self.len -= 1;

@@ -5,6 +5,9 @@
 //! interval ticks, pool load reported to the observer).
 
 mod arrive;
+mod blend;
+mod callback;
+mod escalate;
 mod outcome;
 mod serve;
 mod shift;
@@ -98,6 +101,8 @@ pub(super) struct Sim<'m, O: Observer> {
     stop_reason: Option<String>,
     /// Reused buffer for the queue entries a closing team hands over.
     scratch: Vec<Waiting>,
+    /// Seeds the callback draws (acceptance, reaching the customer), keyed per incident.
+    callback_key: u64,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -160,6 +165,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             same_instant: 0,
             stop_reason: None,
             scratch: Vec::new(),
+            callback_key: callback::key(seed, rep),
         }
     }
 
@@ -225,6 +231,9 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
+                Event::CallbackDialEnd(c) => self.on_dial_end(c),
+                Event::CallbackRetry(c) => self.on_callback_retry(c),
+                Event::Escalate(c, vgen) => self.on_escalate(c, vgen),
             }
         }
         Ok(self.finish())

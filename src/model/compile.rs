@@ -2,6 +2,8 @@
 //! calendar, and reject inconsistent organisations (unknown names, probabilities that do not
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
+mod omni;
+
 use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::{
@@ -117,6 +119,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_escalation_chain(&teams)?;
         let mut channels = s
             .channels
             .iter()
@@ -626,6 +629,11 @@ impl Compiler<'_> {
             self_service,
             self_service_time,
             stream_key: fnv1a(c.name.as_bytes()),
+            callback: c
+                .callback
+                .as_ref()
+                .map(|cb| self.callback(&q, &base, c.kind, cb))
+                .transpose()?,
         })
     }
 
@@ -1205,6 +1213,12 @@ impl Compiler<'_> {
             triage,
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
+            blend: self.blend(&q, &base, t)?,
+            escalate: t
+                .escalate
+                .as_ref()
+                .map(|e| self.escalate(&q, &base, i, e, teams))
+                .transpose()?,
         })
     }
 
@@ -1507,6 +1521,7 @@ impl Compiler<'_> {
                 {
                     next.extend(confused.iter().map(|t| t.index()));
                 }
+                next.extend(team.escalate.map(|e| e.to.index()));
                 for n in next {
                     if reach[n].is_none() {
                         reach[n] = Some(format!("team `{}`", team.name));

@@ -5,9 +5,11 @@
 //! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
 
 mod load;
+mod omni;
 mod unique;
 mod units;
 
+pub use omni::{Blend, Callback, Escalate};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
@@ -212,6 +214,9 @@ pub struct Channel {
     /// Automation in front of the entry team (chatbot flows, self-service portal).
     #[serde(default)]
     pub self_service: Option<SelfService>,
+    /// Callbacks offered to callers facing a long wait (virtual hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Callback>,
 }
 
 /// Whether contacts arriving while closed are turned away or wait for opening.
@@ -372,6 +377,13 @@ pub struct Team {
     /// Cost of one agent-hour (for staffing reports).
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// How live and deferred (written) contacts share the team's queue: absent means one
+    /// first-come-first-served order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<Blend>,
+    /// Contacts waiting here longer than `after` move to another team's queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate: Option<Escalate>,
 }
 
 /// Staffing on some weekdays: `agents` from midnight (default: the team's `agents`), changed

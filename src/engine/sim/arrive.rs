@@ -184,6 +184,9 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: false,
             overtime: false,
+            callback: false,
+            callback_tries: 0,
+            escalated: false,
         };
         self.next_incident += 1;
         let idx = self.place(contact);
@@ -247,6 +250,9 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: true,
             overtime: false,
+            callback: false,
+            callback_tries: 0,
+            escalated: false,
             ..c.clone()
         };
         let slot = self.place(dup);
@@ -292,7 +298,9 @@ impl<O: Observer> Sim<'_, O> {
             }
             return;
         }
-        self.enqueue(idx, routing::entry(m, ch, ty));
+        let team = routing::entry(m, ch, ty);
+        self.offer_callback(idx, team);
+        self.enqueue(idx, team);
     }
 
     /// A customer whose attempt failed contacts again: a duplicate of the same incident.
@@ -313,6 +321,7 @@ impl<O: Observer> Sim<'_, O> {
         c.answered = f64::NAN;
         c.visits = 0;
         c.target = None;
+        c.escalated = false;
         let patience = m.channels[c.channel.index()]
             .patience
             .as_ref()

@@ -20,16 +20,16 @@ impl<O: Observer> Sim<'_, O> {
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
         c.overtime = false;
-        let (vgen, priority, first_visit, deadline) =
-            (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let (vgen, first_visit, deadline) = (c.vgen, c.visits == 0 && !c.escalated, c.deadline);
         if c.counted {
             let (key, arrival) = (Self::key(c), c.arrival);
             self.stats.entered(team, key, first_visit, arrival);
         }
         let m = self.m;
         let q = routing::queue_of(team);
+        let need = self.free_needed(idx, team);
         let pools = &self.pools;
-        let free = |p: PoolId| pools[p.index()].free() > 0;
+        let free = |p: PoolId| pools[p.index()].free() > need;
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
         let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
@@ -41,11 +41,12 @@ impl<O: Observer> Sim<'_, O> {
             self.start_service(idx, p, proficiency);
         } else {
             let idle = routing::free_server(m, q, free);
-            self.queue(q).push(Waiting { contact: idx, vgen }, priority);
+            self.push_waiting(q, team, idx, vgen);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
             }
+            self.arm_escalation(idx, team, vgen);
             match idle {
                 Some((p, _)) => self.dispatch(p),
                 None => self.team_changed(team),
@@ -56,6 +57,9 @@ impl<O: Observer> Sim<'_, O> {
     /// A free agent of `pool` starts handling contact `idx`, taking `proficiency` times its
     /// team's handling time.
     fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) {
+        if self.contacts[idx as usize].callback && !self.call_back(idx, pool) {
+            return;
+        }
         let m = self.m;
         let now = self.now;
         let c = &mut self.contacts[idx as usize];
@@ -169,7 +173,8 @@ impl<O: Observer> Sim<'_, O> {
                 let w = if overtime[q.index()].len() > 0 && (free || in_overtime) {
                     overtime[q.index()].pop(live)
                 } else if free {
-                    queues[q.index()].pop(live)
+                    let deferred = super::blend::takes_deferred(m, team, p.free());
+                    queues[q.index()].pop_within(live, deferred)
                 } else {
                     None
                 };
