@@ -148,12 +148,12 @@ fn scenario(k: &Knobs) -> Scenario {
                 },
                 cost_per_hour: None,
                 // Blending and time-triggered escalation (up the chain, never back), on some seeds.
-                blend: (i == 0 && k.seed % 5 < 2).then_some(if k.seed % 5 == 0 {
+                blend: (i == 0 && k.seed % 5 < 2).then_some(if k.seed.is_multiple_of(5) {
                     Blend::LiveFirst
                 } else {
                     Blend::Reserve(1)
                 }),
-                escalate: (i + 1 < k.teams && (k.seed >> 7) % 2 == 0).then(|| Escalate {
+                escalate: (i + 1 < k.teams && (k.seed >> 7).is_multiple_of(2)).then(|| Escalate {
                     after: mins(20.0),
                     to: team_name(i + 1),
                 }),
@@ -221,7 +221,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 time: Some(Dist::Deterministic(mins(2.0))),
             }),
             // Callbacks on the phone channel, on some seeds, with calls back that can fail.
-            callback: (c == 0 && (k.seed >> 9) % 2 == 0).then(|| Callback {
+            callback: (c == 0 && (k.seed >> 9).is_multiple_of(2)).then(|| Callback {
                 threshold: mins(1.0),
                 accept: 0.6,
                 reach: 0.7,

@@ -9,8 +9,8 @@ mod omni;
 mod unique;
 mod units;
 
-pub use omni::{Blend, Callback, Escalate};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
+pub use omni::{Blend, Callback, Escalate};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 

@@ -462,7 +462,9 @@ impl Kpi {
             TimeToCallbackMean | TimeToCallbackMax => {
                 "arrival to the call back that reached the customer, reached callbacks only"
             }
-            LiveWaitMean => "wait per visit of live contacts (not written channels) at a blending team",
+            LiveWaitMean => {
+                "wait per visit of live contacts (not written channels) at a blending team"
+            }
             DeferredWaitMean => {
                 "wait per visit of deferred contacts (email, portal, social, monitoring) at a blending team"
             }

@@ -42,13 +42,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn push_waiting(&mut self, q: QueueId, team: TeamId, idx: u32, vgen: u32) {
         let deferred = self.is_deferred(idx, team);
         let priority = self.contacts[idx as usize].priority;
-        self.queue(q).push_lane(
-            Waiting {
-                contact: idx,
-                vgen,
-            },
-            priority,
-            deferred,
-        );
+        self.queue(q)
+            .push_lane(Waiting { contact: idx, vgen }, priority, deferred);
     }
 }

@@ -16,7 +16,8 @@ impl Compiler<'_> {
         bound: &Bound,
         secs: f64,
     ) -> Result<f64, InputError> {
-        self.bounded(at, field, bound, secs / 60.0).map(|m| m * 60.0)
+        self.bounded(at, field, bound, secs / 60.0)
+            .map(|m| m * 60.0)
     }
 
     /// The channel's callback offer, checked.
