@@ -383,3 +383,32 @@ fn omnichannel_fields_are_checked_and_located() {
     )]));
     assert!(e.contains("callback.retry_after"), "{e}");
 }
+
+/// Sweeps apply their values to the scenario through JSON: the new fields survive the round
+/// trip and can be swept.
+#[test]
+fn omnichannel_fields_can_be_swept() {
+    let text = r#"Scenario(name: "sweep", calendar: (days: 1), incident_types: ["q"],
+  channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 30), mix: {"q": 1.0}, entry: "L1",
+              callback: (threshold: "2min", accept: 0.5, reach: 0.9, max_tries: 2))],
+  teams: [
+    (name: "L1", agents: 3, blend: Reserve(1), escalate: (after: "20min", to: "L2"), handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)}),
+    (name: "L2", agents: 1, blend: LiveFirst, handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)}),
+  ])"#;
+    let (s, src) = parse("sweep.ron".as_ref(), text.to_string()).unwrap();
+    let swept = tiersim::experiment::apply(
+        &s,
+        &[
+            ("channels.0.callback.accept".into(), 0.8),
+            ("channels.0.callback.max_tries".into(), 4.0),
+        ],
+    )
+    .unwrap();
+    let m = compile(&swept, &src).unwrap();
+    let cb = m.channels[0].callback.unwrap();
+    assert_eq!((cb.accept, cb.reach, cb.max_tries), (0.8, 0.9, 4));
+    assert_eq!(cb.threshold, 120.0);
+    assert_eq!((m.teams[0].blend, m.teams[1].blend), (Some(1), Some(0)));
+    let e = m.teams[0].escalate.unwrap();
+    assert_eq!((e.after, e.to.index()), (1200.0, 1));
+}
