@@ -1,13 +1,14 @@
 //! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first; a team
-//! that blends live and deferred work has the same lanes again for deferred contacts, after
-//! all the live ones.
+//! that blends live and deferred work has the same lanes again for deferred contacts, served
+//! after all the live ones (allocated on the first deferred contact, so other queues keep
+//! their size).
 //! Abandoned contacts are removed lazily: entries carry the contact's queue generation and
 //! stale ones are skipped when they reach the head, so abandoning is O(1).
 
 use std::collections::VecDeque;
 
-/// Lanes for live contacts (one per priority); deferred ones follow.
-const LIVE_LANES: usize = 4;
+/// Lanes per kind of work (one per priority).
+const LANES: usize = 4;
 
 /// One waiting contact: its index and the generation of its queue visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,8 +20,10 @@ pub struct Waiting {
 /// Lanes by priority (lane 0 only, for FIFO).
 #[allow(clippy::len_without_is_empty)]
 pub struct TeamQueue {
-    /// Live lanes 0..4, then deferred lanes 4..8.
-    lanes: [VecDeque<Waiting>; 8],
+    /// Live lanes.
+    lanes: [VecDeque<Waiting>; LANES],
+    /// Deferred lanes (empty until a deferred contact waits).
+    deferred: Vec<VecDeque<Waiting>>,
     by_priority: bool,
     /// Contacts really waiting (stale entries excluded).
     len: u32,
@@ -30,6 +33,7 @@ impl TeamQueue {
     pub fn new(by_priority: bool) -> Self {
         TeamQueue {
             lanes: Default::default(),
+            deferred: Vec::new(),
             by_priority,
             len: 0,
         }
@@ -49,8 +53,15 @@ impl TeamQueue {
             priority as usize
         } else {
             0
-        } + if deferred { LIVE_LANES } else { 0 };
-        self.lanes[lane].push_back(w);
+        };
+        if deferred {
+            if self.deferred.is_empty() {
+                self.deferred.resize_with(LANES, VecDeque::new);
+            }
+            self.deferred[lane].push_back(w);
+        } else {
+            self.lanes[lane].push_back(w);
+        }
         self.len += 1;
     }
     /// A waiting contact left (abandoned): its entry becomes stale.
@@ -62,7 +73,7 @@ impl TeamQueue {
     /// ones; `pick` returns `None` for a stale entry, `Some(true)` to take a live one.
     pub fn take(&mut self, mut pick: impl FnMut(Waiting) -> Option<bool>, out: &mut Vec<Waiting>) {
         let mut taken = 0;
-        for lane in &mut self.lanes {
+        for lane in self.lanes.iter_mut().chain(&mut self.deferred) {
             lane.retain(|&w| match pick(w) {
                 None => false,
                 Some(false) => true,
@@ -90,10 +101,15 @@ impl TeamQueue {
         if self.len == 0 {
             // Drop stale entries so memory stays bounded by the live queue.
             self.lanes.iter_mut().for_each(VecDeque::clear);
+            self.deferred.iter_mut().for_each(VecDeque::clear);
             return None;
         }
-        let lanes = if deferred { 2 * LIVE_LANES } else { LIVE_LANES };
-        for lane in &mut self.lanes[..lanes] {
+        let deferred_lanes = if deferred {
+            &mut self.deferred[..]
+        } else {
+            &mut []
+        };
+        for lane in self.lanes.iter_mut().chain(deferred_lanes) {
             while let Some(w) = lane.pop_front() {
                 if live(w) {
                     self.len -= 1;
@@ -137,6 +153,21 @@ mod tests {
         let got = q.pop(|w| w.contact != 2).unwrap();
         assert_eq!(got.contact, 3);
         assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert!(q.pop(|_| true).is_none());
+    }
+
+    #[test]
+    fn deferred_entries_wait_behind_live_ones_and_only_when_allowed() {
+        let mut q = TeamQueue::new(false);
+        let w = |contact| Waiting { contact, vgen: 0 };
+        q.push_lane(w(1), 2, true);
+        q.push_lane(w(2), 2, false);
+        q.push_lane(w(3), 2, true);
+        assert_eq!(q.pop_within(|_| true, false).unwrap().contact, 2);
+        assert!(q.pop_within(|_| true, false).is_none());
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 3);
         assert!(q.pop(|_| true).is_none());
     }
 
