@@ -27,9 +27,11 @@ use crate::model::{PoolId, TeamId, TypeId, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
-/// The key of a replication's callback draws.
+/// The key of a replication's callback draws (salted, so that no channel name's stream,
+/// keyed by the plain hash of its name, can coincide with it).
 pub(super) fn key(seed: u64, rep: u64) -> u64 {
-    stream(seed, rep, Purpose::Demand, fnv1a(b"callback")).next_u64()
+    let salt = 0x6a09_e667_f3bc_c908;
+    stream(seed, rep, Purpose::Demand, fnv1a(b"callback") ^ salt).next_u64()
 }
 
 impl<O: Observer> Sim<'_, O> {
