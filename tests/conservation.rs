@@ -147,6 +147,9 @@ fn scenario(k: &Knobs) -> Scenario {
                     None
                 },
                 cost_per_hour: None,
+                shifts: Vec::new(),
+                temporary: Vec::new(),
+                cost_per_contact: None,
                 // Blending and time-triggered escalation (up the chain, never back), on some seeds.
                 blend: (i == 0 && k.seed % 5 < 2).then_some(if k.seed.is_multiple_of(5) {
                     Blend::LiveFirst
