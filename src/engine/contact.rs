@@ -12,7 +12,8 @@ pub enum State {
     Waiting,
     InService,
     SelfService,
-    /// Failed, and the customer will contact again.
+    /// Failed, and the customer will contact again; or resolved and waiting on the customer,
+    /// or to reopen (the incident is open, no contact is in the system).
     PendingRetry,
 }
 
@@ -77,4 +78,8 @@ pub struct Contact {
     pub callback_tries: u8,
     /// Moved by time-triggered escalation in this attempt (its later queues are not its first).
     pub escalated: bool,
+    /// Seconds on the incident's SLA clock spent waiting on the customer (clock stopped).
+    pub paused: f64,
+    /// When the current wait on the customer began (NaN when not waiting).
+    pub pause_start: f64,
 }

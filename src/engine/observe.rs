@@ -4,7 +4,7 @@
 
 use super::pool::PoolLoad;
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
-use crate::stats::{ContactEnd, IncidentRecord};
+use crate::stats::{ClockTimes, ContactEnd, IncidentRecord};
 
 /// What a contact is counted under: its channel, incident type and priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,4 +64,12 @@ pub trait Observer {
     fn callback_failed(&mut self, _key: ContactKey) {}
     /// A contact waiting at `team` escalated (time-triggered) to another team.
     fn escalated(&mut self, _team: TeamId) {}
+    /// Self-service deflected a contact: demand avoided, not an arrival; `duplicate` if not
+    /// its incident's first contact.
+    fn deflected(&mut self, key: ContactKey, duplicate: bool);
+    /// A contact an agent resolved will reopen (its incident stays open).
+    fn reopened(&mut self, key: ContactKey);
+    /// An incident ended, or was open at the end, with `times` on its SLA clock (business
+    /// hours, waiting on the customer left out); `sla` holds its targets.
+    fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel);
 }
