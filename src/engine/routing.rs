@@ -50,14 +50,20 @@ pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
 
 /// The pool whose agent takes a contact arriving in `queue`, by the agent-selection policy,
 /// among the pools serving it that see it at once (no time-based overflow) and have a free
-/// agent: the first in overflow order, the one whose agent has been idle longest, or the one
-/// with the fewest skills (ties by overflow order).
+/// agent (more than `need` free: a blending team's reserve for deferred work): the first in
+/// overflow order, the one whose agent has been idle longest, or the one with the fewest skills
+/// (ties by overflow order).
 #[inline]
-pub(super) fn free_server(m: &Model, queue: QueueId, pools: &[Pool]) -> Option<(PoolId, f64)> {
+pub(super) fn free_server(
+    m: &Model,
+    queue: QueueId,
+    pools: &[Pool],
+    need: u32,
+) -> Option<(PoolId, f64)> {
     let mut open = servers(m, queue)
         .iter()
         .copied()
-        .filter(|&(p, _)| pools[p.index()].free() > 0 && m.routing.after(p, queue) == 0.0);
+        .filter(|&(p, _)| pools[p.index()].free() > need && m.routing.after(p, queue) == 0.0);
     match m.routing.agent {
         AgentSelection::Overflow => open.next(),
         AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {

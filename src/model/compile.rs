@@ -3,6 +3,7 @@
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
 mod cases;
+mod omni;
 
 use super::bounds::{self, Bound};
 use super::log::read_log;
@@ -123,6 +124,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_escalation_chain(&teams)?;
         let mut channels = s
             .channels
             .iter()
@@ -635,6 +637,11 @@ impl Compiler<'_> {
             self_service,
             self_service_time,
             stream_key: fnv1a(c.name.as_bytes()),
+            callback: c
+                .callback
+                .as_ref()
+                .map(|cb| self.callback(&q, &base, c.kind, cb))
+                .transpose()?,
         })
     }
 
@@ -1297,6 +1304,12 @@ impl Compiler<'_> {
             wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
             temporary,
             cost_per_contact: t.cost_per_contact,
+            blend: self.blend(&q, &base, t)?,
+            escalate: t
+                .escalate
+                .as_ref()
+                .map(|e| self.escalate(&q, &base, i, e, teams))
+                .transpose()?,
         })
     }
 
@@ -1646,6 +1659,7 @@ impl Compiler<'_> {
                 {
                     next.extend(confused.iter().map(|t| t.index()));
                 }
+                next.extend(team.escalate.map(|e| e.to.index()));
                 for n in next {
                     if reach[n].is_none() {
                         reach[n] = Some(format!("team `{}`", team.name));

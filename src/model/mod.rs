@@ -7,6 +7,7 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod omni;
 mod roster;
 mod warn;
 
@@ -15,6 +16,7 @@ pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
+pub use omni::{CallbackModel, EscalateModel};
 pub use roster::TempStaff;
 pub use warn::{Warning, warnings};
 
@@ -125,6 +127,8 @@ pub struct ChannelModel {
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
     pub stream_key: u64,
+    /// Callbacks offered to callers facing a long wait.
+    pub callback: Option<CallbackModel>,
 }
 
 /// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
@@ -193,6 +197,11 @@ pub struct TeamModel {
     /// Price per contact handled, for an external team paid per contact (then its hours are
     /// not counted in the overall `agent_hours`).
     pub cost_per_contact: Option<f64>,
+    /// Blended live and deferred work: agents of a serving pool kept free for live contacts
+    /// (0: live first); `None`: one first-come-first-served order.
+    pub blend: Option<u32>,
+    /// Time-triggered escalation out of this team's queue.
+    pub escalate: Option<EscalateModel>,
 }
 
 /// A compiled shared pool.

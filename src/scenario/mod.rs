@@ -6,11 +6,13 @@
 
 mod cases;
 mod load;
+mod omni;
 mod unique;
 mod units;
 
 pub use cases::{BusinessDay, BusinessHours, Pause, Reopen};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
+pub use omni::{Blend, Callback, Escalate};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 
@@ -275,6 +277,9 @@ pub struct Channel {
     /// Automation in front of the entry team (chatbot flows, self-service portal).
     #[serde(default)]
     pub self_service: Option<SelfService>,
+    /// Callbacks offered to callers facing a long wait (virtual hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Callback>,
 }
 
 /// Whether contacts arriving while closed are turned away or wait for opening.
@@ -451,6 +456,13 @@ pub struct Team {
     /// `agent_hours` (they are the supplier's). Excludes `cost_per_hour`.
     #[serde(default)]
     pub cost_per_contact: Option<f64>,
+    /// How live and deferred (written) contacts share the team's queue: absent means one
+    /// first-come-first-served order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<Blend>,
+    /// Contacts waiting here longer than `after` move to another team's queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate: Option<Escalate>,
     /// Per incident type (`"*"`: the others), incidents this team resolves that reopen.
     #[serde(
         default,

@@ -196,6 +196,8 @@ pub struct Collector {
     pub pools: Vec<super::PoolStats>,
     pub series: Series,
     slot: usize,
+    /// Callbacks, blended work and escalations.
+    pub omni: super::OmniStats,
 }
 
 impl Collector {
@@ -264,6 +266,7 @@ impl Collector {
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
+            omni: super::OmniStats::new(m),
         }
     }
 
@@ -657,6 +660,7 @@ impl Collector {
             );
         }
         super::pools::emit(&self.pools, m, &mut emit);
+        super::omni::emit(&self.omni, m, &mut emit);
     }
 }
 
