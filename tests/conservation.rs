@@ -266,6 +266,7 @@ fn scenario(k: &Knobs) -> Scenario {
             )]),
             ..Targets::default()
         },
+        skills: None,
     }
 }
 

@@ -57,6 +57,18 @@ pub fn compile_with(s: &Scenario, source: &Source, o: &Overrides) -> Result<Mode
 
 /// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
+    match super::skills::expand(s, source)? {
+        None => compile_teams(s, source),
+        Some(x) => {
+            let mut m = compile_teams(&x.scenario, source)?;
+            x.apply(&mut m);
+            Ok(m)
+        }
+    }
+}
+
+/// [`compile`] once skills are expanded into teams.
+fn compile_teams(s: &Scenario, source: &Source) -> Result<Model, InputError> {
     let c = Compiler {
         s,
         src: source,
@@ -626,6 +638,7 @@ impl Compiler<'_> {
             self_service,
             self_service_time,
             stream_key: fnv1a(c.name.as_bytes()),
+            misentry: None,
         })
     }
 

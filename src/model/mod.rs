@@ -6,6 +6,7 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod skills;
 mod warn;
 
 pub use compile::{Overrides, compile, compile_with, load_model};
@@ -91,6 +92,9 @@ pub struct ChannelModel {
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
     pub stream_key: u64,
+    /// Routing by skill: the share of contacts whose entry queue is recognised, and the queues
+    /// the others land on instead (uniformly among those other than the right one).
+    pub misentry: Option<(f64, Vec<TeamId>)>,
 }
 
 /// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
@@ -255,13 +259,17 @@ impl Model {
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
     pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {
-        let t = &self.teams[team.into().index()];
+        self.rostered_hours(PoolId(team.into().0))
+    }
+    /// Total agent-hours pool `p` has rostered over the simulated days (after warm-up).
+    pub fn rostered_hours(&self, p: PoolId) -> f64 {
+        let agents = self.staffing(p).agents;
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)
             .map(|s| {
-                let w = (s + self.start_weekday * self.slots_per_day) % t.agents.len();
-                f64::from(t.agents[w])
+                let w = (s + self.start_weekday * self.slots_per_day) % agents.len();
+                f64::from(agents[w])
             })
             .sum::<f64>()
             * self.interval

@@ -619,14 +619,29 @@ impl Collector {
                 emit(k, Scope::Team(i as u16), v)
             });
         }
-        // Staff and cost over all teams; a total cost only where every team has a cost.
-        let hours: f64 = self.teams.iter().map(TeamStats::paid_hours).sum();
+        // Staff and cost over all teams and shared pools (rostered hours); a total cost only
+        // where every team and pool that has hours has a cost.
+        let shared = || {
+            m.shared_pools.iter().enumerate().map(|(k, p)| {
+                let h = m.rostered_hours(crate::model::PoolId::at(m.teams.len() + k));
+                (h, p.cost_per_hour)
+            })
+        };
+        let hours: f64 = self.teams.iter().map(TeamStats::paid_hours).sum::<f64>()
+            + shared().map(|(h, _)| h).sum::<f64>();
         emit(Kpi::AgentHours, Scope::Overall, hours);
         let costs: Option<f64> = self
             .teams
             .iter()
             .zip(&m.teams)
-            .map(|(t, tm)| tm.cost_per_hour.map(|c| c * t.paid_hours()))
+            .map(|(t, tm)| {
+                let h = t.paid_hours();
+                // A queue with no agents of its own (a skill's) costs nothing.
+                tm.cost_per_hour
+                    .map(|c| c * h)
+                    .or((h == 0.0).then_some(0.0))
+            })
+            .chain(shared().map(|(h, c)| c.map(|c| c * h)))
             .sum();
         if let Some(cost) = costs {
             emit(Kpi::CostPerDay, Scope::Overall, cost / days);

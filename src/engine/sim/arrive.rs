@@ -292,7 +292,14 @@ impl<O: Observer> Sim<'_, O> {
             }
             return;
         }
-        self.enqueue(idx, routing::entry(m, ch, ty));
+        let c = &mut self.contacts[idx as usize];
+        let (team, target) = routing::enter(m, ch, ty, &mut c.rng);
+        if target.is_some() {
+            // Routed by skill to a holder of the wrong one, who will pass it on.
+            c.target = target;
+            c.misroutes = c.misroutes.saturating_add(1);
+        }
+        self.enqueue(idx, team);
     }
 
     /// A customer whose attempt failed contacts again: a duplicate of the same incident.
