@@ -197,3 +197,60 @@ fn live_demand_queued_while_closed_is_not_an_overload_of_open_intervals() {
     let w = warnings(&m);
     assert_eq!(kinds(&w), ["closed_entry"], "{w:?}");
 }
+
+/// Two queues served by one shared pool: `T1` with `own1` agents of its own and `T2` with
+/// none, each offered `per_hour` calls of 30 min (1 erlang per 2 calls an hour).
+fn shared(own1: u32, per_hour: (f64, f64), pool: u32) -> Model {
+    model(&format!(
+        r#"Scenario(name: "x", calendar: (days: 2), incident_types: ["a", "b"],
+  channels: [(name: "p1", kind: Phone, arrivals: Poisson(per_hour: {}), mix: {{"a": 1.0}}, entry: "T1"),
+             (name: "p2", kind: Phone, arrivals: Poisson(per_hour: {}), mix: {{"b": 1.0}}, entry: "T2")],
+  teams: [(name: "T1", agents: {own1}, handling: {{"*": Exponential(mean: "30min")}}, routes: {{"*": (resolve: 1.0)}}),
+          (name: "T2", agents: 0, handling: {{"*": Exponential(mean: "30min")}}, routes: {{"*": (resolve: 1.0)}})],
+  pools: [(name: "P", agents: {pool}, skills: {{"T1": (rank: 2), "T2": (rank: 1)}})])"#,
+        per_hour.0, per_hour.1
+    ))
+}
+
+#[test]
+fn overload_counts_a_shared_pool_once_split_by_the_work_left_to_it() {
+    // 3 erlangs at each queue, nobody of their own, 4 shared agents: 6 erlangs against 4.
+    // Counting the whole pool for each queue (4 > 3) would say nothing.
+    let w = warnings(&shared(0, (6.0, 6.0), 4));
+    assert_eq!(kinds(&w), ["overload", "overload"], "{w:?}");
+    for (m, team) in w.iter().zip(["T1", "T2"]) {
+        assert!(
+            m.message.contains(&format!("team `{team}`")),
+            "{}",
+            m.message
+        );
+        assert!(
+            m.message.contains("share of shared pool `P`"),
+            "{}",
+            m.message
+        );
+        assert!(
+            m.message.contains("3.0 erlangs against 2.0 agents"),
+            "{}",
+            m.message
+        );
+    }
+    // T1's own 10 agents do its 3 erlangs, so the pool's 4 are all T2's: 3 against 4, quiet.
+    assert_eq!(
+        kinds(&warnings(&shared(10, (6.0, 6.0), 4))),
+        Vec::<&str>::new()
+    );
+    // Its own 2 leave 1 erlang of T1's to the pool, T2 needs 2: the pool's 4 cover both.
+    assert_eq!(
+        kinds(&warnings(&shared(2, (6.0, 4.0), 4))),
+        Vec::<&str>::new()
+    );
+    // T2 needing 4 instead: 7 erlangs against 6 agents, and both queues are told.
+    let w = warnings(&shared(2, (6.0, 8.0), 4));
+    assert_eq!(kinds(&w), ["overload", "overload"], "{w:?}");
+    assert!(
+        w[1].message.contains("4.0 erlangs against 3.2 agents"),
+        "{}",
+        w[1].message
+    );
+}
