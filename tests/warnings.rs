@@ -213,44 +213,32 @@ fn shared(own1: u32, per_hour: (f64, f64), pool: u32) -> Model {
 }
 
 #[test]
-fn overload_counts_a_shared_pool_once_split_by_the_work_left_to_it() {
-    // 3 erlangs at each queue, nobody of their own, 4 shared agents: 6 erlangs against 4.
-    // Counting the whole pool for each queue (4 > 3) would say nothing.
+fn overload_counts_a_shared_pool_once_primary_skill_first() {
+    // 3 erlangs at each queue, nobody of their own, 4 shared agents whose primary skill is
+    // T2: T2 gets 3, T1 the 1 left: 3 erlangs against 1. Counting the whole pool for each
+    // queue (4 > 3) would say nothing.
     let w = warnings(&shared(0, (6.0, 6.0), 4));
-    assert_eq!(kinds(&w), ["overload", "overload"], "{w:?}");
-    for (m, team) in w.iter().zip(["T1", "T2"]) {
-        assert!(
-            m.message.contains(&format!("team `{team}`")),
-            "{}",
-            m.message
-        );
-        assert!(
-            m.message.contains("share of shared pool `P`"),
-            "{}",
-            m.message
-        );
-        assert!(
-            m.message.contains("3.0 erlangs against 2.0 agents"),
-            "{}",
-            m.message
-        );
-    }
-    // T1's own 10 agents do its 3 erlangs, so the pool's 4 are all T2's: 3 against 4, quiet.
+    assert_eq!(kinds(&w), ["overload"], "{w:?}");
+    let m = &w[0].message;
+    assert!(m.contains("team `T1`"), "{m}");
+    assert!(m.contains("what shared pool `P` can give it"), "{m}");
+    assert!(m.contains("3.0 erlangs against 1.0 agents"), "{m}");
+    // T1's own 10 agents do its 3 erlangs, so the pool's 4 cover T2's 3: quiet.
     assert_eq!(
         kinds(&warnings(&shared(10, (6.0, 6.0), 4))),
         Vec::<&str>::new()
     );
-    // Its own 2 leave 1 erlang of T1's to the pool, T2 needs 2: the pool's 4 cover both.
+    // T1's own 2 leave 1 erlang to the pool, T2 needs 2: the pool's 4 cover both.
     assert_eq!(
         kinds(&warnings(&shared(2, (6.0, 4.0), 4))),
         Vec::<&str>::new()
     );
-    // T2 needing 4 instead: 7 erlangs against 6 agents, and both queues are told.
+    // T2 needing 4 takes the whole pool first: T1 has its own 2 for 3 erlangs.
     let w = warnings(&shared(2, (6.0, 8.0), 4));
-    assert_eq!(kinds(&w), ["overload", "overload"], "{w:?}");
+    assert_eq!(kinds(&w), ["overload"], "{w:?}");
+    let m = &w[0].message;
     assert!(
-        w[1].message.contains("4.0 erlangs against 3.2 agents"),
-        "{}",
-        w[1].message
+        m.contains("team `T1`") && m.contains("3.0 erlangs against 2.0 agents"),
+        "{m}"
     );
 }

@@ -188,11 +188,13 @@ fn serving(m: &Model, t: usize, w: usize) -> f64 {
         .sum()
 }
 
-/// `[team][week slot]`: agents serving team `t`'s queue, in its own agents' terms: its own
-/// agents times availability, plus of each shared pool serving it a share of the pool's
-/// agents times availability, divided by the pool's proficiency for it. A pool's share for a
-/// queue is that queue's part of the work the queues' own agents leave undone in the slot
-/// (all queues alike where none is left), so a pool is never counted twice.
+/// `[team][week slot]`: agents serving each team's queue, in its own agents' terms: its own
+/// agents times availability, plus what the shared pools serving it can give, divided by their
+/// proficiency for it. Per slot, each pool's agents times availability go to the work the
+/// queues' own agents leave, primary skill first (round k gives every pool's k-th queue what
+/// it still needs, as far as the pool has agents left), as a freed agent picks its work; what a
+/// pool has left then is split between its queues by their week's work. A pool is never
+/// counted twice.
 fn capacity(m: &Model, load: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let own = |t: usize, w: usize| {
         let s = m.staffing(super::PoolId::at(t));
@@ -202,26 +204,41 @@ fn capacity(m: &Model, load: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let mut cap: Vec<Vec<f64>> = (0..m.teams.len())
         .map(|t| (0..slots).map(|w| own(t, w)).collect())
         .collect();
-    for p in m.teams.len()..m.n_pools() {
-        let s = m.staffing(super::PoolId::at(p));
-        let queues = &m.work[p];
-        for w in 0..slots {
-            let agents = f64::from(s.agents[w]) * s.availability;
-            if agents == 0.0 || queues.is_empty() {
-                continue;
+    let shared = m.teams.len()..m.n_pools();
+    let week: Vec<f64> = load.iter().map(|l| l.iter().sum()).collect();
+    let rounds = shared.clone().map(|p| m.work[p].len()).max().unwrap_or(0);
+    for w in 0..slots {
+        let mut need: Vec<f64> = (0..m.teams.len())
+            .map(|q| (load[q][w] - own(q, w)).max(0.0))
+            .collect();
+        let mut left: Vec<f64> = shared
+            .clone()
+            .map(|p| {
+                let s = m.staffing(super::PoolId::at(p));
+                f64::from(s.agents[w]) * s.availability
+            })
+            .collect();
+        for k in 0..rounds {
+            for (i, p) in shared.clone().enumerate() {
+                let Some(&(q, proficiency)) = m.work[p].get(k) else {
+                    continue;
+                };
+                let give = left[i].min(need[q.index()] * proficiency);
+                left[i] -= give;
+                need[q.index()] -= give / proficiency;
+                cap[q.index()][w] += give / proficiency;
             }
-            let left: Vec<f64> = queues
-                .iter()
-                .map(|&(q, _)| (load[q.index()][w] - own(q.index(), w)).max(0.0))
-                .collect();
-            let total: f64 = left.iter().sum();
-            for (&(q, proficiency), l) in queues.iter().zip(&left) {
+        }
+        for (i, p) in shared.clone().enumerate() {
+            let queues = &m.work[p];
+            let total: f64 = queues.iter().map(|&(q, _)| week[q.index()]).sum();
+            for &(q, proficiency) in queues {
                 let share = if total > 0.0 {
-                    l / total
+                    week[q.index()] / total
                 } else {
                     1.0 / queues.len() as f64
                 };
-                cap[q.index()][w] += agents * share / proficiency;
+                cap[q.index()][w] += left[i] * share / proficiency;
             }
         }
     }
@@ -240,7 +257,7 @@ fn who_serves(m: &Model, t: usize) -> String {
         own
     } else {
         format!(
-            "its own {own}, plus a share of shared pool{} {} by the work left to them",
+            "its own {own}, plus what shared pool{} {} can give it after higher-ranked work",
             if shared.len() > 1 { "s" } else { "" },
             shared.join(", ")
         )
