@@ -258,6 +258,9 @@ impl<'a> Checked<'a> {
             routes,
             triage: None,
             cost_per_hour: None,
+            cost_per_contact: None,
+            shifts: Vec::new(),
+            temporary: Vec::new(),
         }
     }
 }

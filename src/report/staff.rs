@@ -546,6 +546,8 @@ fn write_levels(
 pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<String> {
     let mut sc = scenario.clone();
     for (t, team) in sc.teams.iter_mut().enumerate() {
+        // Shifts are part of the levels found (temporary staff stay on top of them).
+        team.shifts.clear();
         let (a, sch, by) = (
             &mut team.agents,
             &mut team.schedule,
@@ -554,6 +556,7 @@ pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<
         write_levels(m, &s.levels[t], a, sch, by)?;
     }
     for (k, pool) in sc.pools.iter_mut().enumerate() {
+        pool.shifts.clear();
         let (a, sch, by) = (
             &mut pool.agents,
             &mut pool.schedule,
