@@ -261,6 +261,7 @@ impl<'a> Checked<'a> {
             cost_per_contact: None,
             shifts: Vec::new(),
             temporary: Vec::new(),
+            reopen: Default::default(),
         }
     }
 }
