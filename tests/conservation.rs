@@ -295,6 +295,7 @@ fn scenario(k: &Knobs) -> Scenario {
         priorities_by_type: BTreeMap::new(),
         waiting_on_customer: BTreeMap::new(),
         routing: Default::default(),
+        skills: None,
     }
 }
 

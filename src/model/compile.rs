@@ -62,6 +62,18 @@ pub fn compile_with(s: &Scenario, source: &Source, o: &Overrides) -> Result<Mode
 
 /// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
+    match super::skills::expand(s, source)? {
+        None => compile_teams(s, source),
+        Some(x) => {
+            let mut m = compile_teams(&x.scenario, source)?;
+            x.apply(&mut m);
+            Ok(m)
+        }
+    }
+}
+
+/// [`compile`] once skills are expanded into teams.
+fn compile_teams(s: &Scenario, source: &Source) -> Result<Model, InputError> {
     let c = Compiler {
         s,
         src: source,
@@ -642,6 +654,7 @@ impl Compiler<'_> {
                 .as_ref()
                 .map(|cb| self.callback(&q, &base, c.kind, cb))
                 .transpose()?,
+            misentry: None,
         })
     }
 

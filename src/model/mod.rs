@@ -9,6 +9,7 @@ mod ids;
 mod log;
 mod omni;
 mod roster;
+mod skills;
 mod warn;
 
 pub use cases::{BusinessClock, CaseRules, PauseModel, ReopenModel, SlaRule, clock_between};
@@ -129,6 +130,9 @@ pub struct ChannelModel {
     pub stream_key: u64,
     /// Callbacks offered to callers facing a long wait.
     pub callback: Option<CallbackModel>,
+    /// Routing by skill: the share of contacts whose entry queue is recognised, and the queues
+    /// the others land on instead (uniformly among those other than the right one).
+    pub misentry: Option<(f64, Vec<TeamId>)>,
 }
 
 /// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
@@ -322,11 +326,15 @@ impl Model {
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up),
     /// temporary staff included.
     pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {
-        let pool = PoolId::at(team.into().index());
+        self.rostered_hours(PoolId::at(team.into().index()))
+    }
+    /// Total agent-hours pool `p` has rostered over the simulated days (after warm-up),
+    /// temporary staff included.
+    pub fn rostered_hours(&self, p: PoolId) -> f64 {
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)
-            .map(|k| f64::from(self.roster(pool, k)))
+            .map(|k| f64::from(self.roster(p, k)))
             .sum::<f64>()
             * self.interval
             / 3600.0

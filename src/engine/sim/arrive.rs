@@ -301,7 +301,13 @@ impl<O: Observer> Sim<'_, O> {
         if u_forget < cm.forget {
             return self.end_contact(idx, ContactEnd::Lost);
         }
-        let team = routing::entry(m, ch, ty);
+        let c = &mut self.contacts[idx as usize];
+        let (team, target) = routing::enter(m, ch, ty, &mut c.rng);
+        if target.is_some() {
+            // Routed by skill to a holder of the wrong one, who will pass it on.
+            c.target = target;
+            c.misroutes = c.misroutes.saturating_add(1);
+        }
         self.offer_callback(idx, team);
         self.enqueue(idx, team);
     }
