@@ -237,7 +237,7 @@ mod tests {
             );
         }
         // Contact 1 is not yet visible: lane 0's head blocks lane 0, lane 2 answers.
-        let (lane, w) = q.head(|_| true, |w| w.contact != 1).unwrap();
+        let (lane, w) = q.head(|_| true, |w| w.contact != 1, false).unwrap();
         assert_eq!((lane, w.contact), (2, 3));
         assert_eq!(q.len(), 3);
         q.pop_lane(lane);

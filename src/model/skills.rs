@@ -262,6 +262,9 @@ impl<'a> Checked<'a> {
             shifts: Vec::new(),
             temporary: Vec::new(),
             reopen: Default::default(),
+            wrap_up: Default::default(),
+            blend: None,
+            escalate: None,
         }
     }
 }
