@@ -248,6 +248,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 priorities: None,
                 prefer: "nowhere".into(),
                 fallback: vec![format!("C{}", k.channels - 1)],
+                customers: None,
             }]
         } else {
             vec![]
@@ -266,6 +267,9 @@ fn scenario(k: &Knobs) -> Scenario {
             )]),
             ..Targets::default()
         },
+        urgency: None,
+        mentions: Vec::new(),
+        monitoring: Vec::new(),
     }
 }
 

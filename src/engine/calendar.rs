@@ -27,6 +27,10 @@ pub enum Event {
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),
+    /// The next item (a mention or a monitoring event) of feed `.0` of [`Model::feeds`].
+    ///
+    /// [`Model::feeds`]: crate::model::Model::feeds
+    Feed(u16),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above

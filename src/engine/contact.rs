@@ -1,7 +1,7 @@
 //! A contact in flight: one attempt of an incident, with the incident's running totals carried
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
-use crate::model::{ChannelId, PoolId, TeamId, TypeId};
+use crate::model::{ChannelId, PoolId, Record, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
 /// Where a contact is.
@@ -71,4 +71,17 @@ pub struct Contact {
     pub chase: bool,
     /// Waiting in its team's overtime queue (it was waiting when the team closed).
     pub overtime: bool,
+    /// A social-media mention waiting for or in triage (not yet a case; never counted).
+    pub mention: Option<Mention>,
+    /// The customer's record, as the urgency rule reads it.
+    pub record: Record,
+    /// The priority the problem itself has, before the urgency rule.
+    pub stated_priority: u8,
+}
+
+/// A mention in triage: the feed it came from, and whether it really is a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub feed: u16,
+    pub real: bool,
 }

@@ -4,7 +4,7 @@
 
 use super::pool::PoolLoad;
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
-use crate::stats::{ContactEnd, IncidentRecord};
+use crate::stats::{ContactEnd, IncidentRecord, OmniFact};
 
 /// What a contact is counted under: its channel, incident type and priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub struct ContactKey {
     pub channel: ChannelId,
     pub ty: TypeId,
     pub priority: u8,
+    /// The customer's segment ([`crate::model::NO_SEGMENT`] without a record).
+    pub segment: u8,
 }
 
 /// Receives what happens during one replication. Calls for contacts that arrived during the
@@ -56,4 +58,6 @@ pub trait Observer {
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
+    /// A mention, monitoring event or prevention happened (after the warm-up).
+    fn omni(&mut self, _fact: OmniFact) {}
 }

@@ -5,6 +5,7 @@
 //! interval ticks, pool load reported to the observer).
 
 mod arrive;
+mod omni;
 mod outcome;
 mod serve;
 mod shift;
@@ -98,6 +99,8 @@ pub(super) struct Sim<'m, O: Observer> {
     stop_reason: Option<String>,
     /// Reused buffer for the queue entries a closing team hands over.
     scratch: Vec<Waiting>,
+    /// Mention and monitoring feeds, and the prevention credits of proactive cases.
+    omni: omni::OmniRt,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -160,6 +163,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             same_instant: 0,
             stop_reason: None,
             scratch: Vec::new(),
+            omni: omni::OmniRt::new(m, seed, rep),
         }
     }
 
@@ -199,6 +203,7 @@ impl<'m, O: Observer> Sim<'m, O> {
         for st in 0..m.streams.len() {
             self.schedule_arrival(Source::Stream(StreamId::at(st)), 0.0);
         }
+        self.start_feeds();
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
         while let Some((t, ev)) = self.cal.pop() {
@@ -225,6 +230,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
+                Event::Feed(f) => self.on_feed(f),
             }
         }
         Ok(self.finish())
@@ -247,6 +253,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             channel: c.channel,
             ty: c.ty,
             priority: c.priority,
+            segment: c.record.segment,
         }
     }
 
@@ -257,6 +264,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             channel: c.first_channel,
             ty: c.ty,
             priority: c.first_priority,
+            segment: c.record.segment,
         }
     }
 

@@ -198,6 +198,39 @@ pub const LOG_MIB: Bound = Bound {
     why: "read whole; devices and endless pipes are refused",
 };
 
+/// Points in the urgency rule (per segment, complaint, repeat, type, priority, and levels).
+pub const URGENCY_POINTS: Bound = Bound {
+    field: "urgency.* (points and levels)",
+    min: -1000.0,
+    max: 1000.0,
+    unit: "points",
+    why: "scores are sums of a few weights; beyond a thousand points a weight is surely a typo",
+};
+/// Customer segments in the urgency rule.
+pub const SEGMENTS: Bound = Bound {
+    field: "urgency.segments",
+    min: 1.0,
+    max: 64.0,
+    unit: "segments",
+    why: "each is a breakdown of the statistics; a contact stores its segment in one byte",
+};
+/// Entries of a complaint-history distribution (0, 1, 2, ... past complaints).
+pub const COMPLAINT_COUNTS: Bound = Bound {
+    field: "demand[].customers.complaints",
+    min: 0.0,
+    max: 100.0,
+    unit: "entries",
+    why: "up to 99 past complaints; a contact stores the count in one byte",
+};
+/// Window in which a proactive case prevents a customer contact, in days.
+pub const PREVENTION_WINDOW_DAYS: Bound = Bound {
+    field: "monitoring[].prevents.window",
+    min: 0.0,
+    max: 365.0,
+    unit: "days",
+    why: "a proactive case holds its prevention until the window ends; a year is already generous",
+};
+
 /// Every bound, for the README's table.
 pub const ALL: &[&Bound] = &[
     &DAYS,
@@ -219,6 +252,10 @@ pub const ALL: &[&Bound] = &[
     &DUTY_SWITCHES_PER_RUN,
     &LOG_ROWS,
     &LOG_MIB,
+    &URGENCY_POINTS,
+    &SEGMENTS,
+    &COMPLAINT_COUNTS,
+    &PREVENTION_WINDOW_DAYS,
 ];
 
 /// Expected arrivals over the whole run (warm-up included), all channels: rates integrated

@@ -6,12 +6,14 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod omni;
 mod warn;
 
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
+pub use omni::{CustomerMix, FeedKind, FeedModel, NO_SEGMENT, Record, UrgencyModel};
 pub use warn::{Warning, warnings};
 
 use crate::scenario::{AtClosing, ChannelKind, Discipline};
@@ -59,6 +61,10 @@ pub struct Model {
     pub demand_fingerprint: u64,
     /// Suspicious but valid input found while compiling (shown on stderr by the CLI).
     pub warnings: Vec<String>,
+    /// The urgency rule, if the scenario has one: it sets every new contact's priority.
+    pub urgency: Option<UrgencyModel>,
+    /// Social-media mention and monitoring event streams (mentions first).
+    pub feeds: Vec<FeedModel>,
 }
 
 /// Per-priority SLA targets in seconds.
@@ -105,6 +111,8 @@ pub struct StreamModel {
     /// Stable key for the stream's random numbers (a hash of its name): incident k of the
     /// stream draws from (seed, replication, key, k) whatever the design.
     pub stream_key: u64,
+    /// The customers' records (segments, complaints), if the stream describes them.
+    pub customers: Option<CustomerMix>,
 }
 
 /// When contacts arrive.

@@ -5,10 +5,12 @@
 //! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
 
 mod load;
+mod omni;
 mod unique;
 mod units;
 
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
+pub use omni::{Customers, Levels, Mentions, Monitor, Prevention, Router, Urgency};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 
@@ -39,6 +41,15 @@ pub struct Scenario {
     pub pools: Vec<Pool>,
     #[serde(default)]
     pub targets: Targets,
+    /// The urgency rule: customer record and problem to priority (absent: priorities as drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// Social-media mention streams, of which a share become cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mentions>,
+    /// Monitoring event streams, of which a share become proactive cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring: Vec<Monitor>,
 }
 
 /// Horizon, opening hours and the reporting interval.
@@ -148,6 +159,9 @@ pub struct IncidentStream {
     /// Channels tried in order where the design does not offer `prefer`.
     #[serde(default)]
     pub fallback: Vec<String>,
+    /// The customers' records (segment shares, past complaints) the urgency rule reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers: Option<Customers>,
 }
 
 impl ChannelKind {

@@ -190,6 +190,8 @@ pub struct Collector {
     pub pools: Vec<super::PoolStats>,
     pub series: Series,
     slot: usize,
+    /// Mentions, monitoring, prevention and per-segment waits.
+    pub omni: super::OmniStats,
 }
 
 impl Collector {
@@ -258,6 +260,7 @@ impl Collector {
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
+            omni: super::OmniStats::new(m),
         }
     }
 
@@ -641,6 +644,7 @@ impl Collector {
             );
         }
         super::pools::emit(&self.pools, m, &mut emit);
+        self.omni.emit(m, &mut emit);
     }
 }
 
@@ -812,6 +816,10 @@ pub struct IncidentRecord {
 /// The one priority every contact has, if the model gives no other: every channel's mix puts
 /// all its weight on it, no retry raises priority, and no log records priorities.
 fn single_priority(m: &Model) -> Option<usize> {
+    // The urgency rule and the feeds' cases set priorities no channel mix shows.
+    if m.urgency.is_some() || !m.feeds.is_empty() {
+        return None;
+    }
     let mut only = None;
     for c in &m.channels {
         let nonzero: Vec<usize> = (0..4).filter(|&p| c.priority_mix.prob(p) > 0.0).collect();

@@ -15,6 +15,8 @@ pub enum Scope {
     Team(u16),
     /// A shared pool, by its position among all pools (teams' own first).
     Pool(u16),
+    /// A customer segment of the urgency rule, by its position (segments sorted by name).
+    Segment(u8),
 }
 
 impl Scope {
@@ -27,6 +29,7 @@ impl Scope {
             Scope::Priority(_) => "priority",
             Scope::Team(_) => "team",
             Scope::Pool(_) => "pool",
+            Scope::Segment(_) => "segment",
         }
     }
     /// The channel, type, priority or team name (`all` for overall).
@@ -38,6 +41,12 @@ impl Scope {
             Scope::Priority(p) => Priority::ALL[p as usize].name().into(),
             Scope::Team(i) => m.teams[i as usize].name.clone(),
             Scope::Pool(i) => m.pool_name(crate::model::PoolId(i)).to_string(),
+            Scope::Segment(i) => m
+                .urgency
+                .as_ref()
+                .and_then(|u| u.segments.get(usize::from(i)))
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 }
@@ -166,6 +175,14 @@ pub enum Kpi {
     BacklogGrowingDays,
     /// Share of a team's visits served by a pool other than its own (shared pools).
     OverflowShare,
+    // Social media, monitoring and prevention (overall, where the model has them).
+    Mentions,
+    MentionCases,
+    MentionsMissed,
+    FalseCases,
+    MonitoringEvents,
+    ProactiveCases,
+    ContactsPrevented,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -239,6 +256,13 @@ impl Kpi {
             BacklogGrowthPerDay => "backlog_growth_per_day",
             BacklogGrowingDays => "backlog_growing_days",
             OverflowShare => "overflow_share",
+            Mentions => "mentions",
+            MentionCases => "mention_cases",
+            MentionsMissed => "mentions_missed",
+            FalseCases => "false_cases",
+            MonitoringEvents => "monitoring_events",
+            ProactiveCases => "proactive_cases",
+            ContactsPrevented => "contacts_prevented",
         }
     }
 
@@ -320,6 +344,13 @@ impl Kpi {
             BacklogGrowthPerDay,
             BacklogGrowingDays,
             OverflowShare,
+            Mentions,
+            MentionCases,
+            MentionsMissed,
+            FalseCases,
+            MonitoringEvents,
+            ProactiveCases,
+            ContactsPrevented,
         ];
         for k in 0..QUANTILES.len() as u8 {
             out.extend([
@@ -415,6 +446,19 @@ impl Kpi {
             AgentsPresent => "mean agents available while rostered (never above the roster)",
             OvertimeHours => {
                 "agent-hours of handling beyond the roster: after closing or past a shift's end"
+            }
+            Mentions => "social-media mentions that arrived (cases or not)",
+            MentionCases => {
+                "cases created from mentions: real ones, plus needless ones a manual router created"
+            }
+            MentionsMissed => {
+                "real cases a manual router judged not a case: lost, never an incident"
+            }
+            FalseCases => "mentions that are not cases which a manual router made a case",
+            MonitoringEvents => "monitoring events that occurred",
+            ProactiveCases => "monitoring events that became cases",
+            ContactsPrevented => {
+                "customer incidents that never arrived because a proactive case of their type prevented them"
             }
             _ => "see the README",
         }

@@ -4,6 +4,7 @@
 mod collect;
 mod kpi;
 mod observe;
+mod omni;
 mod pools;
 mod series;
 mod summary;
@@ -11,6 +12,7 @@ mod tally;
 
 pub use collect::{ALIAS, Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
+pub use omni::{OmniFact, OmniStats, SegmentStats};
 pub use pools::PoolStats;
 pub use series::{CDF_BINS, Series, cdf_edges};
 pub use summary::{Estimate, estimate, paired_estimate, t_quantile};

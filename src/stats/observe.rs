@@ -17,6 +17,9 @@ impl Observer for Collector {
     fn arrived(&mut self, key: ContactKey, duplicate: bool) {
         let ids = self.ids(key);
         Collector::arrived(self, ids, duplicate, key.channel.0);
+        if !duplicate {
+            self.omni.incident(key.segment);
+        }
     }
     #[inline]
     fn entered(&mut self, team: TeamId, key: ContactKey, first_visit: bool, arrival: f64) {
@@ -30,6 +33,7 @@ impl Observer for Collector {
     fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64) {
         let ids = self.ids(key);
         Collector::answered(self, ids, key.channel.0, waited, arrival);
+        self.omni.answered(key.segment, waited);
     }
     #[inline]
     fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64, now: f64) {
@@ -96,5 +100,8 @@ impl Observer for Collector {
     }
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         Collector::interval_boundary(self, now, interval, next_slot);
+    }
+    fn omni(&mut self, fact: crate::stats::OmniFact) {
+        self.omni.record(fact);
     }
 }
