@@ -256,3 +256,17 @@ fn bad_omnichannel_fields_are_located_errors() {
         assert!(e.at.is_some(), "no line and column in: {msg}");
     }
 }
+
+#[test]
+fn case3_manual_and_automatic_routers_face_the_same_demand() {
+    // The README compares them seed-paired: the router is the organisation's choice.
+    let load = |f: &str| tiersim::model::load_model(f.as_ref()).unwrap();
+    let manual = load("scenarios/case3-omnichannel.ron");
+    let auto = load("scenarios/case3-omnichannel-auto.ron");
+    assert_eq!(manual.demand_fingerprint, auto.demand_fingerprint);
+    // Mentions are demand: a design facing other mentions is not paired.
+    let text = std::fs::read_to_string("scenarios/case3-omnichannel.ron")
+        .unwrap()
+        .replace("case_share: 0.2,", "case_share: 0.3,");
+    assert_ne!(model(&text).demand_fingerprint, manual.demand_fingerprint);
+}
