@@ -258,17 +258,19 @@ pub const ALL: &[&Bound] = &[
     &PREVENTION_WINDOW_DAYS,
 ];
 
-/// Expected arrivals over the whole run (warm-up included), all channels: rates integrated
-/// over the horizon, or the log rows before it.
+/// Expected arrivals over the whole run (warm-up included): channels' own, incident streams',
+/// and mention and monitoring feeds' items (each an event, and a contact where it becomes a
+/// case); rates integrated over the horizon, or the log rows before it.
 pub fn expected_arrivals(m: &Model) -> f64 {
     let week = 7.0 * 86_400.0;
-    m.channels
-        .iter()
-        .map(|c| match &c.arrivals {
-            ArrivalModel::Rates(r) => r.iter().sum::<f64>() * m.interval * (m.horizon / week + 1.0),
-            ArrivalModel::Log(rows) => rows.iter().filter(|r| r.time < m.horizon).count() as f64,
-        })
-        .sum()
+    let expected = |a: &ArrivalModel| match a {
+        ArrivalModel::Rates(r) => r.iter().sum::<f64>() * m.interval * (m.horizon / week + 1.0),
+        ArrivalModel::Log(rows) => rows.iter().filter(|r| r.time < m.horizon).count() as f64,
+    };
+    let channels = m.channels.iter().map(|c| expected(&c.arrivals));
+    let streams = m.streams.iter().map(|s| expected(&s.arrivals));
+    let feeds = m.feeds.iter().map(|f| expected(&f.arrivals));
+    channels.chain(streams).chain(feeds).sum()
 }
 
 /// Most attempts one incident can make (retries, plus one chase and its retries).

@@ -183,12 +183,8 @@ impl<O: Observer> Sim<'_, O> {
         let right = unit(&mut c.rng) < accuracy;
         let case = real == right;
         if !case {
-            c.state = State::Free;
-            self.free.push(idx);
-            if real {
-                self.fact(OmniFact::MentionMissed);
-            }
-            return;
+            c.mention = Some(Mention { feed, real });
+            return self.drop_mention(idx);
         }
         // The router's work is not an answer to the customer: the case starts afresh.
         let patience = m.channels[c.channel.index()]
@@ -208,6 +204,18 @@ impl<O: Observer> Sim<'_, O> {
             self.fact(OmniFact::FalseCase);
         }
         self.launch(idx);
+    }
+
+    /// A mention that leaves its router unread (disconnected at closing): dropped, and a real
+    /// case among them is missed.
+    pub(super) fn drop_mention(&mut self, idx: u32) {
+        let c = &mut self.contacts[idx as usize];
+        let real = c.mention.take().is_some_and(|x| x.real);
+        c.state = State::Free;
+        self.free.push(idx);
+        if real {
+            self.fact(OmniFact::MentionMissed);
+        }
     }
 
     /// Whether a proactive case's credit prevents a customer incident of type `ty` now (the
