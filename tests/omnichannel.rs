@@ -317,3 +317,28 @@ fn mentions_disconnected_at_the_routers_closing_are_dropped_not_counted() {
     assert_eq!(get(&k, "arrived", "overall", "all"), cases);
     assert_eq!(get(&k, "blocked", "overall", "all"), 0.0);
 }
+
+#[test]
+fn an_urgency_rule_that_orders_no_queue_is_warned_about() {
+    assert!(model(URGENCY).warnings.is_empty());
+    let fifo = model(&URGENCY.replace("discipline: Priority,", ""));
+    assert!(
+        fifo.warnings
+            .iter()
+            .any(|w| w.contains("no team orders its queue by priority")),
+        "{:?}",
+        fifo.warnings
+    );
+    let raise = model(&URGENCY.replace(
+        r#"kind: Phone, entry: "desk""#,
+        r#"kind: Phone, entry: "desk", retry: (prob: 0.5, delay: Exponential(mean: "5min"), raise_priority: true)"#,
+    ));
+    assert!(
+        raise
+            .warnings
+            .iter()
+            .any(|w| w.contains("raise_priority is not applied")),
+        "{:?}",
+        raise.warnings
+    );
+}

@@ -7,7 +7,7 @@ use super::super::{Categorical, ChannelId, CustomerMix, FeedKind, FeedModel, Urg
 use super::{Compiler, DAY};
 use crate::error::InputError;
 use crate::hash::fnv1a;
-use crate::scenario::{Arrivals, Customers, IncidentStream, Priority, Router};
+use crate::scenario::{Arrivals, Customers, Discipline, IncidentStream, Priority, Router};
 use std::collections::BTreeMap;
 
 /// What a mention or monitoring feed says, whichever it is.
@@ -95,6 +95,7 @@ impl Compiler<'_> {
                 ),
             ));
         }
+        self.urgency_warnings();
         Ok(Some(UrgencyModel {
             segments: u.segments.keys().cloned().collect(),
             segment_points,
@@ -112,6 +113,28 @@ impl Compiler<'_> {
             priority_points,
             levels,
         }))
+    }
+
+    /// An urgency rule that orders no queue, or retries asking to raise priorities the rule
+    /// sets, is valid but surely not meant.
+    fn urgency_warnings(&self) {
+        let s = self.s;
+        let mut w = self.warnings.borrow_mut();
+        if !s.teams.iter().any(|t| t.discipline == Discipline::Priority) {
+            w.push(
+                "urgency: no team orders its queue by priority (`discipline: Priority`), so the urgency rule changes only the priority breakdowns and SLA targets, not who waits".into(),
+            );
+        }
+        for c in s
+            .channels
+            .iter()
+            .filter(|c| c.retry.as_ref().is_some_and(|r| r.raise_priority))
+        {
+            w.push(format!(
+                "channels \"{}\".retry.raise_priority is not applied: with an urgency rule, repeated contacts raise the score through `urgency.per_repeat`",
+                c.name
+            ));
+        }
     }
 
     /// The customers of incident stream `i`, checked against the urgency rule's segments.
