@@ -342,3 +342,29 @@ fn an_urgency_rule_that_orders_no_queue_is_warned_about() {
         raise.warnings
     );
 }
+
+#[test]
+fn a_replayed_monitoring_log_gives_its_cases_their_types() {
+    // Three recorded events, all `device`, though the feed's mix says `signal`: the log wins.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("events.csv"),
+        "time,channel,type\n10,network,device\n20,network,device\n30,network,device\n",
+    )
+    .unwrap();
+    let text = MONITORING.replace(
+        "MONITORING",
+        r#"monitoring: [(name: "network", events: Log(file: "events.csv"), case_share: 1.0, mix: {"signal": 1.0}, channel: "monitoring")],"#,
+    );
+    let path = dir.path().join("omni.ron");
+    let (s, src) = parse(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let m = compile(&s, &src).unwrap_or_else(|e| panic!("{e}"));
+    let k = kpis(&m, 1);
+    assert_eq!(get(&k, "monitoring_events", "overall", "all"), 3.0);
+    assert_eq!(get(&k, "incidents_arrived", "channel", "monitoring"), 3.0);
+    let base = kpis(&model(&MONITORING.replace("MONITORING", "")), 1);
+    assert_eq!(
+        get(&k, "incidents_arrived", "type", "device"),
+        get(&base, "incidents_arrived", "type", "device") + 3.0
+    );
+}

@@ -13,7 +13,7 @@ use super::super::observe::Observer;
 use super::super::streams::{Purpose, contact_stream, stream};
 use super::Sim;
 use super::arrive::NewIncident;
-use crate::model::{FeedKind, Model, Record, TypeId, unit};
+use crate::model::{ArrivalModel, FeedKind, Model, Record, TypeId, unit};
 use crate::stats::OmniFact;
 use rand::Rng;
 use std::cmp::Reverse;
@@ -24,6 +24,8 @@ struct FeedRt {
     arrivals: ArrivalGen,
     key: u64,
     count: u64,
+    /// The log row the next item replays, for a feed replaying a log.
+    pending_row: Option<usize>,
 }
 
 /// The feeds' state, and per incident type the expiry times of the prevention credits that
@@ -48,6 +50,7 @@ impl OmniRt {
                     arrivals: ArrivalGen::new(seed, rep, f.stream_key),
                     key: stream(seed, rep, Purpose::Demand, f.stream_key).next_u64(),
                     count: 0,
+                    pending_row: None,
                 })
                 .collect(),
             credits,
@@ -74,10 +77,11 @@ impl<O: Observer> Sim<'_, O> {
     fn schedule_feed(&mut self, f: u16, after: f64) {
         let m = self.m;
         let rt = &mut self.omni.feeds[usize::from(f)];
-        if let Some((t, _)) = rt
+        if let Some((t, row)) = rt
             .arrivals
             .next(m, &m.feeds[usize::from(f)].arrivals, after)
         {
+            rt.pending_row = row;
             self.cal.schedule(t, Event::Feed(f));
         }
     }
@@ -141,6 +145,11 @@ impl<O: Observer> Sim<'_, O> {
         let m = self.m;
         let fm = &m.feeds[usize::from(f)];
         let rt = &mut self.omni.feeds[usize::from(f)];
+        // A replayed log gives the item's type and priority where it has them.
+        let row = rt.pending_row.and_then(|i| match &fm.arrivals {
+            ArrivalModel::Log(rows) => rows.get(i),
+            ArrivalModel::Rates(_) => None,
+        });
         let mut r = contact_stream(rt.key, rt.count);
         rt.count += 1;
         let (u_case, u_type, u_prio, u_prevent) =
@@ -154,8 +163,10 @@ impl<O: Observer> Sim<'_, O> {
             u_prevent,
             incident: NewIncident {
                 channel: fm.channel,
-                ty: TypeId::at(fm.type_mix.pick(u_type)),
-                priority: fm.priority_mix.pick(u_prio) as u8,
+                ty: row.map_or_else(|| TypeId::at(fm.type_mix.pick(u_type)), |r| r.ty),
+                priority: row
+                    .and_then(|r| r.priority)
+                    .unwrap_or_else(|| fm.priority_mix.pick(u_prio) as u8),
                 patience,
                 seeds: (r.next_u64(), r.next_u64()),
                 log_handling: -1.0,
