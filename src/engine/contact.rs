@@ -12,7 +12,8 @@ pub enum State {
     Waiting,
     InService,
     SelfService,
-    /// Failed, and the customer will contact again.
+    /// Failed, and the customer will contact again; or resolved and waiting on the customer,
+    /// or to reopen (the incident is open, no contact is in the system).
     PendingRetry,
 }
 
@@ -71,6 +72,10 @@ pub struct Contact {
     pub chase: bool,
     /// Waiting in its team's overtime queue (it was waiting when the team closed).
     pub overtime: bool,
+    /// Seconds on the incident's SLA clock spent waiting on the customer (clock stopped).
+    pub paused: f64,
+    /// When the current wait on the customer began (NaN when not waiting).
+    pub pause_start: f64,
     /// A social-media mention waiting for or in triage (not yet a case; never counted).
     pub mention: Option<Mention>,
     /// The customer's record, as the urgency rule reads it.

@@ -2,6 +2,7 @@
 //! the calendar expanded into per-interval tables. The engine reads only this.
 
 pub mod bounds;
+mod cases;
 mod compile;
 mod dist;
 mod ids;
@@ -10,6 +11,7 @@ mod omni;
 mod roster;
 mod warn;
 
+pub use cases::{BusinessClock, CaseRules, PauseModel, ReopenModel, SlaRule, clock_between};
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
@@ -67,6 +69,9 @@ pub struct Model {
     pub urgency: Option<UrgencyModel>,
     /// Social-media mention and monitoring event streams (mentions first).
     pub feeds: Vec<FeedModel>,
+    /// Business-hours SLA clocks, SLAs and priority mixes per type, waiting on the customer,
+    /// reopening.
+    pub cases: CaseRules,
 }
 
 /// Per-priority SLA targets in seconds.

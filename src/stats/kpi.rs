@@ -183,6 +183,23 @@ pub enum Kpi {
     MonitoringEvents,
     ProactiveCases,
     ContactsPrevented,
+    // Cases: deflection, reopening, SLA clocks (by the breakdowns contacts are counted in).
+    /// Contacts self-service deflected (demand avoided; not arrivals).
+    Deflected,
+    /// Deflected + arrived contacts.
+    DemandOffered,
+    /// Deflected / demand offered.
+    DeflectionRate,
+    /// Incidents whose later attempt self-service deflected.
+    IncidentsDeflected,
+    /// Resolved contacts whose incident reopens.
+    Reopened,
+    /// Reopened / resolved contacts.
+    ReopenRate,
+    /// `SlaResponse` on each incident's SLA clock (business hours, waits on the customer out).
+    SlaResponseBusiness,
+    /// `SlaResolution` on each incident's SLA clock.
+    SlaResolutionBusiness,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -263,6 +280,14 @@ impl Kpi {
             MonitoringEvents => "monitoring_events",
             ProactiveCases => "proactive_cases",
             ContactsPrevented => "contacts_prevented",
+            Deflected => "deflected",
+            DemandOffered => "demand_offered",
+            DeflectionRate => "deflection_rate",
+            IncidentsDeflected => "incidents_deflected",
+            Reopened => "reopened",
+            ReopenRate => "reopen_rate",
+            SlaResponseBusiness => "sla_response_business",
+            SlaResolutionBusiness => "sla_resolution_business",
         }
     }
 
@@ -351,6 +376,14 @@ impl Kpi {
             MonitoringEvents,
             ProactiveCases,
             ContactsPrevented,
+            Deflected,
+            DemandOffered,
+            DeflectionRate,
+            IncidentsDeflected,
+            Reopened,
+            ReopenRate,
+            SlaResponseBusiness,
+            SlaResolutionBusiness,
         ];
         for k in 0..QUANTILES.len() as u8 {
             out.extend([
@@ -462,6 +495,22 @@ impl Kpi {
             ContactsPrevented => {
                 "customer incidents that never arrived because a proactive case of their type prevented them"
             }
+            Deflected => {
+                "contacts self-service deflected: demand avoided, never counted as arrived, resolved or first-contact resolutions"
+            }
+            DemandOffered => "deflected + arrived contacts: the demand before self-service",
+            DeflectionRate => "deflected / demand_offered",
+            IncidentsDeflected => {
+                "incidents that arrived and whose later attempt self-service deflected (neither resolved nor unresolved)"
+            }
+            Reopened => "contacts an agent resolved whose incident reopens as a new contact",
+            ReopenRate => "reopened / resolved contacts",
+            SlaResponseBusiness => {
+                "sla_response measured on each incident's SLA clock (its business calendar, or the wall clock if its SLA names none)"
+            }
+            SlaResolutionBusiness => {
+                "sla_resolution measured on each incident's SLA clock, time waiting on the customer left out"
+            }
             _ => "see the README",
         }
     }
@@ -501,7 +550,11 @@ impl Kpi {
             | Utilisation
             | Saturation
             | OverflowShare
-            | BacklogGrowingDays => Unit::Ratio,
+            | BacklogGrowingDays
+            | DeflectionRate
+            | ReopenRate
+            | SlaResponseBusiness
+            | SlaResolutionBusiness => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
             OvertimeHours => Unit::Hours,
@@ -529,6 +582,8 @@ impl Kpi {
                 | SlaResolution
                 | SlaResolutionOfArrived
                 | Handled
+                | SlaResponseBusiness
+                | SlaResolutionBusiness
         )
     }
 }

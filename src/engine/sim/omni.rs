@@ -158,15 +158,18 @@ impl<O: Observer> Sim<'_, O> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut r));
+        let ty = row.map_or_else(|| TypeId::at(fm.type_mix.pick(u_type)), |r| r.ty);
         Item {
             real: u_case < fm.case_share,
             u_prevent,
             incident: NewIncident {
                 channel: fm.channel,
-                ty: row.map_or_else(|| TypeId::at(fm.type_mix.pick(u_type)), |r| r.ty),
-                priority: row
-                    .and_then(|r| r.priority)
-                    .unwrap_or_else(|| fm.priority_mix.pick(u_prio) as u8),
+                ty,
+                priority: row.and_then(|r| r.priority).unwrap_or_else(|| {
+                    m.cases
+                        .priority(ty, u_prio)
+                        .unwrap_or_else(|| fm.priority_mix.pick(u_prio) as u8)
+                }),
                 patience,
                 seeds: (r.next_u64(), r.next_u64()),
                 log_handling: -1.0,
