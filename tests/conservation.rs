@@ -272,6 +272,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 priorities: None,
                 prefer: "nowhere".into(),
                 fallback: vec![format!("C{}", k.channels - 1)],
+                customers: None,
             }]
         } else {
             vec![]
@@ -291,6 +292,9 @@ fn scenario(k: &Knobs) -> Scenario {
             )]),
             ..Targets::default()
         },
+        urgency: None,
+        mentions: Vec::new(),
+        monitoring: Vec::new(),
         business_hours: Vec::new(),
         priorities_by_type: BTreeMap::new(),
         waiting_on_customer: BTreeMap::new(),

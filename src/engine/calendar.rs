@@ -42,6 +42,10 @@ pub enum Event {
     CallbackRetry(u32),
     /// Contact `.0` has waited its team's escalation time, if still in queue visit `.1`.
     Escalate(u32, u32),
+    /// The next item (a mention or a monitoring event) of feed `.0` of [`Model::feeds`].
+    ///
+    /// [`Model::feeds`]: crate::model::Model::feeds
+    Feed(u16),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above

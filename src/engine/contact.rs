@@ -2,7 +2,7 @@
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
 use super::pool::AgentId;
-use crate::model::{ChannelId, PoolId, TeamId, TypeId};
+use crate::model::{ChannelId, PoolId, Record, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
 /// Where a contact is.
@@ -85,4 +85,17 @@ pub struct Contact {
     pub pause_start: f64,
     /// The agent of `pool` serving it (while in service).
     pub agent: AgentId,
+    /// A social-media mention waiting for or in triage (not yet a case; never counted).
+    pub mention: Option<Mention>,
+    /// The customer's record, as the urgency rule reads it.
+    pub record: Record,
+    /// The priority the problem itself has, before the urgency rule.
+    pub stated_priority: u8,
+}
+
+/// A mention in triage: the feed it came from, and whether it really is a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub feed: u16,
+    pub real: bool,
 }

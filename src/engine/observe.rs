@@ -4,7 +4,7 @@
 
 use super::pool::PoolLoad;
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
-use crate::stats::{ClockTimes, ContactEnd, IncidentRecord};
+use crate::stats::{ClockTimes, ContactEnd, IncidentRecord, OmniFact};
 
 /// What a contact is counted under: its channel, incident type and priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub struct ContactKey {
     pub channel: ChannelId,
     pub ty: TypeId,
     pub priority: u8,
+    /// The customer's segment ([`crate::model::NO_SEGMENT`] without a record).
+    pub segment: u8,
 }
 
 /// Receives what happens during one replication. Calls for contacts that arrived during the
@@ -70,6 +72,8 @@ pub trait Observer {
     fn callback_failed(&mut self, _key: ContactKey) {}
     /// A contact waiting at `team` escalated (time-triggered) to another team.
     fn escalated(&mut self, _team: TeamId) {}
+    /// A mention, monitoring event or prevention happened (after the warm-up).
+    fn omni(&mut self, _fact: OmniFact) {}
     /// Self-service deflected a contact: demand avoided, not an arrival; `duplicate` if not
     /// its incident's first contact.
     fn deflected(&mut self, key: ContactKey, duplicate: bool);

@@ -9,6 +9,7 @@ mod blend;
 mod callback;
 mod cases;
 mod escalate;
+mod omni;
 mod outcome;
 mod serve;
 mod shift;
@@ -103,6 +104,8 @@ pub(super) struct Sim<'m, O: Observer> {
     scratch: Vec<Waiting>,
     /// Seeds the callback draws (acceptance, reaching the customer), keyed per incident.
     callback_key: u64,
+    /// Mention and monitoring feeds, and the prevention credits of proactive cases.
+    omni: omni::OmniRt,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -166,6 +169,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             stop_reason: None,
             scratch: Vec::new(),
             callback_key: callback::key(seed, rep),
+            omni: omni::OmniRt::new(m, seed, rep),
         }
     }
 
@@ -205,6 +209,7 @@ impl<'m, O: Observer> Sim<'m, O> {
         for st in 0..m.streams.len() {
             self.schedule_arrival(Source::Stream(StreamId::at(st)), 0.0);
         }
+        self.start_feeds();
         self.staff(0.0);
         self.cal.schedule(m.interval, Event::Tick);
         while let Some((t, ev)) = self.cal.pop() {
@@ -238,6 +243,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::CallbackDialEnd(c) => self.on_dial_end(c),
                 Event::CallbackRetry(c) => self.on_callback_retry(c),
                 Event::Escalate(c, vgen) => self.on_escalate(c, vgen),
+                Event::Feed(f) => self.on_feed(f),
             }
         }
         Ok(self.finish())
@@ -260,6 +266,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             channel: c.channel,
             ty: c.ty,
             priority: c.priority,
+            segment: c.record.segment,
         }
     }
 
@@ -270,6 +277,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             channel: c.first_channel,
             ty: c.ty,
             priority: c.first_priority,
+            segment: c.record.segment,
         }
     }
 

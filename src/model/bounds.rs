@@ -310,6 +310,38 @@ pub const ESCALATE_AFTER_MIN: Bound = Bound {
     unit: "minutes",
     why: "a minute to a year; shorter waits only move contacts between queues",
 };
+/// Points in the urgency rule (per segment, complaint, repeat, type, priority, and levels).
+pub const URGENCY_POINTS: Bound = Bound {
+    field: "urgency.* (points and levels)",
+    min: -1000.0,
+    max: 1000.0,
+    unit: "points",
+    why: "scores are sums of a few weights; beyond a thousand points a weight is surely a typo",
+};
+/// Customer segments in the urgency rule.
+pub const SEGMENTS: Bound = Bound {
+    field: "urgency.segments",
+    min: 1.0,
+    max: 64.0,
+    unit: "segments",
+    why: "each is a breakdown of the statistics; a contact stores its segment in one byte",
+};
+/// Entries of a complaint-history distribution (0, 1, 2, ... past complaints).
+pub const COMPLAINT_COUNTS: Bound = Bound {
+    field: "demand[].customers.complaints",
+    min: 0.0,
+    max: 100.0,
+    unit: "entries",
+    why: "up to 99 past complaints; a contact stores the count in one byte",
+};
+/// Window in which a proactive case prevents a customer contact, in days.
+pub const PREVENTION_WINDOW_DAYS: Bound = Bound {
+    field: "monitoring[].prevents.window",
+    min: 0.0,
+    max: 365.0,
+    unit: "days",
+    why: "a proactive case holds its prevention until the window ends; a year is already generous",
+};
 
 /// Every bound, for the README's table.
 pub const ALL: &[&Bound] = &[
@@ -343,22 +375,28 @@ pub const ALL: &[&Bound] = &[
     &CALLBACK_TRIES,
     &BLEND_RESERVE,
     &ESCALATE_AFTER_MIN,
+    &URGENCY_POINTS,
+    &SEGMENTS,
+    &COMPLAINT_COUNTS,
+    &PREVENTION_WINDOW_DAYS,
     &BUSINESS_CALENDARS,
     &HOLIDAY,
     &REOPEN_PROB,
 ];
 
-/// Expected arrivals over the whole run (warm-up included), all channels: rates integrated
-/// over the horizon, or the log rows before it.
+/// Expected arrivals over the whole run (warm-up included): channels' own, incident streams',
+/// and mention and monitoring feeds' items (each an event, and a contact where it becomes a
+/// case); rates integrated over the horizon, or the log rows before it.
 pub fn expected_arrivals(m: &Model) -> f64 {
     let week = 7.0 * 86_400.0;
-    m.channels
-        .iter()
-        .map(|c| match &c.arrivals {
-            ArrivalModel::Rates(r) => r.iter().sum::<f64>() * m.interval * (m.horizon / week + 1.0),
-            ArrivalModel::Log(rows) => rows.iter().filter(|r| r.time < m.horizon).count() as f64,
-        })
-        .sum()
+    let expected = |a: &ArrivalModel| match a {
+        ArrivalModel::Rates(r) => r.iter().sum::<f64>() * m.interval * (m.horizon / week + 1.0),
+        ArrivalModel::Log(rows) => rows.iter().filter(|r| r.time < m.horizon).count() as f64,
+    };
+    let channels = m.channels.iter().map(|c| expected(&c.arrivals));
+    let streams = m.streams.iter().map(|s| expected(&s.arrivals));
+    let feeds = m.feeds.iter().map(|f| expected(&f.arrivals));
+    channels.chain(streams).chain(feeds).sum()
 }
 
 /// Most attempts one incident can make (retries, plus one chase and its retries).

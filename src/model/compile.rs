@@ -29,6 +29,8 @@ pub const MAX_ATTEMPTS: u32 = 100;
 pub const SUM_TOLERANCE: f64 = 1e-9;
 const DAY: f64 = 86_400.0;
 
+mod feeds;
+
 /// Reads, parses and compiles a scenario file.
 pub fn load_model(path: &Path) -> Result<Model, InputError> {
     let (scenario, source) = scenario::load(path)?;
@@ -151,6 +153,8 @@ impl Compiler<'_> {
             .map(|(i, st)| self.stream(i, st, &types, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
         fed_mixes(&mut channels, s, &streams, types.len());
+        let urgency = self.urgency(&types)?;
+        let feeds = self.feeds(&types, &team_names, (interval, slots_per_day, &open))?;
         let (shared_pools, servers, work) =
             self.pools(&team_names, &types, (interval, slots_per_day, &open))?;
         let (thresholds, channel_thresholds) = self.thresholds()?;
@@ -174,8 +178,10 @@ impl Compiler<'_> {
             channel_thresholds,
             short_abandon: s.targets.short_abandon.secs(),
             sla: self.sla(),
-            demand_fingerprint: self.fingerprint(),
+            demand_fingerprint: self.fingerprint() ^ self.feeds_fingerprint(),
             warnings: self.warnings.take(),
+            urgency,
+            feeds,
             cases,
             routing: self.routing(&team_names)?,
         };
@@ -522,7 +528,10 @@ impl Compiler<'_> {
             // Set from the incident streams that reach it, once they are compiled.
             None => Categorical::new(&vec![0.0; types.len()]),
         };
-        if c.arrivals.is_none() && (!c.mix.is_empty() || self.s.demand.is_empty()) {
+        // Mention and monitoring feeds may be a channel's only source.
+        let fed = self.s.mentions.iter().any(|f| f.channel == c.name)
+            || self.s.monitoring.iter().any(|f| f.channel == c.name);
+        if c.arrivals.is_none() && (!c.mix.is_empty() || (self.s.demand.is_empty() && !fed)) {
             return Err(self.err(
                 &[&q],
                 f("arrivals"),
@@ -737,6 +746,7 @@ impl Compiler<'_> {
             priority_mix,
             channel: ChannelId::at(channel),
             stream_key: fnv1a(format!("incidents/{}", st.name).as_bytes()),
+            customers: self.customers(i, st)?,
         })
     }
 
@@ -1601,6 +1611,10 @@ impl Compiler<'_> {
             // And by the incident streams this design sends to them.
             for st in &m.streams {
                 carries[st.channel.index()] |= carries_type(&st.type_mix, &st.arrivals, ti);
+            }
+            // And by the cases mentions and monitoring create there.
+            for f in &m.feeds {
+                carries[f.channel.index()] |= f.type_mix.prob(ti) > 0.0;
             }
             // Chases start only from the channel an incident first arrived on, and are handled
             // once by the chase channel's entry team, never routed: it needs a handling time.

@@ -7,6 +7,7 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod feeds;
 mod omni;
 mod roster;
 mod skills;
@@ -18,6 +19,7 @@ pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
 pub use omni::{CallbackModel, EscalateModel};
+pub use feeds::{CustomerMix, FeedKind, FeedModel, NO_SEGMENT, Record, UrgencyModel};
 pub use roster::TempStaff;
 pub use warn::{Warning, warnings};
 
@@ -66,6 +68,10 @@ pub struct Model {
     pub demand_fingerprint: u64,
     /// Suspicious but valid input found while compiling (shown on stderr by the CLI).
     pub warnings: Vec<String>,
+    /// The urgency rule, if the scenario has one: it sets every new contact's priority.
+    pub urgency: Option<UrgencyModel>,
+    /// Social-media mention and monitoring event streams (mentions first).
+    pub feeds: Vec<FeedModel>,
     /// Business-hours SLA clocks, SLAs and priority mixes per type, waiting on the customer,
     /// reopening.
     pub cases: CaseRules,
@@ -147,6 +153,8 @@ pub struct StreamModel {
     /// Stable key for the stream's random numbers (a hash of its name): incident k of the
     /// stream draws from (seed, replication, key, k) whatever the design.
     pub stream_key: u64,
+    /// The customers' records (segments, complaints), if the stream describes them.
+    pub customers: Option<CustomerMix>,
 }
 
 /// When contacts arrive.

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod fit;
 pub mod format;
 pub mod html;
+pub mod omni;
 pub mod pilot;
 pub mod plot;
 pub mod staff;

@@ -140,6 +140,7 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
         (Kpi::SlaResolution, "SLA resolution"),
         (Kpi::SlaResolutionOfArrived, "of arrived"),
     ];
+    out.push_str(&super::omni::sections(m, s));
     let scopes: Vec<Scope> = (0..4).map(Scope::Priority).collect();
     out.push_str(&section(m, s, "priorities", &scopes, &prio));
     out.push_str(

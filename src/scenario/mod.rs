@@ -6,6 +6,7 @@
 
 mod cases;
 mod load;
+mod feeds;
 mod omni;
 mod unique;
 mod units;
@@ -13,6 +14,7 @@ mod units;
 pub use cases::{BusinessDay, BusinessHours, Pause, Reopen};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
 pub use omni::{Blend, Callback, Escalate};
+pub use feeds::{Customers, Levels, Mentions, Monitor, Prevention, Router, Urgency};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 
@@ -43,6 +45,15 @@ pub struct Scenario {
     pub pools: Vec<Pool>,
     #[serde(default)]
     pub targets: Targets,
+    /// The urgency rule: customer record and problem to priority (absent: priorities as drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// Social-media mention streams, of which a share become cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mentions>,
+    /// Monitoring event streams, of which a share become proactive cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring: Vec<Monitor>,
     /// Named business calendars that SLA clocks run on (see `targets.sla[].clock`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub business_hours: Vec<BusinessHours>,
@@ -218,6 +229,9 @@ pub struct IncidentStream {
     /// Channels tried in order where the design does not offer `prefer`.
     #[serde(default)]
     pub fallback: Vec<String>,
+    /// The customers' records (segment shares, past complaints) the urgency rule reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers: Option<Customers>,
 }
 
 impl ChannelKind {

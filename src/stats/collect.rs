@@ -198,6 +198,8 @@ pub struct Collector {
     slot: usize,
     /// Callbacks, blended work and escalations.
     pub omni: super::OmniStats,
+    /// Mentions, monitoring, prevention and per-segment waits.
+    pub feeds: super::FeedStats,
 }
 
 impl Collector {
@@ -267,6 +269,7 @@ impl Collector {
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
             omni: super::OmniStats::new(m),
+            feeds: super::FeedStats::new(m),
         }
     }
 
@@ -670,6 +673,7 @@ impl Collector {
         }
         super::pools::emit(&self.pools, m, &mut emit);
         super::omni::emit(&self.omni, m, &mut emit);
+        self.feeds.emit(m, &mut emit);
     }
 }
 
@@ -859,7 +863,12 @@ pub struct IncidentRecord {
 /// all its weight on it, no retry raises priority, no log records priorities, and no incident
 /// type has its own priority mix.
 fn single_priority(m: &Model) -> Option<usize> {
-    if m.cases.priority_by_type.iter().any(Option::is_some) {
+    // The urgency rule, the feeds' cases and priority mixes per type set priorities no
+    // channel mix shows.
+    if m.urgency.is_some()
+        || !m.feeds.is_empty()
+        || m.cases.priority_by_type.iter().any(Option::is_some)
+    {
         return None;
     }
     let mut only = None;

@@ -15,6 +15,8 @@ pub enum Scope {
     Team(u16),
     /// A shared pool, by its position among all pools (teams' own first).
     Pool(u16),
+    /// A customer segment of the urgency rule, by its position (segments sorted by name).
+    Segment(u8),
 }
 
 impl Scope {
@@ -27,6 +29,7 @@ impl Scope {
             Scope::Priority(_) => "priority",
             Scope::Team(_) => "team",
             Scope::Pool(_) => "pool",
+            Scope::Segment(_) => "segment",
         }
     }
     /// The channel, type, priority or team name (`all` for overall).
@@ -38,6 +41,12 @@ impl Scope {
             Scope::Priority(p) => Priority::ALL[p as usize].name().into(),
             Scope::Team(i) => m.teams[i as usize].name.clone(),
             Scope::Pool(i) => m.pool_name(crate::model::PoolId(i)).to_string(),
+            Scope::Segment(i) => m
+                .urgency
+                .as_ref()
+                .and_then(|u| u.segments.get(usize::from(i)))
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 }
@@ -179,6 +188,14 @@ pub enum Kpi {
     DeferredVisits,
     /// Contacts moved out of a team's queue by time-triggered escalation.
     Escalations,
+    // Social media, monitoring and prevention (overall, where the model has them).
+    Mentions,
+    MentionCases,
+    MentionsMissed,
+    FalseCases,
+    MonitoringEvents,
+    ProactiveCases,
+    ContactsPrevented,
     // Cases: deflection, reopening, SLA clocks (by the breakdowns contacts are counted in).
     /// Contacts self-service deflected (demand avoided; not arrivals).
     Deflected,
@@ -283,6 +300,13 @@ impl Kpi {
             DeferredWaitMean => "deferred_wait_mean",
             DeferredVisits => "deferred_visits",
             Escalations => "escalations",
+            Mentions => "mentions",
+            MentionCases => "mention_cases",
+            MentionsMissed => "mentions_missed",
+            FalseCases => "false_cases",
+            MonitoringEvents => "monitoring_events",
+            ProactiveCases => "proactive_cases",
+            ContactsPrevented => "contacts_prevented",
             Deflected => "deflected",
             DemandOffered => "demand_offered",
             DeflectionRate => "deflection_rate",
@@ -385,6 +409,13 @@ impl Kpi {
             DeferredWaitMean,
             DeferredVisits,
             Escalations,
+            Mentions,
+            MentionCases,
+            MentionsMissed,
+            FalseCases,
+            MonitoringEvents,
+            ProactiveCases,
+            ContactsPrevented,
             Deflected,
             DemandOffered,
             DeflectionRate,
@@ -522,6 +553,19 @@ impl Kpi {
             DeferredVisits => "visits of deferred contacts started at a blending team",
             Escalations => {
                 "contacts moved out of the team's queue after waiting escalate.after (time-triggered)"
+            }
+            Mentions => "social-media mentions that arrived (cases or not)",
+            MentionCases => {
+                "cases created from mentions: real ones, plus needless ones a manual router created"
+            }
+            MentionsMissed => {
+                "real cases a manual router judged not a case: lost, never an incident"
+            }
+            FalseCases => "mentions that are not cases which a manual router made a case",
+            MonitoringEvents => "monitoring events that occurred",
+            ProactiveCases => "monitoring events that became cases",
+            ContactsPrevented => {
+                "customer incidents that never arrived because a proactive case of their type prevented them"
             }
             Deflected => {
                 "contacts self-service deflected: demand avoided, never counted as arrived, resolved or first-contact resolutions"

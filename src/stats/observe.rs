@@ -18,6 +18,9 @@ impl Observer for Collector {
     fn arrived(&mut self, key: ContactKey, duplicate: bool) {
         let ids = self.ids(key);
         Collector::arrived(self, ids, duplicate, key.channel.0);
+        if !duplicate {
+            self.feeds.incident(key.segment);
+        }
     }
     #[inline]
     fn entered(&mut self, team: TeamId, key: ContactKey, first_visit: bool, arrival: f64) {
@@ -31,6 +34,7 @@ impl Observer for Collector {
     fn answered(&mut self, key: ContactKey, waited: f64, arrival: f64) {
         let ids = self.ids(key);
         Collector::answered(self, ids, key.channel.0, waited, arrival);
+        self.feeds.answered(key.segment, waited);
     }
     #[inline]
     fn contact_ended(&mut self, key: ContactKey, end: ContactEnd, arrival: f64, now: f64) {
@@ -124,6 +128,9 @@ impl Observer for Collector {
     }
     fn escalated(&mut self, team: TeamId) {
         self.omni.escalations[team.index()] += 1;
+    }
+    fn omni(&mut self, fact: crate::stats::OmniFact) {
+        self.feeds.record(fact);
     }
     #[inline]
     fn deflected(&mut self, key: ContactKey, _duplicate: bool) {

@@ -10,18 +10,20 @@ use super::super::pool::AgentId;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::{Sim, Source};
-use crate::model::{ArrivalModel, ChannelId, PoolId, StreamId, TypeId, bounds, unit};
+use crate::model::{ArrivalModel, ChannelId, PoolId, Record, StreamId, TypeId, bounds, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
 /// A new incident's demand-side draws.
-struct NewIncident {
-    channel: ChannelId,
-    ty: TypeId,
-    priority: u8,
-    patience: f64,
-    seeds: (u64, u64),
-    log_handling: f64,
+pub(super) struct NewIncident {
+    pub(super) channel: ChannelId,
+    pub(super) ty: TypeId,
+    /// The priority the problem has (the urgency rule, if any, sets the contact's).
+    pub(super) priority: u8,
+    pub(super) patience: f64,
+    pub(super) seeds: (u64, u64),
+    pub(super) log_handling: f64,
+    pub(super) record: Record,
 }
 
 impl<O: Observer> Sim<'_, O> {
@@ -100,6 +102,12 @@ impl<O: Observer> Sim<'_, O> {
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut r));
         let ty = row.map_or_else(|| TypeId::at(sm.type_mix.pick(u_type)), |r| r.ty);
+        // Drawn last, and only for streams that describe their customers, so streams without
+        // records keep every draw they had.
+        let record = sm.customers.as_ref().map_or(Record::NONE, |c| {
+            let (u_seg, u_comp) = (unit(&mut r), unit(&mut r));
+            c.record(u_seg, u_comp)
+        });
         let n = NewIncident {
             channel: sm.channel,
             ty,
@@ -111,6 +119,7 @@ impl<O: Observer> Sim<'_, O> {
             patience,
             seeds,
             log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+            record,
         };
         self.start_incident(Source::Stream(st), n);
     }
@@ -141,23 +150,38 @@ impl<O: Observer> Sim<'_, O> {
             patience,
             seeds: (s1, s2),
             log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
+            record: Record::NONE,
         };
         self.start_incident(Source::Channel(ch), n);
     }
 
     /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
-    /// drawn, and admitted on its channel.
+    /// drawn, and admitted on its channel; unless a proactive case prevented it.
     fn start_incident(&mut self, src: Source, n: NewIncident) {
+        if self.prevented(n.ty) {
+            return self.schedule_arrival(src, self.now);
+        }
+        let idx = self.open_incident(n);
+        self.schedule_arrival(src, self.now);
+        self.launch(idx);
+    }
+
+    /// Places a new incident's first contact, its priority set by the urgency rule if any.
+    pub(super) fn open_incident(&mut self, n: NewIncident) -> u32 {
         let m = self.m;
         let NewIncident {
             channel: ch,
             ty,
-            priority,
+            priority: stated,
             patience,
             seeds: (s1, s2),
             log_handling,
+            record,
         } = n;
-        let cm = &m.channels[ch.index()];
+        let priority = m
+            .urgency
+            .as_ref()
+            .map_or(stated, |u| u.priority(stated, ty.index(), record, 0));
         let now = self.now;
         let contact = Contact {
             rng: contact_stream(s1, s2),
@@ -194,13 +218,22 @@ impl<O: Observer> Sim<'_, O> {
             callback: false,
             callback_tries: 0,
             escalated: false,
+            mention: None,
+            record,
+            stated_priority: stated,
             paused: 0.0,
             pause_start: f64::NAN,
             agent: AgentId(u32::MAX),
         };
         self.next_incident += 1;
-        let idx = self.place(contact);
-        self.schedule_arrival(src, now);
+        self.place(contact)
+    }
+
+    /// A placed first contact: its chase drawn, and admitted on its channel.
+    pub(super) fn launch(&mut self, idx: u32) {
+        let m = self.m;
+        let now = self.now;
+        let cm = &m.channels[self.contacts[idx as usize].channel.index()];
         if let Some(chase) = &cm.chase {
             // Demand-side: the same draws whatever the organisation.
             let c = &mut self.contacts[idx as usize];
@@ -266,6 +299,11 @@ impl<O: Observer> Sim<'_, O> {
             ..c.clone()
         };
         let slot = self.place(dup);
+        if let Some(u) = &m.urgency {
+            // Chasing is a repeated contact: one more than the attempts so far.
+            let c = &mut self.contacts[slot as usize];
+            c.priority = u.priority(c.stated_priority, c.ty.index(), c.record, c.attempt.into());
+        }
         self.admit(slot);
     }
 
@@ -320,7 +358,7 @@ impl<O: Observer> Sim<'_, O> {
             .retry
             .as_ref()
             .expect("retries come from channels with retry");
-        if retry.raise_priority {
+        if m.urgency.is_none() && retry.raise_priority {
             c.priority = c.priority.saturating_sub(1);
         }
         self.contact_again(idx, retry.channel);
@@ -333,6 +371,11 @@ impl<O: Observer> Sim<'_, O> {
         let now = self.now;
         let c = &mut self.contacts[idx as usize];
         c.attempt = c.attempt.saturating_add(1);
+        if let Some(u) = &m.urgency {
+            // A repeated contact (a retry or a reopen): the rule counts it (`per_repeat`).
+            let repeats = u32::from(c.attempt) - 1;
+            c.priority = u.priority(c.stated_priority, c.ty.index(), c.record, repeats);
+        }
         c.channel = channel;
         c.arrival = now;
         c.answered = f64::NAN;

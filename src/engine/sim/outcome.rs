@@ -12,6 +12,10 @@ use crate::stats::{ContactEnd, IncidentRecord};
 impl<O: Observer> Sim<'_, O> {
     /// Contact attempt `idx` ends with `end`; a failed one may be retried.
     pub(super) fn end_contact(&mut self, idx: u32, end: ContactEnd) {
+        if self.contacts[idx as usize].mention.is_some() {
+            // A mention disconnected at its router's closing: never a contact.
+            return self.drop_mention(idx);
+        }
         let m = self.m;
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];

@@ -153,6 +153,9 @@ impl<O: Observer> Sim<'_, O> {
         if c.chase {
             // A chase is answered by its entry team and merged into the open incident.
             self.end_contact(idx, ContactEnd::Merged);
+        } else if c.mention.is_some() {
+            // A social-media mention read by its router: a case, or nothing.
+            self.on_triaged(idx);
         } else if let Some(next) = c.target.take() {
             // The wrong team sends it on to the right one: a reassignment.
             c.transfers = c.transfers.saturating_add(1);
