@@ -56,4 +56,7 @@ pub trait Observer {
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
+    /// The run ended (after the last load changes, before the contacts still open are
+    /// reported).
+    fn run_ended(&mut self) {}
 }

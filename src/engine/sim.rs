@@ -269,6 +269,7 @@ impl<'m, O: Observer> Sim<'m, O> {
         for p in 0..m.n_pools() {
             self.pool_changed(PoolId::at(p));
         }
+        self.stats.run_ended();
         let end = m.horizon;
         for c in &self.contacts {
             let open = matches!(

@@ -140,6 +140,10 @@ pub struct TeamStats {
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
+    /// The current interval's series sums (busy, capacity, queue, open time), carried here
+    /// from the series at the interval's start and back at its end ([`Collector::run_ended`]
+    /// for the last): the same additions in the same order, without indexing the series.
+    slot_sums: [f64; 4],
 }
 
 /// How a contact attempt ended.
@@ -270,6 +274,7 @@ impl Collector {
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
+                    slot_sums: [0.0; 4],
                 })
                 .collect(),
             pools: (0..m.n_pools())
@@ -583,14 +588,37 @@ impl Collector {
                 t.slot_all_busy += dt;
             }
         }
-        self.series.team_area(
-            team,
-            self.slot,
-            f64::from(busy) * dt,
-            f64::from(cap) * dt,
-            f64::from(t.queue) * dt,
-            if open { dt } else { 0.0 },
-        );
+        let sums = &mut t.slot_sums;
+        sums[0] += f64::from(busy) * dt;
+        sums[1] += f64::from(cap) * dt;
+        sums[2] += f64::from(t.queue) * dt;
+        sums[3] += if open { dt } else { 0.0 };
+    }
+
+    /// Moves each team's sums for the current interval into the series (then `slot` is the
+    /// current one), or out of them (`load`).
+    fn carry_slot_sums(&mut self, load: bool) {
+        let (slot, series) = (self.slot, &mut self.series);
+        for (i, t) in self.teams.iter_mut().enumerate() {
+            let cells = [
+                &mut series.busy_area[i][slot],
+                &mut series.capacity_area[i][slot],
+                &mut series.queue_area[i][slot],
+                &mut series.open_time[i][slot],
+            ];
+            for (cell, sum) in cells.into_iter().zip(&mut t.slot_sums) {
+                if load {
+                    *sum = *cell;
+                } else {
+                    *cell = *sum;
+                }
+            }
+        }
+    }
+
+    /// The run ended: the last interval's sums go into the series.
+    pub fn run_ended(&mut self) {
+        self.carry_slot_sums(false);
     }
 
     /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.
@@ -618,7 +646,9 @@ impl Collector {
                 t.midnight_queues.push(t.queue);
             }
         }
+        self.carry_slot_sums(false);
         self.slot = next_slot;
+        self.carry_slot_sums(true);
         self.slot_span = inside(now, now + interval);
     }
 

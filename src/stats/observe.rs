@@ -97,4 +97,7 @@ impl Observer for Collector {
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         Collector::interval_boundary(self, now, interval, next_slot);
     }
+    fn run_ended(&mut self) {
+        Collector::run_ended(self);
+    }
 }
