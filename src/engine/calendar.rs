@@ -71,7 +71,7 @@ impl Calendar {
     }
 
     /// Schedules `event` at `time` (a non-negative, finite number of seconds).
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, time: f64, event: Event) {
         debug_assert!(time >= 0.0 && time.is_finite(), "event time {time}");
         self.seq += 1;

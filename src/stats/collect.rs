@@ -213,6 +213,8 @@ pub struct Collector {
     /// Times surely inside the current interval (a hair inside its ends), where
     /// [`Collector::slot_of`] needs no division.
     slot_span: (f64, f64),
+    /// The last contact key (channel, type, priority) looked up, and its breakdowns.
+    pub(super) last_ids: ((u16, u16, u8), ScopeIds),
 }
 
 impl Collector {
@@ -224,7 +226,7 @@ impl Collector {
         if let Some(p) = single_priority(m) {
             alias[1 + m.channels.len() + m.types.len() + p] = true;
         }
-        Collector {
+        let mut c = Collector {
             warmup: m.warmup,
             interval: m.interval,
             week_offset: m.start_weekday * m.slots_per_day,
@@ -288,7 +290,10 @@ impl Collector {
                 .map(|l| l.contains(&0))
                 .collect(),
             slot_span: inside(0.0, m.interval),
-        }
+            last_ids: ((0, 0, 0), ScopeIds { ids: [0; 4], n: 1 }),
+        };
+        c.last_ids.1 = c.scope_ids(0, 0, 0);
+        c
     }
 
     /// Scope indices of a contact on `channel` of type `ty` and priority `prio`.
