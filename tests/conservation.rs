@@ -147,6 +147,9 @@ fn scenario(k: &Knobs) -> Scenario {
                     None
                 },
                 cost_per_hour: None,
+                shifts: Vec::new(),
+                temporary: Vec::new(),
+                cost_per_contact: None,
             }
         })
         .collect();

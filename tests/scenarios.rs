@@ -127,3 +127,37 @@ fn redesign_loses_clearly_fewer_incidents_and_contacts() {
         "after: service level 20 s {sl:.3}"
     );
 }
+
+#[test]
+fn case4_rosters_the_workload_only_answer_and_case5_designs_share_demand() {
+    // Case 4: the shifts put 12 agents x 7 effective hours = 84 agent-hours on the floor each
+    // working day (domain.md's workload-only answer), none at weekends.
+    let m = load("scenarios/case4-sizing.ron");
+    let spd = m.slots_per_day;
+    let hours = |d: usize| {
+        m.teams[0].agents[d * spd..(d + 1) * spd]
+            .iter()
+            .map(|&a| f64::from(a))
+            .sum::<f64>()
+            * m.interval
+            / 3600.0
+    };
+    for d in 0..5 {
+        assert_eq!(hours(d), 84.0, "weekday {d}");
+    }
+    assert_eq!(hours(5) + hours(6), 0.0);
+    // Case 5: the three designs face the same tickets, so compare pairs them.
+    let inhouse = load("scenarios/case5-inhouse.ron");
+    for f in [
+        "scenarios/case5-outsourced.ron",
+        "scenarios/case5-mixed.ron",
+    ] {
+        let other = load(f);
+        assert_eq!(inhouse.demand_fingerprint, other.demand_fingerprint, "{f}");
+        assert!(
+            other.teams[0].cost_per_contact.is_some(),
+            "{f}: external first line"
+        );
+    }
+    assert!(inhouse.teams.iter().all(|t| t.cost_per_contact.is_none()));
+}

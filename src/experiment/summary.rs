@@ -89,14 +89,39 @@ pub const DAY_TYPES: [(&str, &[usize]); 3] = [
     ("sunday", &[6]),
 ];
 
+/// Weekdays reported one by one as well where some roster differs between Monday and Friday
+/// (weekday schedules or shifts), so each weekday's staffing shows as scheduled.
+pub const WEEKDAYS: [(&str, &[usize]); 5] = [
+    ("monday", &[0]),
+    ("tuesday", &[1]),
+    ("wednesday", &[2]),
+    ("thursday", &[3]),
+    ("friday", &[4]),
+];
+
+/// Whether some pool's roster differs between two of Monday to Friday.
+fn weekday_rosters_differ(m: &Model) -> bool {
+    let spd = m.slots_per_day;
+    (0..m.n_pools()).any(|p| {
+        let a = m.staffing(crate::model::PoolId::at(p)).agents;
+        (1..5).any(|d| a[d * spd..(d + 1) * spd] != a[..spd])
+    })
+}
+
 fn interval_series(m: &Model, reps: &[RepResult]) -> IntervalSeries {
     if reps.is_empty() {
         return IntervalSeries::default();
     }
     let exposure = week_slot_days(m);
     let mut all = series_for(m, reps, &[0, 1, 2, 3, 4, 5, 6], &exposure);
+    let weekdays: &[(&str, &[usize])] = if weekday_rosters_differ(m) {
+        &WEEKDAYS
+    } else {
+        &[]
+    };
     all.day_types = DAY_TYPES
         .iter()
+        .chain(weekdays)
         .filter(|(_, days)| {
             days.iter().any(|d| {
                 exposure[d * m.slots_per_day..(d + 1) * m.slots_per_day]

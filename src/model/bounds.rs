@@ -102,7 +102,7 @@ pub const LINES: Bound = Bound {
 };
 /// Agents of a team, in `agents` and in every schedule entry.
 pub const AGENTS: Bound = Bound {
-    field: "teams[].agents, teams[].schedule[]",
+    field: "teams[].agents, teams[].schedule[], shifts[].headcount, temporary[].agents",
     min: 0.0,
     max: 100_000.0,
     unit: "agents",
@@ -139,6 +139,38 @@ pub const COST_PER_HOUR: Bound = Bound {
     max: 1e6,
     unit: "",
     why: "costs are summed over agent-hours and must stay finite",
+};
+/// Price of one contact handled by an external team.
+pub const COST_PER_CONTACT: Bound = Bound {
+    field: "teams[].cost_per_contact",
+    min: 0.0,
+    max: 1e6,
+    unit: "",
+    why: "costs are summed over contacts handled and must stay finite",
+};
+/// Length of a shift, in hours.
+pub const SHIFT_HOURS: Bound = Bound {
+    field: "shifts[].length",
+    min: 0.0,
+    max: 24.0,
+    unit: "hours",
+    why: "a shift starts each day it names; a longer one would overlap the next day's",
+};
+/// Shift patterns or temporary-staff entries of one team or pool, each.
+pub const STAFF_ENTRIES: Bound = Bound {
+    field: "shifts, temporary (each, per team or pool)",
+    min: 0.0,
+    max: 100.0,
+    unit: "entries",
+    why: "temporary staff is looked up at every interval boundary",
+};
+/// Simulated day numbers of temporary staff.
+pub const TEMP_DAY: Bound = Bound {
+    field: "temporary[].first_day, temporary[].last_day",
+    min: 1.0,
+    max: 3650.0,
+    unit: "",
+    why: "day 1 is the first day of statistics; no run is longer than calendar.days allows",
 };
 /// Length of a team, channel, incident-type or scenario name, in characters.
 pub const NAME_CHARS: Bound = Bound {
@@ -212,6 +244,10 @@ pub const ALL: &[&Bound] = &[
     &DUTY_CYCLE_MIN,
     &WEIBULL_SHAPE,
     &COST_PER_HOUR,
+    &COST_PER_CONTACT,
+    &SHIFT_HOURS,
+    &STAFF_ENTRIES,
+    &TEMP_DAY,
     &NAME_CHARS,
     &LIST_LEN,
     &THRESHOLDS,

@@ -4,6 +4,7 @@
 
 use super::bounds::{self, Bound};
 use super::log::read_log;
+use super::roster;
 use super::{
     ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, PoolId,
     PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
@@ -72,6 +73,8 @@ struct StaffingSpec<'a> {
     by_day: &'a [DaySchedule],
     availability: f64,
     duty_cycle: Option<Dur>,
+    shifts: &'a [scenario::Shift],
+    temporary: &'a [scenario::Temporary],
 }
 
 struct Compiler<'a> {
@@ -861,7 +864,7 @@ impl Compiler<'_> {
         base: &str,
         spec: StaffingSpec<'_>,
         (interval, slots, open): (f64, usize, &[bool]),
-    ) -> Result<(Vec<u32>, f64), InputError> {
+    ) -> Result<(Vec<u32>, f64, Vec<super::TempStaff>), InputError> {
         let f = |x: &str| format!("{base}.{x}");
         // Staffing per slot of the day for each weekday, then per slot of the week (zero while
         // closed).
@@ -896,15 +899,30 @@ impl Compiler<'_> {
                 week[d as usize] = day.clone();
             }
         }
-        let agents = (0..7 * slots)
+        let loc = roster::Loc {
+            src: self.src,
+            q,
+            base,
+        };
+        let shifts = roster::shifts(&loc, spec.shifts, interval, slots)?;
+        let temporary = roster::temporary(&loc, spec.temporary, interval, slots)?;
+        let agents: Vec<u32> = (0..7 * slots)
             .map(|w| {
                 if open[w] {
-                    week[w / slots][w % slots]
+                    week[w / slots][w % slots] + shifts[w]
                 } else {
                     0
                 }
             })
             .collect();
+        if let Some(&most) = agents.iter().max() {
+            self.bounded(
+                &[q, "shifts"],
+                f("shifts"),
+                &bounds::AGENTS,
+                f64::from(most),
+            )?;
+        }
         self.bounded(
             &[q, "availability"],
             f("availability"),
@@ -918,7 +936,7 @@ impl Compiler<'_> {
             &bounds::DUTY_CYCLE_MIN,
             duty_cycle / 60.0,
         )?;
-        Ok((agents, duty_cycle))
+        Ok((agents, duty_cycle, temporary))
     }
 
     /// Shared pools, and who serves what: per queue its pools in overflow order (its team's
@@ -955,7 +973,7 @@ impl Compiler<'_> {
             let q = format!("\"{}\"", p.name);
             let base = format!("pools[{k}] {q}");
             self.name(&format!("{base}.name"), &[&q], &p.name)?;
-            let (agents, duty_cycle) = self.staffing(
+            let (agents, duty_cycle, temporary) = self.staffing(
                 &q,
                 &base,
                 StaffingSpec {
@@ -964,6 +982,8 @@ impl Compiler<'_> {
                     by_day: &p.schedule_by_day,
                     availability: p.availability,
                     duty_cycle: p.duty_cycle,
+                    shifts: &p.shifts,
+                    temporary: &p.temporary,
                 },
                 cal,
             )?;
@@ -1008,6 +1028,7 @@ impl Compiler<'_> {
                 duty_cycle,
                 cost_per_hour: p.cost_per_hour,
                 stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
+                temporary,
             });
         }
         let servers = ranked
@@ -1084,7 +1105,7 @@ impl Compiler<'_> {
         let base = format!("teams[{i}] {q}");
         let f = |x: &str| format!("{base}.{x}");
         self.name(&f("name"), &[&q], &t.name)?;
-        let (agents, duty_cycle) = self.staffing(
+        let (agents, duty_cycle, temporary) = self.staffing(
             &q,
             &base,
             StaffingSpec {
@@ -1093,6 +1114,8 @@ impl Compiler<'_> {
                 by_day: &t.schedule_by_day,
                 availability: t.availability,
                 duty_cycle: t.duty_cycle,
+                shifts: &t.shifts,
+                temporary: &t.temporary,
             },
             (interval, slots, open),
         )?;
@@ -1194,6 +1217,13 @@ impl Compiler<'_> {
                 c,
             )?;
         }
+        if let Some(c) = t.cost_per_contact {
+            let at = [q.as_str(), "cost_per_contact"];
+            self.bounded(&at, f("cost_per_contact"), &bounds::COST_PER_CONTACT, c)?;
+            if t.cost_per_hour.is_some() {
+                return Err(self.err(&at, f("cost_per_contact"), "an external team is paid per contact or per hour, not both: remove cost_per_hour or cost_per_contact"));
+            }
+        }
         Ok(TeamModel {
             name: t.name.clone(),
             agents,
@@ -1205,6 +1235,8 @@ impl Compiler<'_> {
             triage,
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
+            temporary,
+            cost_per_contact: t.cost_per_contact,
         })
     }
 

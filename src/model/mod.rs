@@ -6,12 +6,14 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod roster;
 mod warn;
 
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
+pub use roster::TempStaff;
 pub use warn::{Warning, warnings};
 
 use crate::scenario::{AtClosing, ChannelKind, Discipline};
@@ -152,6 +154,11 @@ pub struct TeamModel {
     pub triage: Option<(f64, Vec<TeamId>)>,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// Temporary staff on top of `agents`, on some simulated days.
+    pub temporary: Vec<TempStaff>,
+    /// Price per contact handled, for an external team paid per contact (then its hours are
+    /// not counted in the overall `agent_hours`).
+    pub cost_per_contact: Option<f64>,
 }
 
 /// A compiled shared pool.
@@ -165,6 +172,8 @@ pub struct PoolModel {
     pub duty_cycle: f64,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// Temporary staff on top of `agents`, on some simulated days.
+    pub temporary: Vec<TempStaff>,
 }
 
 /// Who a pool's agents are: per slot of the week, and their availability.
@@ -173,6 +182,8 @@ pub struct Staffing<'a> {
     pub agents: &'a [u32],
     pub availability: f64,
     pub duty_cycle: f64,
+    /// Temporary staff on top of `agents` ([`Model::roster`] adds them).
+    pub temporary: &'a [TempStaff],
 }
 
 /// Where a contact goes after a team handled it.
@@ -242,6 +253,7 @@ impl Model {
                 agents: &t.agents,
                 availability: t.availability,
                 duty_cycle: t.duty_cycle,
+                temporary: &t.temporary,
             },
             None => {
                 let s = &self.shared_pools[p.index() - self.teams.len()];
@@ -249,20 +261,19 @@ impl Model {
                     agents: &s.agents,
                     availability: s.availability,
                     duty_cycle: s.duty_cycle,
+                    temporary: &s.temporary,
                 }
             }
         }
     }
-    /// Total agent-hours rostered on the floor over the simulated days (after warm-up).
+    /// Total agent-hours rostered on the floor over the simulated days (after warm-up),
+    /// temporary staff included.
     pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {
-        let t = &self.teams[team.into().index()];
+        let pool = PoolId::at(team.into().index());
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)
-            .map(|s| {
-                let w = (s + self.start_weekday * self.slots_per_day) % t.agents.len();
-                f64::from(t.agents[w])
-            })
+            .map(|k| f64::from(self.roster(pool, k)))
             .sum::<f64>()
             * self.interval
             / 3600.0

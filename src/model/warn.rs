@@ -201,9 +201,11 @@ fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
             out.push(Warning {
                 kind: "no_agents",
                 message: format!(
-                    "team `{}` has no agents at any time but receives work ({:.1} agent-hours a week offered): it never answers anything",
+                    "team `{}` has no agents at any time{} but receives work ({:.1} agent-hours a week offered): it never answers anything{}",
                     team.name,
-                    hours(total)
+                    if team.temporary.is_empty() { "" } else { " except temporary staff" },
+                    hours(total),
+                    if team.temporary.is_empty() { "" } else { " on other days" }
                 ),
             });
             continue;

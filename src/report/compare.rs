@@ -110,7 +110,7 @@ pub fn compare_table(c: &Comparison) -> String {
     out.push('\n');
     out.push_str(&table(&header, &rows));
     out.push_str(&format!(
-        "\n{}: {}.\nagent_hours: {}; cost where every team has cost_per_hour.\n",
+        "\n{}: {}.\nagent_hours: {}; cost where every team has cost_per_hour or\ncost_per_contact (an external team: contacts handled x price, its hours not in the overall agent_hours).\n",
         Kpi::ServiceLevel(0).name(&c.designs[0].model),
         Kpi::ServiceLevel(0).definition(),
         Kpi::AgentHours.definition()

@@ -546,8 +546,11 @@ fn teams_table(page: &mut Page, kpis: &[KpiRow], inputs: &Inputs) {
                 t.name.clone(),
                 t.agents_peak.to_string(),
                 format!("{:.0}", t.agent_hours),
-                t.cost_per_hour
-                    .map_or("-".into(), |c| format!("{:.0}", c * t.agent_hours)),
+                match (t.cost_per_hour, t.cost_per_contact) {
+                    (Some(c), _) => format!("{:.0}", c * t.agent_hours),
+                    (None, Some(p)) => format!("{p} per contact"),
+                    (None, None) => "-".into(),
+                },
                 cell(&t.name, "utilisation"),
                 cell(&t.name, "wait_mean"),
                 cell(&t.name, "queue_mean"),

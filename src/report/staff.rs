@@ -525,6 +525,8 @@ pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<
         team.schedule.clear();
         // The staffing found holds every day: weekday entries would override it.
         team.schedule_by_day.clear();
+        // Shifts are part of the levels found (temporary staff stay on top of them).
+        team.shifts.clear();
         let mut last = levels[0];
         for (slot, &n) in levels.iter().enumerate().skip(1) {
             if n != last {

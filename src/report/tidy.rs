@@ -405,6 +405,8 @@ pub struct TeamInput {
     /// Scheduled agent-hours over the simulated days.
     pub agent_hours: f64,
     pub cost_per_hour: Option<f64>,
+    /// Price per contact of an external team (its cost is then a KPI, not a roster figure).
+    pub cost_per_contact: Option<f64>,
 }
 
 /// A target and how the run fared against it.
@@ -470,6 +472,7 @@ impl Inputs {
                     agents_peak: t.agents.iter().copied().max().unwrap_or(0),
                     agent_hours: m.agent_hours(i as u16),
                     cost_per_hour: t.cost_per_hour,
+                    cost_per_contact: t.cost_per_contact,
                 })
                 .collect(),
         }

@@ -372,6 +372,67 @@ pub struct Team {
     /// Cost of one agent-hour (for staffing reports).
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// Shift patterns whose headcounts add to the staffing above (write `agents: 0` for a
+    /// roster made of shifts only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<Shift>,
+    /// Temporary staff: extra agents on a range of simulated days.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub temporary: Vec<Temporary>,
+    /// An external (outsourced) team paid per contact handled instead of per hour: its cost is
+    /// contacts handled x this price, and its hours are not counted in the overall
+    /// `agent_hours` (they are the supplier's). Excludes `cost_per_hour`.
+    #[serde(default)]
+    pub cost_per_contact: Option<f64>,
+}
+
+/// A shift pattern: `headcount` agents start at `start` on each of `days` and stay `length`
+/// (it may run past midnight into the next day), off the floor during each break. Start,
+/// length and breaks must fall on calendar-interval boundaries.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    pub start: Clock,
+    pub length: Dur,
+    /// Breaks, each `at` an offset from the shift's start.
+    #[serde(default)]
+    pub breaks: Vec<Break>,
+    #[serde(deserialize_with = "whole")]
+    pub headcount: u32,
+    /// Weekdays the shift starts on (default: every day).
+    #[serde(default = "every_day")]
+    pub days: Vec<Weekday>,
+}
+
+/// A break within a shift: from `at` after the shift's start, for `length`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Break {
+    pub at: Dur,
+    pub length: Dur,
+}
+
+fn every_day() -> Vec<Weekday> {
+    use Weekday::*;
+    vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+}
+
+/// Extra agents on simulated days `first_day..=last_day` (day 1 is the day statistics start
+/// on, midnight to midnight), from `from` to `to` each of those days (default the whole day);
+/// like every agent, only while open.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Temporary {
+    #[serde(deserialize_with = "whole")]
+    pub first_day: u32,
+    #[serde(deserialize_with = "whole")]
+    pub last_day: u32,
+    #[serde(deserialize_with = "whole")]
+    pub agents: u32,
+    #[serde(default)]
+    pub from: Option<Clock>,
+    #[serde(default)]
+    pub to: Option<Clock>,
 }
 
 /// Staffing on some weekdays: `agents` from midnight (default: the team's `agents`), changed
@@ -411,6 +472,12 @@ pub struct Pool {
     pub skills: BTreeMap<String, Skill>,
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// Shift patterns, as a team's `shifts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<Shift>,
+    /// Temporary staff, as a team's `temporary`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub temporary: Vec<Temporary>,
 }
 
 /// How a pool serves one team's queue.

@@ -682,18 +682,25 @@ impl Collector {
         let days = (m.horizon - m.warmup) / 86_400.0;
         let span = m.horizon - m.warmup;
         for (i, t) in self.teams.iter().enumerate() {
-            team_kpis(t, m.teams[i].cost_per_hour, span, &mut |k, v| {
+            team_kpis(t, team_cost(t, &m.teams[i]), span, &mut |k, v| {
                 emit(k, Scope::Team(i as u16), v)
             });
         }
-        // Staff and cost over all teams; a total cost only where every team has a cost.
-        let hours: f64 = self.teams.iter().map(TeamStats::paid_hours).sum();
+        // Staff and cost over all teams; a total cost only where every team has a cost. An
+        // external team paid per contact adds its cost but not its (the supplier's) hours.
+        let hours: f64 = self
+            .teams
+            .iter()
+            .zip(&m.teams)
+            .filter(|(_, tm)| tm.cost_per_contact.is_none())
+            // From +0 (an empty f64 sum is -0, shown as "-0.0").
+            .fold(0.0, |sum, (t, _)| sum + t.paid_hours());
         emit(Kpi::AgentHours, Scope::Overall, hours);
         let costs: Option<f64> = self
             .teams
             .iter()
             .zip(&m.teams)
-            .map(|(t, tm)| tm.cost_per_hour.map(|c| c * t.paid_hours()))
+            .map(|(t, tm)| team_cost(t, tm))
             .sum();
         if let Some(cost) = costs {
             emit(Kpi::CostPerDay, Scope::Overall, cost / days);
@@ -815,8 +822,17 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
     );
 }
 
-/// A team's KPIs over `span` measured seconds.
-fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi, f64)) {
+/// What a team cost over the measured time: paid hours x `cost_per_hour`, or, for an external
+/// team, contacts handled x `cost_per_contact`; `None` where neither is set.
+fn team_cost(t: &TeamStats, tm: &crate::model::TeamModel) -> Option<f64> {
+    match tm.cost_per_contact {
+        Some(price) => Some(price * t.handled as f64),
+        None => tm.cost_per_hour.map(|c| c * t.paid_hours()),
+    }
+}
+
+/// A team's KPIs over `span` measured seconds; `cost`: its cost over that span, if known.
+fn team_kpis(t: &TeamStats, cost: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi, f64)) {
     let per = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     e(Kpi::Entered, t.entered as f64);
     e(Kpi::Visits, t.visits as f64);
@@ -864,8 +880,8 @@ fn team_kpis(t: &TeamStats, cost_per_hour: Option<f64>, span: f64, e: &mut dyn F
     e(Kpi::BacklogGrowingDays, ratio(t.backlog_grew, days as u64));
     let hours = t.paid_hours();
     e(Kpi::AgentHours, hours);
-    if let Some(c) = cost_per_hour {
-        e(Kpi::CostPerDay, hours * c / (span / 86_400.0));
+    if let Some(c) = cost {
+        e(Kpi::CostPerDay, c / (span / 86_400.0));
     }
 }
 

@@ -397,7 +397,9 @@ impl Kpi {
             AgentHours => {
                 "paid agent-hours over the simulated days: rostered (other duties included) plus overtime"
             }
-            CostPerDay => "agent-hours x cost_per_hour / simulated days",
+            CostPerDay => {
+                "(agent-hours x cost_per_hour, or contacts handled x cost_per_contact) / simulated days"
+            }
             CostPerResolvedIncident => "cost of all teams / resolved incidents",
             Entered => "contacts that joined the team's queue (transfers included)",
             OpenAtEnd => "contacts waiting for or in service at the team at the end",

@@ -15,11 +15,12 @@ impl<O: Observer> Sim<'_, O> {
     /// Sets each pool's roster for the slot starting at `now`.
     pub(super) fn staff(&mut self, now: f64) {
         let m = self.m;
-        let slot = m.week_slot(now);
+        // The same slot as `Model::week_slot`, counted from time zero (temporary staff).
+        let slot = (now / m.interval) as usize;
         for i in 0..m.n_pools() {
             let pool = PoolId::at(i);
             let staffing = m.staffing(pool);
-            let want = staffing.agents[slot];
+            let want = m.roster(pool, slot);
             if i < m.teams.len() && want == 0 && self.pools[i].load().scheduled > 0 {
                 self.close_team(TeamId::at(i));
             }
