@@ -147,6 +147,7 @@ fn scenario(k: &Knobs) -> Scenario {
                     None
                 },
                 cost_per_hour: None,
+                reopen: BTreeMap::new(),
                 shifts: Vec::new(),
                 temporary: Vec::new(),
                 cost_per_contact: None,
@@ -265,10 +266,14 @@ fn scenario(k: &Knobs) -> Scenario {
                 Sla {
                     response: Some(mins(10.0)),
                     resolution: Some(mins(60.0)),
+                    clock: None,
                 },
             )]),
             ..Targets::default()
         },
+        business_hours: Vec::new(),
+        priorities_by_type: BTreeMap::new(),
+        waiting_on_customer: BTreeMap::new(),
     }
 }
 
@@ -286,7 +291,8 @@ proptest! {
         // Incidents: everything that started after warm-up ended (resolved or not) or is open.
         let first_contacts = all.arrived - all.duplicates;
         prop_assert!(all.incidents + all.incidents_open_end <= first_contacts + out.trace.iter().filter(|t| t.attempt == 1 && t.arrival < m.warmup).count() as u64);
-        prop_assert!(all.incidents_resolved + all.incidents_unresolved == all.incidents);
+        // An incident ends resolved, unresolved, or deflected (a later attempt self-served).
+        prop_assert!(all.incidents_resolved + all.incidents_unresolved + all.cases.incidents_deflected == all.incidents);
         // The trace holds one record per ended attempt.
         prop_assert!(out.trace.len() as u64 >= all.resolved + all.abandoned + all.blocked + all.lost);
         // Team utilisation is a share.

@@ -104,6 +104,7 @@ fn coverage_is_near_95_percent_on_a_model_generated_log() {
             replications: 200,
             seed: 7,
             calibration_replications: 0,
+            clock: None,
         };
         let r = pilot(&s, &src, &calls, day0, 70, &opts).unwrap();
         for c in &r.coverage {
@@ -148,6 +149,7 @@ fn recalibration_finds_the_handling_time_that_was_changed() {
         replications: 40,
         seed: 1,
         calibration_replications: 20,
+        clock: None,
     };
     let r = pilot(&s, &src, &calls, 0, 20, &opts).unwrap();
     let c = r.recalibration.unwrap();
@@ -175,6 +177,7 @@ fn pilot_writes_a_self_contained_report_with_the_coverage() {
         replications: 40,
         seed: 5,
         calibration_replications: 4,
+        clock: None,
     };
     let r = pilot(&s, &src, &calls, day0, 5, &opts).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -219,4 +222,82 @@ fn pilot_writes_a_self_contained_report_with_the_coverage() {
     std::fs::remove_file(&path).unwrap();
     tiersim::report::html::write_report(dir.path()).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), html);
+}
+
+/// An email desk open 09:00-17:00 on weekdays: what arrives late in the day is answered the
+/// next morning, a miss of an 8 h target on the wall clock and a hit in business hours.
+#[test]
+fn a_pilot_can_measure_times_to_answer_in_business_hours() {
+    use tiersim::experiment::pilot::{Seen, seen_on_clock};
+    use tiersim::model::BusinessClock;
+    // By hand first: Monday 16:00, answered 18 h later (Tuesday 10:00) is 2 business hours.
+    let nine_to_five = vec![(9.0 * 3600.0, 17.0 * 3600.0)];
+    let hours = std::array::from_fn(|w| if w < 5 { nine_to_five.clone() } else { vec![] });
+    let office = BusinessClock::new("office".into(), hours, vec![], 0);
+    let late = Seen {
+        arrival: 16.0 * 3600.0,
+        answered: Some(18.0 * 3600.0),
+        abandoned: false,
+        blocked: false,
+    };
+    assert_eq!(
+        seen_on_clock(late, Some(&office)).answered,
+        Some(2.0 * 3600.0)
+    );
+    assert_eq!(seen_on_clock(late, None).answered, Some(18.0 * 3600.0));
+
+    let text = r#"Scenario(name: "mail",
+        calendar: (days: 10, start: Mon, open: [(days: [Mon, Tue, Wed, Thu, Fri], from: "09:00", to: "17:00")]),
+        incident_types: ["q"],
+        channels: [(name: "email", kind: Email, arrivals: Daily(per_day: 60), mix: {"q": 1.0}, entry: "desk")],
+        teams: [(name: "desk", agents: 2, handling: {"*": Exponential(mean: "15min")}, routes: {"*": (resolve: 1.0)})],
+        targets: (answer_within_written: ["8h"]),
+        business_hours: [(name: "office", hours: [(days: [Mon, Tue, Wed, Thu, Fri], from: "09:00", to: "17:00")])])"#;
+    let (s, src) = parse("mail.ron".as_ref(), text.to_string()).unwrap();
+    let m = compile(&s, &src).unwrap();
+    let out = simulate(&m, 9, 0, &RunOptions { trace: true }).unwrap();
+    let calls = calls_from_trace(&m, &out.trace, 0);
+    let evaluate = |clock: Option<&str>| {
+        let opts = PilotOptions {
+            windows: Windows::Week,
+            demand: DemandSource::Replay,
+            replications: 20,
+            seed: 2,
+            calibration_replications: 0,
+            clock: clock.map(str::to_string),
+        };
+        pilot(&s, &src, &calls, 0, 10, &opts).unwrap()
+    };
+    let (wall, business) = (evaluate(None), evaluate(Some("office")));
+    let observed = |r: &tiersim::experiment::pilot::PilotResult, kpi: &str| -> Vec<f64> {
+        r.rows
+            .iter()
+            .filter(|x| x.kpi == kpi)
+            .map(|x| x.observed)
+            .collect()
+    };
+    let (w, b) = (
+        observed(&wall, "service_level_8h"),
+        observed(&business, "service_level_8h_business"),
+    );
+    assert_eq!(w.len(), 2);
+    assert_eq!(b.len(), 2);
+    // Business time never exceeds wall time, and the overnight answers turn into hits.
+    for (w, b) in w.iter().zip(&b) {
+        assert!(b > w, "business {b} against wall {w}");
+    }
+    assert!(observed(&business, "response_mean_business")[0] < observed(&wall, "response_mean")[0]);
+    // An unknown calendar is a usage error naming the known ones.
+    let opts = PilotOptions {
+        windows: Windows::Week,
+        demand: DemandSource::Replay,
+        replications: 2,
+        seed: 2,
+        calibration_replications: 0,
+        clock: Some("ofice".into()),
+    };
+    let e = pilot(&s, &src, &calls, 0, 10, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("ofice") && e.contains("office"), "{e}");
 }

@@ -22,6 +22,10 @@ pub enum Event {
     Chase(u32, u32),
     /// A reporting interval ends: staffing and opening hours may change.
     Tick,
+    /// A resolved incident's wait on the customer ends (it closes, or reopens later).
+    Resume(u32),
+    /// A resolved incident reopens: a new contact of the same incident.
+    Reopen(u32),
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),

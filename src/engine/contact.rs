@@ -12,7 +12,8 @@ pub enum State {
     Waiting,
     InService,
     SelfService,
-    /// Failed, and the customer will contact again.
+    /// Failed, and the customer will contact again; or resolved and waiting on the customer,
+    /// or to reopen (the incident is open, no contact is in the system).
     PendingRetry,
 }
 
@@ -71,4 +72,8 @@ pub struct Contact {
     pub chase: bool,
     /// Waiting in its team's overtime queue (it was waiting when the team closed).
     pub overtime: bool,
+    /// Seconds on the incident's SLA clock spent waiting on the customer (clock stopped).
+    pub paused: f64,
+    /// When the current wait on the customer began (NaN when not waiting).
+    pub pause_start: f64,
 }

@@ -4,7 +4,7 @@
 
 use super::pool::PoolLoad;
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
-use crate::stats::{ContactEnd, IncidentRecord};
+use crate::stats::{ClockTimes, ContactEnd, IncidentRecord};
 
 /// What a contact is counted under: its channel, incident type and priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +56,14 @@ pub trait Observer {
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
+    /// Self-service deflected a contact: demand avoided, not an arrival; `duplicate` if not
+    /// its incident's first contact.
+    fn deflected(&mut self, key: ContactKey, duplicate: bool);
+    /// A contact an agent resolved will reopen (its incident stays open).
+    fn reopened(&mut self, key: ContactKey);
+    /// An incident ended, or was open at the end, with `times` on its SLA clock (business
+    /// hours, waiting on the customer left out); `sla` holds its targets.
+    fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel);
     /// The run ended (after the last load changes, before the contacts still open are
     /// reported).
     fn run_ended(&mut self) {}

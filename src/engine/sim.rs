@@ -5,6 +5,7 @@
 //! interval ticks, pool load reported to the observer).
 
 mod arrive;
+mod cases;
 mod outcome;
 mod serve;
 mod shift;
@@ -20,7 +21,6 @@ use super::{RunOptions, TraceRecord};
 use crate::error::Error;
 use crate::model::{ArrivalModel, ChannelId, Model, PoolId, QueueId, StreamId, TeamId, bounds};
 use crate::scenario::Discipline;
-use crate::stats::ContactEnd;
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 
@@ -221,7 +221,9 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Retry(c) => self.on_retry(c),
                 Event::ServiceEnd(c) => self.on_service_end(c),
                 Event::Patience(c, vgen) => self.on_patience(c, vgen),
-                Event::SelfServiceEnd(c) => self.end_contact(c, ContactEnd::Resolved),
+                Event::SelfServiceEnd(c) => self.end_deflected(c),
+                Event::Resume(c) => self.on_resume(c),
+                Event::Reopen(c) => self.on_reopen(c),
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
@@ -272,10 +274,8 @@ impl<'m, O: Observer> Sim<'m, O> {
         self.stats.run_ended();
         let end = m.horizon;
         for c in &self.contacts {
-            let open = matches!(
-                c.state,
-                State::Waiting | State::InService | State::SelfService
-            );
+            // A contact in self-service was deflected: never counted as arrived.
+            let open = matches!(c.state, State::Waiting | State::InService);
             if open && c.counted {
                 self.stats.contact_open_at_end(Self::key(c));
             }
@@ -286,12 +286,15 @@ impl<'m, O: Observer> Sim<'m, O> {
             if c.state != State::Free && c.incident_counted && !c.chase {
                 let first_response = (!c.incident_answered.is_nan())
                     .then_some(c.incident_answered - c.first_arrival);
+                let (sla, clock) = m.cases.sla(c.ty, c.first_priority, c.first_channel);
                 self.stats.incident_open_at_end(
                     Self::incident_key(c),
                     end - c.first_arrival,
                     first_response,
-                    m.sla[c.first_priority as usize],
+                    sla,
                 );
+                let times = cases::clock_times(c, clock, None, end);
+                self.stats.sla_clock(Self::incident_key(c), &times, sla);
             }
         }
         Finished {

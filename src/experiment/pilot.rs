@@ -14,7 +14,7 @@
 use crate::engine::{self, RunOptions, TraceRecord};
 use crate::error::{Error, Result};
 use crate::logs::{Call, CallOutcome, DAY, Date, weekday};
-use crate::model::{ArrivalModel, LogRow, Model, TypeId};
+use crate::model::{ArrivalModel, BusinessClock, LogRow, Model, TypeId, clock_between};
 use crate::scenario::{Dist, Dur, Scenario, Source, Weekday};
 use crate::stats::{ContactEnd, Kpi};
 use rayon::prelude::*;
@@ -47,6 +47,10 @@ pub struct PilotOptions {
     pub seed: u64,
     /// Replications per evaluation of a recalibration factor (0: no recalibration).
     pub calibration_replications: u64,
+    /// A business calendar of the scenario (`business_hours`) on which the times to answer,
+    /// observed and simulated alike, are measured (`service_level_<T>_business`,
+    /// `response_mean_business`); none: the wall clock.
+    pub clock: Option<String>,
 }
 
 /// One contact as the window KPIs see it.
@@ -122,6 +126,17 @@ pub fn seen_from_trace(t: &TraceRecord) -> Seen {
         answered: (!t.answered.is_nan()).then_some(t.answered - t.arrival),
         abandoned: t.outcome == ContactEnd::Abandoned,
         blocked: t.outcome == ContactEnd::Blocked,
+    }
+}
+
+/// `seen` with its time to answer measured on `clock` (business seconds from its arrival to
+/// its answer; unchanged without a clock).
+pub fn seen_on_clock(seen: Seen, clock: Option<&BusinessClock>) -> Seen {
+    Seen {
+        answered: seen
+            .answered
+            .map(|w| clock_between(clock, seen.arrival, seen.arrival + w)),
+        ..seen
     }
 }
 
@@ -365,20 +380,45 @@ pub fn scale_dist(d: &Dist, f: f64) -> Dist {
     }
 }
 
+/// The index of the business calendar called `name` in `m`, if a name is given.
+fn pilot_clock(m: &Model, name: Option<&str>) -> Result<Option<usize>> {
+    let Some(name) = name else { return Ok(None) };
+    let names: Vec<&str> = m.cases.clocks.iter().map(|c| c.name.as_str()).collect();
+    match names.iter().position(|n| *n == name) {
+        Some(k) => Ok(Some(k)),
+        None => Err(Error::Usage(format!(
+            "--sla-clock `{name}`: the scenario defines no such business calendar (known: {})",
+            if names.is_empty() {
+                "none; add `business_hours: [...]`".to_string()
+            } else {
+                names.join(", ")
+            }
+        ))),
+    }
+}
+
 /// KPI values per replication, window and KPI.
 fn simulate_windows(
     m: &Model,
     grid: &WindowGrid,
-    seed: u64,
-    reps: u64,
+    (seed, reps): (u64, u64),
+    clock: Option<usize>,
 ) -> Result<Vec<Vec<[f64; N_KPIS]>>> {
     let threshold = m.thresholds[0];
+    let clock = clock.map(|k| &m.cases.clocks[k]);
     (0..reps)
         .into_par_iter()
         .map(|r| {
             let out = engine::simulate(m, seed, r, &RunOptions { trace: true })?;
             Ok(grid
-                .tally(out.trace.iter().map(seen_from_trace), threshold)
+                .tally(
+                    // Deflected contacts never arrive (as in the collector's KPIs).
+                    out.trace
+                        .iter()
+                        .filter(|t| t.outcome != ContactEnd::Deflected)
+                        .map(|t| seen_on_clock(seen_from_trace(t), clock)),
+                    threshold,
+                )
                 .iter()
                 .map(WindowTally::values)
                 .collect())
@@ -512,14 +552,24 @@ pub fn pilot(
         days,
         interval: base.interval,
     };
-    let names = kpi_names(&base);
+    let clock = pilot_clock(&base, opts.clock.as_deref())?;
+    let mut names = kpi_names(&base);
+    if clock.is_some() {
+        // The times to answer are on the business clock: say so in their names.
+        for n in &mut names[2..] {
+            n.push_str("_business");
+        }
+    }
     let observed = grid.tally(
-        calls.iter().filter_map(|c| seen_from_call(c, day0)),
+        calls
+            .iter()
+            .filter_map(|c| seen_from_call(c, day0))
+            .map(|s| seen_on_clock(s, clock.map(|k| &base.cases.clocks[k]))),
         base.thresholds[0],
     );
     let run = |m: &Model, reps: u64| -> Result<Vec<[Prediction; N_KPIS]>> {
         Ok(predict(
-            &simulate_windows(m, &grid, opts.seed, reps)?,
+            &simulate_windows(m, &grid, (opts.seed, reps), clock)?,
             grid.len(),
         ))
     };

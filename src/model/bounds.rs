@@ -229,6 +229,30 @@ pub const LOG_MIB: Bound = Bound {
     unit: "MiB",
     why: "read whole; devices and endless pipes are refused",
 };
+/// Business calendars (`business_hours`).
+pub const BUSINESS_CALENDARS: Bound = Bound {
+    field: "business_hours (calendars)",
+    min: 1.0,
+    max: 255.0,
+    unit: "calendars",
+    why: "an incident's SLA names its clock by a one-byte index",
+};
+/// A holiday of a business calendar, as a simulated day.
+pub const HOLIDAY: Bound = Bound {
+    field: "business_hours[].holidays[]",
+    min: 0.0,
+    max: 4015.0,
+    unit: "days",
+    why: "a day of the longest run (3650 days plus a year of warm-up)",
+};
+/// Reopen probability of a team's resolved incidents.
+pub const REOPEN_PROB: Bound = Bound {
+    field: "teams[].reopen.*.prob",
+    min: 0.0,
+    max: 0.9,
+    unit: "",
+    why: "each reopen is another contact: at 1 an incident would never close, and the expected contacts per incident, 1/(1-prob), must stay bounded",
+};
 
 /// Every bound, for the README's table.
 pub const ALL: &[&Bound] = &[
@@ -255,6 +279,9 @@ pub const ALL: &[&Bound] = &[
     &DUTY_SWITCHES_PER_RUN,
     &LOG_ROWS,
     &LOG_MIB,
+    &BUSINESS_CALENDARS,
+    &HOLIDAY,
+    &REOPEN_PROB,
 ];
 
 /// Expected arrivals over the whole run (warm-up included), all channels: rates integrated
@@ -279,7 +306,16 @@ pub fn attempts_per_incident(m: &Model) -> f64 {
         .max()
         .unwrap_or(1);
     let chase = m.channels.iter().any(|c| c.chase.is_some());
-    f64::from(most) * if chase { 2.0 } else { 1.0 }
+    // Each reopen is another round of attempts: 1/(1-p) rounds expected at reopen rate p.
+    let reopen = m
+        .cases
+        .reopen
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|r| r.prob)
+        .fold(0.0, f64::max);
+    f64::from(most) * if chase { 2.0 } else { 1.0 } / (1.0 - reopen)
 }
 
 /// Expected switches between this work and other duties over the run: each agent with

@@ -2,6 +2,8 @@
 //! calendar, and reject inconsistent organisations (unknown names, probabilities that do not
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
+mod cases;
+
 use super::bounds::{self, Bound};
 use super::log::read_log;
 use super::roster;
@@ -137,6 +139,7 @@ impl Compiler<'_> {
         let (shared_pools, servers, work) =
             self.pools(&team_names, (interval, slots_per_day, &open))?;
         let (thresholds, channel_thresholds) = self.thresholds()?;
+        let cases = self.cases(&types)?;
         let model = Model {
             name: s.name.clone(),
             interval,
@@ -158,6 +161,7 @@ impl Compiler<'_> {
             sla: self.sla(),
             demand_fingerprint: self.fingerprint(),
             warnings: self.warnings.take(),
+            cases,
         };
         self.check_flows(&model)?;
         self.check_workload(&model)?;
@@ -1437,6 +1441,15 @@ impl Compiler<'_> {
         }
         .unwrap_or_default();
         let mut h = fnv1a(text.as_bytes());
+        if !s.priorities_by_type.is_empty() {
+            // Part of demand, hashed only where given so other fingerprints stay as they were.
+            h ^= fnv1a(
+                ron::to_string(&s.priorities_by_type)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            )
+            .rotate_left(29);
+        }
         let logs = s
             .channels
             .iter()

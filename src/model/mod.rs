@@ -2,6 +2,7 @@
 //! the calendar expanded into per-interval tables. The engine reads only this.
 
 pub mod bounds;
+mod cases;
 mod compile;
 mod dist;
 mod ids;
@@ -9,6 +10,7 @@ mod log;
 mod roster;
 mod warn;
 
+pub use cases::{BusinessClock, CaseRules, PauseModel, ReopenModel, SlaRule, clock_between};
 pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
@@ -61,6 +63,9 @@ pub struct Model {
     pub demand_fingerprint: u64,
     /// Suspicious but valid input found while compiling (shown on stderr by the CLI).
     pub warnings: Vec<String>,
+    /// Business-hours SLA clocks, SLAs and priority mixes per type, waiting on the customer,
+    /// reopening.
+    pub cases: CaseRules,
 }
 
 /// Per-priority SLA targets in seconds.

@@ -13,8 +13,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Headline KPIs shown in the terminal (overall), in order.
-const HEADLINE: [Kpi; 24] = [
+const HEADLINE: [Kpi; 25] = [
     Kpi::Arrived,
+    Kpi::Deflected,
     Kpi::Duplicates,
     Kpi::Merged,
     Kpi::ServiceLevel(0),

@@ -49,6 +49,7 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     ));
     let contacts: Vec<(Kpi, &str)> = vec![
         (Kpi::Arrived, "arrived"),
+        (Kpi::Deflected, "deflected"),
         (Kpi::Duplicates, "duplicates"),
         (Kpi::ServiceLevel(0), &sl0),
         (Kpi::ServiceLevelOfAnswered(0), "of answered"),

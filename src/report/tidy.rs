@@ -290,6 +290,7 @@ fn trace_row<'a>(m: &'a Model, t: &TraceRecord) -> TraceRow<'a> {
             ContactEnd::Blocked => "blocked",
             ContactEnd::Lost => "lost",
             ContactEnd::Merged => "merged",
+            ContactEnd::Deflected => "deflected",
         },
         last_team: m
             .teams

@@ -4,10 +4,12 @@
 //! These types hold names, not ids, and are checked only for shape; [`crate::model`] resolves
 //! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
 
+mod cases;
 mod load;
 mod unique;
 mod units;
 
+pub use cases::{BusinessDay, BusinessHours, Pause, Reopen};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
@@ -39,6 +41,24 @@ pub struct Scenario {
     pub pools: Vec<Pool>,
     #[serde(default)]
     pub targets: Targets,
+    /// Named business calendars that SLA clocks run on (see `targets.sla[].clock`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub business_hours: Vec<BusinessHours>,
+    /// Priority mix per incident type, replacing the channel's or stream's mix for that type.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub priorities_by_type: BTreeMap<String, BTreeMap<Priority, f64>>,
+    /// Per incident type (`"*"`: the others), resolved incidents that wait on the customer
+    /// before they close; the SLA clock stops meanwhile.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub waiting_on_customer: BTreeMap<String, Pause>,
 }
 
 /// Horizon, opening hours and the reporting interval.
@@ -384,6 +404,13 @@ pub struct Team {
     /// `agent_hours` (they are the supplier's). Excludes `cost_per_hour`.
     #[serde(default)]
     pub cost_per_contact: Option<f64>,
+    /// Per incident type (`"*"`: the others), incidents this team resolves that reopen.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub reopen: BTreeMap<String, Reopen>,
 }
 
 /// A shift pattern: `headcount` agents start at `start` on each of `days` and stay `length`
@@ -552,6 +579,21 @@ pub struct Targets {
     /// Per-priority response and resolution targets.
     #[serde(default, deserialize_with = "unique")]
     pub sla: BTreeMap<Priority, Sla>,
+    /// Per incident type: targets (and clock) replacing the priority's, field by field.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub sla_by_type: BTreeMap<String, Sla>,
+    /// Per channel name: the business calendar its incidents' SLA clocks run on where neither
+    /// their type's nor their priority's SLA names one.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub sla_clock_by_channel: BTreeMap<String, String>,
 }
 
 impl Default for Targets {
@@ -562,6 +604,8 @@ impl Default for Targets {
             answer_within_by_channel: BTreeMap::new(),
             short_abandon: default_short_abandon(),
             sla: BTreeMap::new(),
+            sla_by_type: BTreeMap::new(),
+            sla_clock_by_channel: BTreeMap::new(),
         }
     }
 }
@@ -586,6 +630,10 @@ pub struct Sla {
     pub response: Option<Dur>,
     #[serde(default)]
     pub resolution: Option<Dur>,
+    /// The business calendar (a `business_hours` name) the targets are measured on; absent:
+    /// the wall clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<String>,
 }
 
 /// A distribution of durations.

@@ -6,6 +6,7 @@
 use super::kpi::{Kpi, QUANTILES, Scope};
 use super::series::Series;
 use super::tally::Tally;
+
 use crate::model::Model;
 
 /// Service-level counts for one threshold, over the contacts of channels judged on it.
@@ -56,6 +57,8 @@ pub struct ScopeStats {
     pub sla_resolution: (u64, u64),
     /// (resolved within target, every incident with a target that arrived).
     pub sla_resolution_arrived: (u64, u64),
+    /// Deflections, reopens, SLA attainment on the SLA clock.
+    pub cases: super::CaseCounts,
 }
 
 impl ScopeStats {
@@ -87,6 +90,7 @@ impl ScopeStats {
             sla_response: (0, 0),
             sla_resolution: (0, 0),
             sla_resolution_arrived: (0, 0),
+            cases: super::CaseCounts::default(),
         }
     }
 }
@@ -155,6 +159,8 @@ pub enum ContactEnd {
     Lost,
     /// A chasing contact, handled and merged into its open incident.
     Merged,
+    /// Deflected by self-service: demand avoided, never counted as arrived or resolved.
+    Deflected,
 }
 
 impl TeamStats {
@@ -414,6 +420,8 @@ impl Collector {
                 }
                 ContactEnd::Lost => s.lost += 1,
                 ContactEnd::Merged => s.merged += 1,
+                // Deflections are counted when they happen, never as contact ends.
+                ContactEnd::Deflected => {}
             }
         }
         if matches!(end, ContactEnd::Abandoned | ContactEnd::Blocked) && self.in_headline(channel) {
@@ -457,6 +465,7 @@ impl Collector {
                     s.resolution.record(t);
                     s.fcr += u64::from(r.first_contact);
                 }
+                None if r.deflected => s.cases.incidents_deflected += 1,
                 None => s.incidents_unresolved += 1,
             }
         }
@@ -820,6 +829,7 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
         Kpi::SlaResolutionOfArrived,
         ratio(s.sla_resolution_arrived.0, s.sla_resolution_arrived.1),
     );
+    super::cases::case_kpis(s, e);
 }
 
 /// What a team cost over the measured time: paid hours x `cost_per_hour`, or, for an external
@@ -898,11 +908,17 @@ pub struct IncidentRecord {
     pub misroutes: u16,
     /// Seconds spent waiting in queues over all its contacts and visits.
     pub queue_time: f64,
+    /// Its last attempt was deflected by self-service (it ends neither resolved nor failed).
+    pub deflected: bool,
 }
 
 /// The one priority every contact has, if the model gives no other: every channel's mix puts
-/// all its weight on it, no retry raises priority, and no log records priorities.
+/// all its weight on it, no retry raises priority, no log records priorities, and no incident
+/// type has its own priority mix.
 fn single_priority(m: &Model) -> Option<usize> {
+    if m.cases.priority_by_type.iter().any(Option::is_some) {
+        return None;
+    }
     let mut only = None;
     for c in &m.channels {
         let nonzero: Vec<usize> = (0..4).filter(|&p| c.priority_mix.prob(p) > 0.0).collect();

@@ -166,6 +166,23 @@ pub enum Kpi {
     BacklogGrowingDays,
     /// Share of a team's visits served by a pool other than its own (shared pools).
     OverflowShare,
+    // Cases: deflection, reopening, SLA clocks (by the breakdowns contacts are counted in).
+    /// Contacts self-service deflected (demand avoided; not arrivals).
+    Deflected,
+    /// Deflected + arrived contacts.
+    DemandOffered,
+    /// Deflected / demand offered.
+    DeflectionRate,
+    /// Incidents whose later attempt self-service deflected.
+    IncidentsDeflected,
+    /// Resolved contacts whose incident reopens.
+    Reopened,
+    /// Reopened / resolved contacts.
+    ReopenRate,
+    /// `SlaResponse` on each incident's SLA clock (business hours, waits on the customer out).
+    SlaResponseBusiness,
+    /// `SlaResolution` on each incident's SLA clock.
+    SlaResolutionBusiness,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -239,6 +256,14 @@ impl Kpi {
             BacklogGrowthPerDay => "backlog_growth_per_day",
             BacklogGrowingDays => "backlog_growing_days",
             OverflowShare => "overflow_share",
+            Deflected => "deflected",
+            DemandOffered => "demand_offered",
+            DeflectionRate => "deflection_rate",
+            IncidentsDeflected => "incidents_deflected",
+            Reopened => "reopened",
+            ReopenRate => "reopen_rate",
+            SlaResponseBusiness => "sla_response_business",
+            SlaResolutionBusiness => "sla_resolution_business",
         }
     }
 
@@ -320,6 +345,14 @@ impl Kpi {
             BacklogGrowthPerDay,
             BacklogGrowingDays,
             OverflowShare,
+            Deflected,
+            DemandOffered,
+            DeflectionRate,
+            IncidentsDeflected,
+            Reopened,
+            ReopenRate,
+            SlaResponseBusiness,
+            SlaResolutionBusiness,
         ];
         for k in 0..QUANTILES.len() as u8 {
             out.extend([
@@ -418,6 +451,22 @@ impl Kpi {
             OvertimeHours => {
                 "agent-hours of handling beyond the roster: after closing or past a shift's end"
             }
+            Deflected => {
+                "contacts self-service deflected: demand avoided, never counted as arrived, resolved or first-contact resolutions"
+            }
+            DemandOffered => "deflected + arrived contacts: the demand before self-service",
+            DeflectionRate => "deflected / demand_offered",
+            IncidentsDeflected => {
+                "incidents that arrived and whose later attempt self-service deflected (neither resolved nor unresolved)"
+            }
+            Reopened => "contacts an agent resolved whose incident reopens as a new contact",
+            ReopenRate => "reopened / resolved contacts",
+            SlaResponseBusiness => {
+                "sla_response measured on each incident's SLA clock (its business calendar, or the wall clock if its SLA names none)"
+            }
+            SlaResolutionBusiness => {
+                "sla_resolution measured on each incident's SLA clock, time waiting on the customer left out"
+            }
             _ => "see the README",
         }
     }
@@ -457,7 +506,11 @@ impl Kpi {
             | Utilisation
             | Saturation
             | OverflowShare
-            | BacklogGrowingDays => Unit::Ratio,
+            | BacklogGrowingDays
+            | DeflectionRate
+            | ReopenRate
+            | SlaResponseBusiness
+            | SlaResolutionBusiness => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
             OvertimeHours => Unit::Hours,
@@ -485,6 +538,8 @@ impl Kpi {
                 | SlaResolution
                 | SlaResolutionOfArrived
                 | Handled
+                | SlaResponseBusiness
+                | SlaResolutionBusiness
         )
     }
 }

@@ -1,6 +1,7 @@
 //! Streaming statistics: per-replication collectors ([`Collector`]), KPI identities
 //! ([`Kpi`], [`Scope`]), per-interval series, and confidence intervals across replications.
 
+mod cases;
 mod collect;
 mod kpi;
 mod observe;
@@ -9,6 +10,7 @@ mod series;
 mod summary;
 mod tally;
 
+pub use cases::{CaseCounts, ClockTimes};
 pub use collect::{ALIAS, Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
 pub use pools::PoolStats;

@@ -1,6 +1,7 @@
 //! The collector as the engine's observer: each engine fact becomes the collector's
 //! breakdowns (overall, channel, type, priority; per team).
 
+use super::cases::ClockTimes;
 use super::collect::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use crate::engine::{ContactKey, Observer, PoolLoad};
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId};
@@ -105,5 +106,19 @@ impl Observer for Collector {
     }
     fn run_ended(&mut self) {
         Collector::run_ended(self);
+    }
+    #[inline]
+    fn deflected(&mut self, key: ContactKey, _duplicate: bool) {
+        let ids = self.ids(key);
+        Collector::deflected(self, ids);
+    }
+    fn reopened(&mut self, key: ContactKey) {
+        let ids = self.ids(key);
+        Collector::reopened(self, ids);
+    }
+    #[inline]
+    fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel) {
+        let ids = self.ids(key);
+        Collector::sla_clock(self, ids, times, (sla.response, sla.resolution));
     }
 }

@@ -98,12 +98,15 @@ impl<O: Observer> Sim<'_, O> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut r));
+        let ty = row.map_or_else(|| TypeId::at(sm.type_mix.pick(u_type)), |r| r.ty);
         let n = NewIncident {
             channel: sm.channel,
-            ty: row.map_or_else(|| TypeId::at(sm.type_mix.pick(u_type)), |r| r.ty),
-            priority: row
-                .and_then(|r| r.priority)
-                .unwrap_or_else(|| sm.priority_mix.pick(u_prio) as u8),
+            ty,
+            priority: row.and_then(|r| r.priority).unwrap_or_else(|| {
+                m.cases
+                    .priority(ty, u_prio)
+                    .unwrap_or_else(|| sm.priority_mix.pick(u_prio) as u8)
+            }),
             patience,
             seeds,
             log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
@@ -125,12 +128,15 @@ impl<O: Observer> Sim<'_, O> {
         let (u_type, u_prio) = (unit(d), unit(d));
         let patience = cm.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(d));
         let (s1, s2) = (d.next_u64(), d.next_u64());
+        let ty = row.map_or_else(|| TypeId::at(cm.type_mix.pick(u_type)), |r| r.ty);
         let n = NewIncident {
             channel: ch,
-            ty: row.map_or_else(|| TypeId::at(cm.type_mix.pick(u_type)), |r| r.ty),
-            priority: row
-                .and_then(|r| r.priority)
-                .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8),
+            ty,
+            priority: row.and_then(|r| r.priority).unwrap_or_else(|| {
+                m.cases
+                    .priority(ty, u_prio)
+                    .unwrap_or_else(|| cm.priority_mix.pick(u_prio) as u8)
+            }),
             patience,
             seeds: (s1, s2),
             log_handling: row.and_then(|r| r.handling).unwrap_or(-1.0),
@@ -184,6 +190,8 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: false,
             overtime: false,
+            paused: 0.0,
+            pause_start: f64::NAN,
         };
         self.next_incident += 1;
         let idx = self.place(contact);
@@ -262,6 +270,11 @@ impl<O: Observer> Sim<'_, O> {
         c.counted = now >= m.warmup;
         let (u_forget, u_self) = (unit(&mut c.rng), unit(&mut c.rng));
         let (counted, duplicate, ch, ty) = (c.counted, c.attempt > 1 || c.chase, c.channel, c.ty);
+        // Automation in front of the channel: a deflected contact is demand avoided, never an
+        // arrival (nor blocked, nor lost).
+        if u_self < cm.self_service[ty.index()] {
+            return self.deflect(idx, duplicate);
+        }
         if counted {
             let key = Self::key(c);
             self.stats.arrived(key, duplicate);
@@ -280,35 +293,31 @@ impl<O: Observer> Sim<'_, O> {
         if u_forget < cm.forget {
             return self.end_contact(idx, ContactEnd::Lost);
         }
-        if u_self < cm.self_service[ty.index()] {
-            let c = &mut self.contacts[idx as usize];
-            match &cm.self_service_time {
-                Some(d) => {
-                    let t = d.sample(&mut c.rng);
-                    c.state = State::SelfService;
-                    self.cal.schedule(now + t, Event::SelfServiceEnd(idx));
-                }
-                None => self.end_contact(idx, ContactEnd::Resolved),
-            }
-            return;
-        }
         self.enqueue(idx, routing::entry(m, ch, ty));
     }
 
     /// A customer whose attempt failed contacts again: a duplicate of the same incident.
     pub(super) fn on_retry(&mut self, idx: u32) {
         let m = self.m;
-        let now = self.now;
         let c = &mut self.contacts[idx as usize];
         let retry = m.channels[c.channel.index()]
             .retry
             .as_ref()
             .expect("retries come from channels with retry");
-        c.attempt = c.attempt.saturating_add(1);
-        c.channel = retry.channel;
         if retry.raise_priority {
             c.priority = c.priority.saturating_sub(1);
         }
+        self.contact_again(idx, retry.channel);
+    }
+
+    /// The customer of incident slot `idx` contacts again on `channel`: the incident's next
+    /// attempt (after a failed one, or a reopen).
+    pub(super) fn contact_again(&mut self, idx: u32, channel: ChannelId) {
+        let m = self.m;
+        let now = self.now;
+        let c = &mut self.contacts[idx as usize];
+        c.attempt = c.attempt.saturating_add(1);
+        c.channel = channel;
         c.arrival = now;
         c.answered = f64::NAN;
         c.visits = 0;

@@ -25,6 +25,33 @@ impl<O: Observer> Sim<'_, O> {
             self.stats
                 .contact_ended(Self::key(c), end, c.arrival, self.now);
         }
+        self.trace_end(idx, end);
+        let c = &mut self.contacts[idx as usize];
+        if c.chase {
+            // Its incident lives on in the original contact: no retry, no incident record.
+            c.state = State::Free;
+            self.free.push(idx);
+            return;
+        }
+        if end == ContactEnd::Resolved {
+            // It may wait on the customer, or reopen, before it closes.
+            return self.resolved(idx);
+        }
+        if let Some(r) = &m.channels[c.channel.index()].retry
+            && u32::from(c.attempt) < r.max_attempts
+            && unit(&mut c.rng) < r.prob
+        {
+            let delay = r.delay.sample(&mut c.rng);
+            c.state = State::PendingRetry;
+            self.cal.schedule(self.now + delay, Event::Retry(idx));
+            return;
+        }
+        self.end_incident(idx, end);
+    }
+
+    /// Hands the trace record of attempt `idx`, ending now with `end`, to the tracer.
+    pub(super) fn trace_end(&mut self, idx: u32, end: ContactEnd) {
+        let c = &self.contacts[idx as usize];
         if let Some(trace) = &mut self.trace {
             trace.record(TraceRecord {
                 incident: c.incident,
@@ -42,42 +69,32 @@ impl<O: Observer> Sim<'_, O> {
                 chase: c.chase,
             });
         }
-        if c.chase {
-            // Its incident lives on in the original contact: no retry, no incident record.
-            c.state = State::Free;
-            self.free.push(idx);
-            return;
-        }
-        if end != ContactEnd::Resolved
-            && let Some(r) = &m.channels[c.channel.index()].retry
-            && u32::from(c.attempt) < r.max_attempts
-            && unit(&mut c.rng) < r.prob
-        {
-            let delay = r.delay.sample(&mut c.rng);
-            c.state = State::PendingRetry;
-            self.cal.schedule(self.now + delay, Event::Retry(idx));
-            return;
-        }
-        self.end_incident(idx, end == ContactEnd::Resolved);
     }
 
-    fn end_incident(&mut self, idx: u32, resolved: bool) {
+    /// The incident of slot `idx` ends for good with its last attempt's `end`: resolved,
+    /// deflected, or failed.
+    pub(super) fn end_incident(&mut self, idx: u32, end: ContactEnd) {
         let c = &mut self.contacts[idx as usize];
         c.state = State::Free;
         if c.incident_counted {
+            let resolved = end == ContactEnd::Resolved;
             let record = IncidentRecord {
                 first_response: (!c.incident_answered.is_nan())
                     .then_some(c.incident_answered - c.first_arrival),
                 resolution: resolved.then_some(self.now - c.first_arrival),
-                // Resolved on the first attempt, by automation or by the first team to handle it.
+                // Resolved on the first attempt, by the first team to handle it.
                 first_contact: resolved && c.attempt == 1 && c.handled_visits <= 1,
                 transfers: c.transfers,
                 misroutes: c.misroutes,
                 queue_time: c.queue_time,
+                deflected: end == ContactEnd::Deflected,
             };
-            let sla = self.m.sla[c.first_priority as usize];
-            self.stats
-                .incident_ended(Self::incident_key(c), &record, sla);
+            let m = self.m;
+            let (sla, clock) = m.cases.sla(c.ty, c.first_priority, c.first_channel);
+            let key = Self::incident_key(c);
+            self.stats.incident_ended(key, &record, sla);
+            let times = super::cases::clock_times(c, clock, Some(resolved), self.now);
+            self.stats.sla_clock(key, &times, sla);
         }
         self.free.push(idx);
     }
