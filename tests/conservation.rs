@@ -148,6 +148,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 },
                 cost_per_hour: None,
                 reopen: BTreeMap::new(),
+                wrap_up: BTreeMap::new(),
                 shifts: Vec::new(),
                 temporary: Vec::new(),
                 cost_per_contact: None,
@@ -274,6 +275,7 @@ fn scenario(k: &Knobs) -> Scenario {
         business_hours: Vec::new(),
         priorities_by_type: BTreeMap::new(),
         waiting_on_customer: BTreeMap::new(),
+        routing: Default::default(),
     }
 }
 

@@ -87,6 +87,23 @@ fn report_is_self_contained_and_rebuilt_from_the_folder_alone() {
         assert!(html.contains(section), "report.html lacks {section}");
     }
     assert!(html.contains(&headline(&dir, "after", "service_level_20s")));
+    // Deflection moves arrivals and first-contact resolution, so the headline shows it for
+    // every design once one deflects (before.ron has no self-service, after.ron has), just
+    // before first-contact resolution.
+    let deflected = format!(
+        "<tr><td>deflected</td><td>0.0</td><td>{}</td>",
+        headline(&dir, "after", "deflected")
+    );
+    let at = html
+        .find(&deflected)
+        .expect("deflected among the headline KPIs");
+    assert!(
+        html[at..]
+            .split("</tr>")
+            .nth(1)
+            .is_some_and(|next| next.contains("first contact resolution")),
+        "deflected just before first-contact resolution"
+    );
     // Rebuilt from a copy of the folder (no scenario files next to it, nothing simulated):
     // byte-identical.
     let copy = tmp.path().join("copy");

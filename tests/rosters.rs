@@ -345,3 +345,129 @@ fn a_staffed_scenario_replaces_the_shifts_it_was_found_from() {
         "{open:?}"
     );
 }
+
+/// A team whose only large roster is temporary staff (review finding: temporary staff and
+/// shared pools escaped the duty-switch and agent bounds, so such a run hung instead of being
+/// refused).
+const TEMP_HEAVY: &str = r#"Scenario(name: "heavy", calendar: (days: 3000, interval: "30min"), incident_types: ["x"],
+  channels: [(name: "phone", kind: Phone, arrivals: Daily(per_day: 10.0), mix: {"x": 1.0}, entry: "t")],
+  teams: [(name: "t", agents: 1, availability: 0.5, duty_cycle: "1min",
+    temporary: [(first_day: 1, last_day: 3000, agents: 99999)],
+    handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)})])"#;
+
+#[test]
+fn temporary_staff_and_shared_pools_count_towards_the_run_size_bounds() {
+    // 99,999 temporary agents switching duties every minute for 3000 days: about 8.6e11
+    // switches, far past the 1e10 allowed, as the same agents in `agents` would be.
+    let e = compile_error(TEMP_HEAVY);
+    assert!(e.contains("duty_cycle") && e.contains("switches"), "{e}");
+    // The same rate of switching in a shared pool is refused too.
+    let pool = TEMP_HEAVY
+        .replace("agents: 1, availability: 0.5, duty_cycle: \"1min\",", "agents: 1,")
+        .replace(
+            "temporary: [(first_day: 1, last_day: 3000, agents: 99999)],\n    handling",
+            "handling",
+        )
+        .replace(
+            "routes: {\"*\": (resolve: 1.0)})])",
+            "routes: {\"*\": (resolve: 1.0)})],\n  pools: [(name: \"P\", agents: 100000, availability: 0.5, duty_cycle: \"1min\", skills: {\"t\": ()})])",
+        );
+    assert!(pool.contains("pools: [(name: \"P\""), "{pool}");
+    let e = compile_error(&pool);
+    assert!(e.contains("duty_cycle") && e.contains("switches"), "{e}");
+    // A short run with few temporary agents is fine.
+    let small = TEMP_HEAVY
+        .replace("days: 3000", "days: 5")
+        .replace("last_day: 3000, agents: 99999", "last_day: 5, agents: 10");
+    model(&small);
+    // Temporary staff on top of the roster stay within the agents bound (100,000 at once),
+    // counting only entries that overlap in day and hour.
+    let over = small.replace(
+        "temporary: [(first_day: 1, last_day: 5, agents: 10)]",
+        "temporary: [(first_day: 1, last_day: 3, agents: 60000, from: \"08:00\", to: \"12:00\"), \
+         (first_day: 3, last_day: 5, agents: 40000, from: \"11:00\", to: \"18:00\")]",
+    );
+    let e = compile_error(&over);
+    assert!(
+        e.contains("teams[0] \"t\".temporary") && e.contains("rosters.ron:"),
+        "{e}"
+    );
+    let apart = over.replace("from: \"11:00\"", "from: \"12:00\"");
+    model(&apart);
+}
+
+#[test]
+fn temporary_staff_after_the_last_simulated_day_are_warned_about() {
+    // TEMP runs 10 days after a one-day warm-up: day 10 is its last simulated day.
+    let input = |m: &Model| -> Vec<String> {
+        tiersim::model::warnings(m)
+            .into_iter()
+            .filter(|w| w.kind == "input")
+            .map(|w| w.message)
+            .collect()
+    };
+    let last = model(&TEMP.replace("first_day: 3, last_day: 5", "first_day: 10, last_day: 12"));
+    assert!(input(&last).is_empty(), "{:?}", input(&last));
+    let after = model(&TEMP.replace("first_day: 3, last_day: 5", "first_day: 11, last_day: 12"));
+    let w = input(&after);
+    assert!(
+        w.len() == 1
+            && w[0].contains("teams[0] \"T\".temporary[0]")
+            && w[0].contains("last simulated day (10)"),
+        "{w:?}"
+    );
+    // On the last simulated day (absolute day 10) they are not on yet, as the warning says.
+    assert_eq!(after.roster(PoolId::at(0), 24 * 10 + 12), 2);
+    assert_eq!(last.roster(PoolId::at(0), 24 * 10 + 12), 6);
+}
+
+#[test]
+fn an_edge_off_the_grid_is_told_an_interval_that_fits_it() {
+    // Review finding: the message suggested "15min" or "5min" whatever the edge, so a shift
+    // starting at 22:10 on a 15-minute grid was told to use 15 minutes.
+    let start = compile_error(&SHIFT_TEAM.replace("\"22:00\"", "\"22:10\""));
+    assert!(
+        start.contains("shifts[1].start") && start.contains("set calendar.interval to \"5min\""),
+        "{start}"
+    );
+    // A 15-minute break on a 30-minute grid: 15 minutes fits.
+    let coarse = compile_error(&SHIFT_TEAM.replace("interval: \"15min\"", "interval: \"30min\""));
+    assert!(
+        coarse.contains("breaks[0]") && coarse.contains("set calendar.interval to \"15min\""),
+        "{coarse}"
+    );
+    // A temporary staff hour at 09:20 on an hourly grid: 20 minutes.
+    let temp = compile_error(&TEMP.replace("from: \"09:00\"", "from: \"09:20\""));
+    assert!(
+        temp.contains("temporary[0].from") && temp.contains("set calendar.interval to \"20min\""),
+        "{temp}"
+    );
+}
+
+#[test]
+fn the_peak_roster_counts_temporary_staff() {
+    // Review finding: the teams table's peak `agents` was the weekly roster's only, so a team
+    // staffed by temporary staff alone showed 0 agents next to its agent-hours.
+    let pool = PoolId::at(0);
+    let brute = |m: &Model| {
+        let slots = (m.horizon / m.interval).round() as usize;
+        let weekly = m.teams[0].agents.iter().copied().max().unwrap();
+        (0..slots).map(|k| m.roster(pool, k)).fold(weekly, u32::max)
+    };
+    let only = model(&TEMP.replace("agents: 2,", "agents: 0,"));
+    assert_eq!(only.roster_peak(pool), 4);
+    let inputs = tiersim::report::tidy::Inputs::of(&only);
+    assert_eq!(inputs.teams[0].agents_peak, 4);
+    // Entries overlapping on a weekend day of a weekday schedule (closed Sat/Sun would hide
+    // them), and entries after the run (never on): the peak is the brute-force one.
+    let mixed = model(&TEMP.replace(
+        "temporary: [(first_day: 3, last_day: 5, agents: 4, from: \"09:00\", to: \"17:00\")]",
+        "schedule_by_day: [(days: [Sat], agents: 5)],
+         temporary: [(first_day: 3, last_day: 9, agents: 4, from: \"09:00\", to: \"17:00\"),
+                     (first_day: 5, last_day: 5, agents: 3, from: \"16:00\", to: \"18:00\"),
+                     (first_day: 40, last_day: 50, agents: 90)]",
+    ));
+    assert_eq!(mixed.roster_peak(pool), brute(&mixed));
+    // Day 5 (a Saturday: the warm-up, day 0, is a Monday) has 5 + 4 + 3 at 16:00.
+    assert_eq!(mixed.roster_peak(pool), 12);
+}

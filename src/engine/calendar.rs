@@ -26,6 +26,11 @@ pub enum Event {
     Resume(u32),
     /// A resolved incident reopens: a new contact of the same incident.
     Reopen(u32),
+    /// A waiting contact, if still in queue visit `.1`, has waited long enough for pools with
+    /// time-based overflow to see it.
+    Overflow(u32, u32),
+    /// An agent (`.1`) of a pool finishes its after-contact work.
+    WrapUpEnd(PoolId, u32),
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),

@@ -1,6 +1,7 @@
 //! A contact in flight: one attempt of an incident, with the incident's running totals carried
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
+use super::pool::AgentId;
 use crate::model::{ChannelId, PoolId, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
@@ -76,4 +77,6 @@ pub struct Contact {
     pub paused: f64,
     /// When the current wait on the customer began (NaN when not waiting).
     pub pause_start: f64,
+    /// The agent of `pool` serving it (while in service).
+    pub agent: AgentId,
 }

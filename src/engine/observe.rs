@@ -46,6 +46,12 @@ pub trait Observer {
     /// A team visit of a contact on `channel` started after `waited` seconds in the team's
     /// queue, served by `pool`.
     fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64);
+    /// A contact of type `ty` was taken by an agent of `pool` (counted ones only).
+    fn served_type(&mut self, pool: PoolId, ty: TypeId);
+    /// Agent `agent` of `pool` worked (handling or after-contact work) from `from` to `to`.
+    fn agent_worked(&mut self, pool: PoolId, agent: u32, from: f64, to: f64);
+    /// At the end of the run: `pool` has had `agents` agents.
+    fn pool_agents(&mut self, pool: PoolId, agents: u32);
     /// A contact gave up waiting in a team's queue.
     fn abandoned_from(&mut self, team: TeamId);
     /// A team finished handling a contact; `misrouted` if it was not the right team.

@@ -65,22 +65,47 @@ impl TeamQueue {
         self.len -= taken;
     }
     /// The next live entry; `live` says whether an entry is still waiting.
+    #[cfg(test)]
+    pub fn pop(&mut self, live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
+        let (lane, w) = self.head(live, |_| true)?;
+        self.pop_lane(lane);
+        Some(w)
+    }
+
+    /// The next live entry that `ok` accepts, and its lane, left in place: the head of the
+    /// most urgent lane whose live head `ok` accepts. Stale entries met on the way are
+    /// dropped; `live` says whether an entry is still waiting.
     #[inline]
-    pub fn pop(&mut self, mut live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
+    pub fn head(
+        &mut self,
+        mut live: impl FnMut(Waiting) -> bool,
+        ok: impl Fn(Waiting) -> bool,
+    ) -> Option<(usize, Waiting)> {
         if self.len == 0 {
             // Drop stale entries so memory stays bounded by the live queue.
             self.lanes.iter_mut().for_each(VecDeque::clear);
             return None;
         }
-        for lane in &mut self.lanes {
-            while let Some(w) = lane.pop_front() {
-                if live(w) {
-                    self.len -= 1;
-                    return Some(w);
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            while let Some(&w) = lane.front() {
+                if !live(w) {
+                    lane.pop_front();
+                    continue;
                 }
+                if ok(w) {
+                    return Some((i, w));
+                }
+                break;
             }
         }
         None
+    }
+
+    /// Removes the head of `lane`, a live entry found by [`Self::head`].
+    #[inline]
+    pub fn pop_lane(&mut self, lane: usize) {
+        self.lanes[lane].pop_front();
+        self.len -= 1;
     }
 }
 
@@ -138,5 +163,26 @@ mod tests {
         assert_eq!(q.len(), 1);
         assert_eq!(q.pop(|_| true).unwrap().contact, 3);
         assert!(q.pop(|_| true).is_none());
+    }
+
+    #[test]
+    fn head_skips_a_lane_whose_head_is_not_accepted_and_leaves_the_entry_in_place() {
+        let mut q = TeamQueue::new(true);
+        for (c, prio) in [(1, 0), (2, 0), (3, 2)] {
+            q.push(
+                Waiting {
+                    contact: c,
+                    vgen: 0,
+                },
+                prio,
+            );
+        }
+        // Contact 1 is not yet visible: lane 0's head blocks lane 0, lane 2 answers.
+        let (lane, w) = q.head(|_| true, |w| w.contact != 1).unwrap();
+        assert_eq!((lane, w.contact), (2, 3));
+        assert_eq!(q.len(), 3);
+        q.pop_lane(lane);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert_eq!(q.len(), 1);
     }
 }

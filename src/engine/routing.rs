@@ -1,11 +1,14 @@
-//! Routing: which team's queue a contact joins on arrival, which pool serves a waiting
-//! contact (overflow order: the team's own pool, then shared pools by the rank of their skill
-//! for it), which queue a freed agent takes work from (by skill rank: primary skill first),
-//! and where a contact goes after a team handled it: resolved, lost, or passed on, with
+//! Routing: which team's queue a contact joins on arrival, which pool serves an arriving
+//! contact (the agent-selection policy: overflow order, longest idle, fewest skills), which
+//! waiting contact a freed agent takes (the work-selection policy: skill rank, longest
+//! waiting, priority), time-based overflow (a pool sees a queue's contacts only after they
+//! waited its skill's `after`), and where a contact goes after a team handled it: resolved, lost, or passed on, with
 //! triage errors that land it on a wrong team first. Queue `i` is team `i`'s; pool `i` is
 //! team `i`'s own, shared pools follow.
 
+use super::pool::Pool;
 use crate::model::{ChannelId, Model, Outcome, PoolId, QueueId, TeamId, TeamModel, TypeId, unit};
+use crate::scenario::{AgentSelection, WorkSelection};
 use rand_pcg::Pcg64Mcg;
 
 /// The team whose queue a new contact of type `ty` on `channel` joins.
@@ -45,14 +48,69 @@ pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
     &m.work[pool.index()]
 }
 
-/// Overflow order: the first pool serving `queue` with a free agent, if any.
+/// The pool whose agent takes a contact arriving in `queue`, by the agent-selection policy,
+/// among the pools serving it that see it at once (no time-based overflow) and have a free
+/// agent: the first in overflow order, the one whose agent has been idle longest, or the one
+/// with the fewest skills (ties by overflow order).
 #[inline]
-pub(super) fn free_server(
-    m: &Model,
-    queue: QueueId,
-    free: impl Fn(PoolId) -> bool,
-) -> Option<(PoolId, f64)> {
-    servers(m, queue).iter().copied().find(|&(p, _)| free(p))
+pub(super) fn free_server(m: &Model, queue: QueueId, pools: &[Pool]) -> Option<(PoolId, f64)> {
+    let mut open = servers(m, queue)
+        .iter()
+        .copied()
+        .filter(|&(p, _)| pools[p.index()].free() > 0 && m.routing.after(p, queue) == 0.0);
+    match m.routing.agent {
+        AgentSelection::Overflow => open.next(),
+        AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {
+            pools[p.index()]
+                .longest_idle_since()
+                .unwrap_or(f64::INFINITY)
+        }),
+        AgentSelection::FewestSkills => first_min_by(open, |&(p, _)| work_for(m, p).len() as f64),
+    }
+}
+
+/// The first item with the smallest key.
+#[inline]
+fn first_min_by<T>(items: impl Iterator<Item = T>, key: impl Fn(&T) -> f64) -> Option<T> {
+    let mut best: Option<(f64, T)> = None;
+    for it in items {
+        let k = key(&it);
+        if best.as_ref().is_none_or(|(b, _)| k < *b) {
+            best = Some((k, it));
+        }
+    }
+    best.map(|(_, it)| it)
+}
+
+/// A waiting contact a freed agent could take: the head of one of its queues.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Candidate {
+    /// When it joined the queue.
+    pub enqueued: f64,
+    /// 0 = most urgent.
+    pub priority: u8,
+}
+
+/// Whether a freed agent takes the first candidate found in rank order without looking at the
+/// others (skill rank).
+#[inline]
+pub(super) fn first_found_wins(m: &Model) -> bool {
+    m.routing.work == WorkSelection::SkillRank
+}
+
+/// Whether a freed agent prefers candidate `c` to `best`, found earlier in rank order, by the
+/// work-selection policy: the longest waiting, or the most urgent then the longest waiting;
+/// ties go to `best` (the better rank).
+#[inline]
+pub(super) fn prefers(m: &Model, c: Candidate, best: Candidate) -> bool {
+    match m.routing.work {
+        WorkSelection::SkillRank => false,
+        WorkSelection::LongestWaiting => c.enqueued < best.enqueued,
+        WorkSelection::Priority => {
+            c.priority < best.priority
+                || (c.priority == best.priority && c.enqueued < best.enqueued)
+        }
+    }
 }
 
 /// Where a contact goes after a team handled it.

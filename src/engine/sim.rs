@@ -14,7 +14,7 @@ use super::arrivals::ArrivalGen;
 use super::calendar::{Calendar, Event};
 use super::contact::{Contact, NO_TEAM, State};
 use super::observe::{ContactKey, Observer};
-use super::pool::Pool;
+use super::pool::{AgentId, AgentState, Pool};
 use super::queue::{TeamQueue, Waiting};
 use super::streams::{Purpose, stream};
 use super::{RunOptions, TraceRecord};
@@ -227,6 +227,8 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Chase(c, tag) => self.on_chase(c, tag),
                 Event::Tick => self.on_tick(),
                 Event::Duty(pool, version) => self.on_duty(pool, version),
+                Event::Overflow(c, vgen) => self.on_overflow(c, vgen),
+                Event::WrapUpEnd(pool, agent) => self.on_wrap_up_end(pool, AgentId(agent)),
             }
         }
         Ok(self.finish())
@@ -269,7 +271,16 @@ impl<'m, O: Observer> Sim<'m, O> {
             self.team_changed(TeamId::at(t));
         }
         for p in 0..m.n_pools() {
-            self.pool_changed(PoolId::at(p));
+            let pool = PoolId::at(p);
+            self.pool_changed(pool);
+            // Work in progress at the end counts up to the end.
+            let agents = self.pools[p].agents();
+            for (a, ag) in agents.iter().enumerate() {
+                if matches!(ag.state, AgentState::Busy | AgentState::WrapUp) {
+                    self.stats.agent_worked(pool, a as u32, ag.since, self.now);
+                }
+            }
+            self.stats.pool_agents(pool, agents.len() as u32);
         }
         self.stats.run_ended();
         let end = m.horizon;

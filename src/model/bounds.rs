@@ -6,7 +6,7 @@
 //! every entry of [`ALL`] (a test checks it). A new numeric field gets a `const` here, an entry
 //! in [`ALL`], a call to [`Bound::check`] where it is compiled, and a README row.
 
-use super::{ArrivalModel, Model};
+use super::{ArrivalModel, Model, PoolId};
 
 /// The closed range a numeric field must lie in, and why.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +123,14 @@ pub const DUTY_CYCLE_MIN: Bound = Bound {
     max: 43_200.0,
     unit: "minutes",
     why: "one minute to 30 days; shorter cycles are not a way anyone works and multiply events",
+};
+/// Time-based overflow: the wait before a shared pool sees a contact, in minutes.
+pub const OVERFLOW_AFTER_MIN: Bound = Bound {
+    field: "pools[].skills[].after",
+    min: 0.0,
+    max: 43_200.0,
+    unit: "minutes",
+    why: "up to 30 days; a longer wait never overflows in any run worth making, and is likely a unit slip",
 };
 /// Weibull shape.
 pub const WEIBULL_SHAPE: Bound = Bound {
@@ -266,6 +274,7 @@ pub const ALL: &[&Bound] = &[
     &AGENTS,
     &AVAILABILITY,
     &DUTY_CYCLE_MIN,
+    &OVERFLOW_AFTER_MIN,
     &WEIBULL_SHAPE,
     &COST_PER_HOUR,
     &COST_PER_CONTACT,
@@ -319,15 +328,25 @@ pub fn attempts_per_incident(m: &Model) -> f64 {
 }
 
 /// Expected switches between this work and other duties over the run: each agent with
-/// availability below 1 switches twice per cycle.
+/// availability below 1 switches twice per cycle. Every pool counts (teams' own and shared),
+/// temporary staff included, so that no roster escapes the bound.
 pub fn expected_duty_switches(m: &Model) -> f64 {
     let weeks = m.horizon / (7.0 * 86_400.0) + 1.0;
-    m.teams
-        .iter()
-        .filter(|t| t.availability < 1.0)
-        .map(|t| {
-            let agent_secs: f64 = t.agents.iter().map(|&a| f64::from(a)).sum::<f64>() * m.interval;
-            2.0 * agent_secs * weeks / t.duty_cycle
+    let days = (m.horizon / 86_400.0).ceil();
+    (0..m.n_pools())
+        .map(|p| m.staffing(PoolId::at(p)))
+        .filter(|s| s.availability < 1.0)
+        .map(|s| {
+            let weekly = s.agents.iter().map(|&a| f64::from(a)).sum::<f64>() * m.interval;
+            let temporary: f64 = s
+                .temporary
+                .iter()
+                .map(|t| {
+                    let on_days = f64::from(t.last_day - t.first_day + 1).min(days);
+                    f64::from(t.agents) * (t.to_slot - t.from_slot) as f64 * m.interval * on_days
+                })
+                .sum();
+            2.0 * (weekly * weeks + temporary) / s.duty_cycle
         })
         .sum()
 }

@@ -9,7 +9,8 @@ use super::log::read_log;
 use super::roster;
 use super::{
     ArrivalModel, Categorical, ChannelId, ChannelModel, ChaseModel, Model, Outcome, PoolId,
-    PoolModel, QueueId, RetryModel, RouteModel, Sampler, SlaModel, StreamModel, TeamId, TeamModel,
+    PoolModel, QueueId, RetryModel, RouteModel, RoutingModel, Sampler, SlaModel, StreamModel,
+    TeamId, TeamModel,
 };
 use crate::error::InputError;
 use crate::hash::fnv1a;
@@ -137,7 +138,7 @@ impl Compiler<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         fed_mixes(&mut channels, s, &streams, types.len());
         let (shared_pools, servers, work) =
-            self.pools(&team_names, (interval, slots_per_day, &open))?;
+            self.pools(&team_names, &types, (interval, slots_per_day, &open))?;
         let (thresholds, channel_thresholds) = self.thresholds()?;
         let cases = self.cases(&types)?;
         let model = Model {
@@ -162,6 +163,7 @@ impl Compiler<'_> {
             demand_fingerprint: self.fingerprint(),
             warnings: self.warnings.take(),
             cases,
+            routing: self.routing(&team_names)?,
         };
         self.check_flows(&model)?;
         self.check_workload(&model)?;
@@ -244,7 +246,7 @@ impl Compiler<'_> {
         if switches > bounds::DUTY_SWITCHES_PER_RUN.max {
             return Err(self.err(
                 &["duty_cycle"],
-                "teams[].duty_cycle",
+                "teams[].duty_cycle, pools[].duty_cycle",
                 why(&bounds::DUTY_SWITCHES_PER_RUN, switches),
             ));
         }
@@ -910,6 +912,15 @@ impl Compiler<'_> {
         };
         let shifts = roster::shifts(&loc, spec.shifts, interval, slots)?;
         let temporary = roster::temporary(&loc, spec.temporary, interval, slots)?;
+        let warmup = self.s.calendar.warmup.secs();
+        self.warnings
+            .borrow_mut()
+            .extend(roster::temporary_after_run(
+                base,
+                &temporary,
+                warmup,
+                self.horizon(),
+            ));
         let agents: Vec<u32> = (0..7 * slots)
             .map(|w| {
                 if open[w] {
@@ -925,6 +936,13 @@ impl Compiler<'_> {
                 f("shifts"),
                 &bounds::AGENTS,
                 f64::from(most),
+            )?;
+            // Temporary staff come on top: the peak roster stays within the same bound.
+            self.bounded(
+                &[q, "temporary"],
+                f("temporary"),
+                &bounds::AGENTS,
+                (u64::from(most) + roster::temporary_peak(&temporary)) as f64,
             )?;
         }
         self.bounded(
@@ -949,6 +967,7 @@ impl Compiler<'_> {
     fn pools(
         &self,
         teams: &[&str],
+        types: &[String],
         cal: (f64, usize, &[bool]),
     ) -> Result<
         (
@@ -1032,6 +1051,7 @@ impl Compiler<'_> {
                 duty_cycle,
                 cost_per_hour: p.cost_per_hour,
                 stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
+                wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &p.wrap_up, types)?,
                 temporary,
             });
         }
@@ -1043,6 +1063,41 @@ impl Compiler<'_> {
             })
             .collect();
         Ok((pools, servers, work))
+    }
+
+    /// The routing policies, and per pool and queue the wait before the pool sees a contact
+    /// (time-based overflow; pool names and skills were checked by [`Self::pools`]).
+    fn routing(&self, teams: &[&str]) -> Result<RoutingModel, InputError> {
+        let s = self.s;
+        let n = teams.len();
+        let mut after = vec![vec![0.0; n]; n + s.pools.len()];
+        let mut timed: Vec<Vec<f64>> = vec![Vec::new(); n];
+        for (k, p) in s.pools.iter().enumerate() {
+            let q = format!("\"{}\"", p.name);
+            for (team, sk) in &p.skills {
+                let Some(wait) = sk.after else { continue };
+                let t = self.team_id(&[&q, "skills"], "skills", team, teams)?;
+                let kq = format!("\"{team}\"");
+                let mins = self.bounded(
+                    &[&q, "skills", &kq, "after"],
+                    format!("pools[{k}] {q}.skills[{kq}].after"),
+                    &bounds::OVERFLOW_AFTER_MIN,
+                    wait.secs() / 60.0,
+                )?;
+                let secs = mins * 60.0;
+                after[n + k][t.index()] = secs;
+                if secs > 0.0 && !timed[t.index()].contains(&secs) {
+                    timed[t.index()].push(secs);
+                }
+            }
+        }
+        timed.iter_mut().for_each(|v| v.sort_by(f64::total_cmp));
+        Ok(RoutingModel {
+            agent: s.routing.agent,
+            work: s.routing.work,
+            after,
+            timed,
+        })
     }
 
     /// Arrival rates (per second) over one day's slots: `volume` spread by the profile, or flat
@@ -1239,9 +1294,48 @@ impl Compiler<'_> {
             triage,
             cost_per_hour: t.cost_per_hour,
             stream_key: fnv1a(t.name.as_bytes()),
+            wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
             temporary,
             cost_per_contact: t.cost_per_contact,
         })
+    }
+
+    /// A per-type map of durations (`"*"` covers unlisted types) as one optional sampler per
+    /// incident type, its keys checked against the types.
+    fn per_type_samplers(
+        &self,
+        q: &str,
+        base: &str,
+        map_name: &str,
+        map: &BTreeMap<String, Dist>,
+        types: &[String],
+    ) -> Result<Vec<Option<Sampler>>, InputError> {
+        if let Some(k) = map.keys().find(|k| *k != "*" && !types.contains(k)) {
+            return Err(self.err(
+                &[q, map_name, &format!("\"{k}\"")],
+                format!("{base}.{map_name}"),
+                format!(
+                    "unknown incident type `{k}`; known types: {} (or \"*\" for any other)",
+                    types.join(", ")
+                ),
+            ));
+        }
+        types
+            .iter()
+            .map(|ty| {
+                let k = [ty.as_str(), "*"]
+                    .into_iter()
+                    .find(|k| map.contains_key(*k));
+                k.map(|k| {
+                    self.sampler(
+                        &[q, map_name, &format!("\"{k}\"")],
+                        &format!("{base}.{map_name}[\"{k}\"]"),
+                        &map[k],
+                    )
+                })
+                .transpose()
+            })
+            .collect()
     }
 
     /// Agents per slot of one day: `agents` from midnight, changed by `schedule`.

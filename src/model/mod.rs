@@ -18,7 +18,7 @@ pub use log::LogRow;
 pub use roster::TempStaff;
 pub use warn::{Warning, warnings};
 
-use crate::scenario::{AtClosing, ChannelKind, Discipline};
+use crate::scenario::{AgentSelection, AtClosing, ChannelKind, Discipline, WorkSelection};
 
 /// A scenario ready to simulate.
 #[derive(Clone, Debug)]
@@ -66,6 +66,33 @@ pub struct Model {
     /// Business-hours SLA clocks, SLAs and priority mixes per type, waiting on the customer,
     /// reopening.
     pub cases: CaseRules,
+    /// The router's policies and time-based overflow.
+    pub routing: RoutingModel,
+}
+
+/// How contacts and agents are matched.
+#[derive(Clone, Debug, Default)]
+pub struct RoutingModel {
+    pub agent: AgentSelection,
+    pub work: WorkSelection,
+    /// Per pool, per queue: seconds a contact must have waited in the queue before the pool
+    /// sees it (0: at once; only shared pools' skills set it).
+    pub after: Vec<Vec<f64>>,
+    /// Per queue: the distinct positive thresholds of the pools serving it, ascending (when a
+    /// waiting contact crosses one, the pools it opens to are offered it).
+    pub timed: Vec<Vec<f64>>,
+}
+
+impl RoutingModel {
+    /// Seconds a contact must have waited in `queue` before `pool` sees it.
+    #[inline]
+    pub fn after(&self, pool: PoolId, queue: QueueId) -> f64 {
+        self.after
+            .get(pool.index())
+            .and_then(|v| v.get(queue.index()))
+            .copied()
+            .unwrap_or(0.0)
+    }
 }
 
 /// Per-priority SLA targets in seconds.
@@ -159,6 +186,8 @@ pub struct TeamModel {
     pub triage: Option<(f64, Vec<TeamId>)>,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// After-contact work per incident type (`None`: none).
+    pub wrap_up: Vec<Option<Sampler>>,
     /// Temporary staff on top of `agents`, on some simulated days.
     pub temporary: Vec<TempStaff>,
     /// Price per contact handled, for an external team paid per contact (then its hours are
@@ -177,6 +206,8 @@ pub struct PoolModel {
     pub duty_cycle: f64,
     pub cost_per_hour: Option<f64>,
     pub stream_key: u64,
+    /// After-contact work per incident type (`None`: none).
+    pub wrap_up: Vec<Option<Sampler>>,
     /// Temporary staff on top of `agents`, on some simulated days.
     pub temporary: Vec<TempStaff>,
 }
@@ -269,6 +300,14 @@ impl Model {
                     temporary: &s.temporary,
                 }
             }
+        }
+    }
+    /// After-contact work of `pool`'s agents on a contact of type `ty`, if any.
+    #[inline]
+    pub fn wrap_up(&self, pool: PoolId, ty: TypeId) -> Option<&Sampler> {
+        match self.teams.get(pool.index()) {
+            Some(t) => t.wrap_up[ty.index()].as_ref(),
+            None => self.shared_pools[pool.index() - self.teams.len()].wrap_up[ty.index()].as_ref(),
         }
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up),

@@ -51,6 +51,67 @@ impl Model {
                 .map(|t| t.agents)
                 .sum::<u32>()
     }
+
+    /// Most agents `pool` has rostered at once: the weekly roster's peak, or more on a day of
+    /// the run with temporary staff on. The roster of a day depends only on its weekday and
+    /// the entries on that day, which change only at an entry's `first_day` or the day after
+    /// its `last_day`; the seven days from each such change cover every case.
+    pub fn roster_peak(&self, pool: PoolId) -> u32 {
+        let s = self.staffing(pool);
+        let weekly = s.agents.iter().copied().max().unwrap_or(0);
+        let spd = self.slots_per_day;
+        let before = (self.warmup / DAY).floor() as i64 - 1;
+        let days = (self.horizon / DAY).ceil() as i64;
+        s.temporary
+            .iter()
+            .flat_map(|t| [i64::from(t.first_day), i64::from(t.last_day) + 1])
+            .flat_map(|change| change..change + 7)
+            .map(|day| day + before)
+            .filter(|a| (0..days).contains(a))
+            .flat_map(|a| (0..spd).map(move |x| a as usize * spd + x))
+            .map(|k| self.roster(pool, k))
+            .fold(weekly, u32::max)
+    }
+}
+
+/// Most temporary agents on at once: the largest sum over entries that share a day and a
+/// slot (an overlap of day ranges and slot ranges starts at some entry's first day and some
+/// entry's first slot, so those are the only candidates).
+pub(super) fn temporary_peak(temps: &[TempStaff]) -> u64 {
+    temps
+        .iter()
+        .flat_map(|a| temps.iter().map(move |b| (a.first_day, b.from_slot)))
+        .map(|(day, slot)| {
+            temps
+                .iter()
+                .filter(|t| t.covers(i64::from(day), slot))
+                .map(|t| u64::from(t.agents))
+                .sum::<u64>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Warnings for temporary staff whose days all fall after the run's last simulated day (day
+/// numbers as [`Model::roster`] counts them): valid, but those agents never work.
+pub(super) fn temporary_after_run(
+    base: &str,
+    temps: &[TempStaff],
+    warmup: f64,
+    horizon: f64,
+) -> Vec<String> {
+    let last = (horizon / DAY).ceil() as i64 - (warmup / DAY).floor() as i64;
+    temps
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| i64::from(t.first_day) > last)
+        .map(|(k, t)| {
+            format!(
+                "{base}.temporary[{k}]: days {} to {} fall after the run's last simulated day ({last}): these agents never work",
+                t.first_day, t.last_day
+            )
+        })
+        .collect()
 }
 
 /// Where a team's or pool's staffing is written, for located errors.
@@ -87,13 +148,35 @@ fn on_grid(secs: f64, interval: f64) -> Option<usize> {
     ((k - k.round()).abs() < 1e-9).then(|| k.round() as usize)
 }
 
-fn off_grid(interval: f64) -> String {
-    format!(
-        "must fall on the calendar interval grid (every {} min): the roster counts whole agents \
-         per interval, so a break or shift edge inside an interval cannot be represented; set \
-         calendar.interval to a divisor of it (e.g. \"15min\" or \"5min\")",
-        interval / 60.0
-    )
+fn off_grid(interval: f64, secs: &[f64]) -> String {
+    let step = interval / 60.0;
+    let why = format!(
+        "must fall on the calendar interval grid (every {step} min): the roster counts whole \
+         agents per interval, so a break or shift edge inside an interval cannot be represented"
+    );
+    match finer_interval(step, secs) {
+        Some(g) if g < step as u64 => {
+            format!("{why}; set calendar.interval to \"{g}min\" (or a divisor of it)")
+        }
+        Some(_) => why,
+        None => format!("{why}; use whole minutes"),
+    }
+}
+
+/// The longest interval, in whole minutes, on whose grid `step` minutes and every one of
+/// `secs` fall (it divides `step`, so it divides the day too); `None` where some value is not
+/// a whole number of minutes.
+fn finer_interval(step: f64, secs: &[f64]) -> Option<u64> {
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    secs.iter().try_fold(step.round() as u64, |g, &x| {
+        let m = x / 60.0;
+        ((m - m.round()).abs() < 1e-9).then(|| gcd(g, m.round() as u64))
+    })
 }
 
 /// Agents on the floor per slot of the week (Monday 00:00 first) from `shifts`: each shift's
@@ -124,7 +207,10 @@ pub(super) fn shifts(
                 loc.err(
                     "start",
                     field("start"),
-                    format!("must be before 24:00 and {}", off_grid(interval)),
+                    format!(
+                        "must be before 24:00 and {}",
+                        off_grid(interval, &[sh.start.secs()])
+                    ),
                 )
             })?;
         let len = on_grid(sh.length.secs(), interval)
@@ -133,7 +219,10 @@ pub(super) fn shifts(
                 loc.err(
                     "length",
                     field("length"),
-                    format!("must be at least one interval and {}", off_grid(interval)),
+                    format!(
+                        "must be at least one interval and {}",
+                        off_grid(interval, &[sh.length.secs()])
+                    ),
                 )
             })?;
         if sh.days.is_empty() {
@@ -171,7 +260,11 @@ fn on_floor(
             on_grid(br.at.secs(), interval),
             on_grid(br.length.secs(), interval),
         ) else {
-            return Err(loc.err("breaks", f, off_grid(interval)));
+            return Err(loc.err(
+                "breaks",
+                f,
+                off_grid(interval, &[br.at.secs(), br.length.secs()]),
+            ));
         };
         if n == 0 || at + n > len {
             return Err(loc.err(
@@ -222,7 +315,10 @@ pub(super) fn temporary(
             )?;
             let slot = |c: Option<crate::scenario::Clock>, dflt: usize, name: &str| {
                 c.map_or(Some(dflt), |c| on_grid(c.secs(), interval))
-                    .ok_or_else(|| loc.err(name, field(name), off_grid(interval)))
+                    .ok_or_else(|| {
+                        let at = c.map_or(0.0, |c| c.secs());
+                        loc.err(name, field(name), off_grid(interval, &[at]))
+                    })
             };
             let from_slot = slot(t.from, 0, "from")?;
             let to_slot = slot(t.to, slots, "to")?;

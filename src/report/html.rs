@@ -380,13 +380,40 @@ fn headline_rows(kpis: &[KpiRow]) -> Vec<&KpiRow> {
         .iter()
         .filter(overall)
         .find(|k| is_plain_service_level(&k.kpi));
-    sl.into_iter()
+    let mut rows: Vec<&KpiRow> = sl
+        .into_iter()
         .chain(
             HEADLINE
                 .iter()
                 .filter_map(|h| kpis.iter().filter(overall).find(|k| k.kpi == *h)),
         )
-        .collect()
+        .collect();
+    if deflects(kpis)
+        && let Some(d) = kpis.iter().filter(overall).find(|k| k.kpi == DEFLECTED)
+    {
+        let at = deflected_slot(rows.iter().map(|r| r.kpi.as_str()));
+        rows.insert(at, d);
+    }
+    rows
+}
+
+/// Contacts self-service deflected: headlined, just before first-contact resolution, where a
+/// design deflects any, since deflection (demand avoided) moves that KPI and the arrivals.
+const DEFLECTED: &str = "deflected";
+
+/// Whether these KPIs show any contact deflected by self-service.
+fn deflects(kpis: &[KpiRow]) -> bool {
+    kpis.iter()
+        .any(|k| k.scope == "overall" && k.kpi == DEFLECTED && k.mean.is_some_and(|m| m > 0.0))
+}
+
+/// Where `deflected` goes among headline KPIs named `names`: before first-contact resolution,
+/// else last.
+fn deflected_slot<'a>(mut names: impl ExactSizeIterator<Item = &'a str>) -> usize {
+    let n = names.len();
+    names
+        .position(|k| k == "first_contact_resolution")
+        .unwrap_or(n)
 }
 
 fn cards(doc: &SummaryDoc) -> Vec<Card> {
@@ -1123,6 +1150,11 @@ fn compare_page(dir: &Path) -> Result<Page> {
             ]
             .map(|k| (k.to_string(), "overall".to_string(), "all".to_string())),
         );
+    }
+    // The first design may deflect nothing while another does: headline it for all of them.
+    if docs.iter().any(|(_, d)| deflects(&d.kpis)) && !names.iter().any(|n| n.0 == DEFLECTED) {
+        let at = deflected_slot(names.iter().map(|n| n.0.as_str()));
+        names.insert(at, (DEFLECTED.into(), "overall".into(), "all".into()));
     }
     let mut teams: Vec<String> = Vec::new();
     for (_, d) in &docs {

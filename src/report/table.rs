@@ -108,7 +108,11 @@ pub fn run_table(m: &Model, s: &Summary) -> String {
     out.push_str(&staff_line(m, s));
     out.push('\n');
     if !m.shared_pools.is_empty() {
-        let pools = [(Kpi::Visits, "visits"), (Kpi::Utilisation, "utilisation")];
+        let pools = [
+            (Kpi::Visits, "visits"),
+            (Kpi::Utilisation, "utilisation"),
+            (Kpi::BusiestTenthShare, "busiest 10%"),
+        ];
         let scopes: Vec<Scope> = (m.teams.len()..m.n_pools())
             .map(|p| Scope::Pool(p as u16))
             .collect();

@@ -401,7 +401,7 @@ pub struct ChannelInput {
 #[serde(default)]
 pub struct TeamInput {
     pub name: String,
-    /// Most agents on the floor in any interval.
+    /// Most agents rostered in any interval, temporary staff included.
     pub agents_peak: u32,
     /// Scheduled agent-hours over the simulated days.
     pub agent_hours: f64,
@@ -470,7 +470,7 @@ impl Inputs {
                 .enumerate()
                 .map(|(i, t)| TeamInput {
                     name: t.name.clone(),
-                    agents_peak: t.agents.iter().copied().max().unwrap_or(0),
+                    agents_peak: m.roster_peak(crate::model::PoolId::at(i)),
                     agent_hours: m.agent_hours(i as u16),
                     cost_per_hour: t.cost_per_hour,
                     cost_per_contact: t.cost_per_contact,

@@ -59,6 +59,49 @@ pub struct Scenario {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub waiting_on_customer: BTreeMap<String, Pause>,
+    /// How contacts and agents are matched (default: overflow order and skill rank).
+    #[serde(default)]
+    pub routing: Routing,
+}
+
+/// The router's policies: which agent an arriving contact goes to, and which waiting contact a
+/// freed agent takes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    #[serde(default)]
+    pub agent: AgentSelection,
+    #[serde(default)]
+    pub work: WorkSelection,
+}
+
+/// Which free agent a contact goes to, among the pools serving its queue (within a pool, the
+/// agent idle longest is always the one).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AgentSelection {
+    /// The first pool in the queue's ordered list (its team's own pool, then shared pools by
+    /// the rank of their skill for it) with a free agent.
+    #[default]
+    Overflow,
+    /// The qualified agent who has been idle longest, whatever the pool.
+    LongestIdle,
+    /// A free agent of the qualified pool with the fewest skills (keeps generalists free);
+    /// ties go by overflow order.
+    FewestSkills,
+}
+
+/// Which waiting contact a freed agent takes, among the queues its pool serves.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum WorkSelection {
+    /// The head of its primary skill's queue first, then the next rank.
+    #[default]
+    SkillRank,
+    /// The head that has waited longest in its queue, across its queues (ties by rank).
+    LongestWaiting,
+    /// The most urgent head across its queues (ties: longest waiting, then rank). Each queue's
+    /// head follows its own discipline, so give queues `discipline: Priority` for the most
+    /// urgent of each to be at its head.
+    Priority,
 }
 
 /// Horizon, opening hours and the reporting interval.
@@ -392,6 +435,10 @@ pub struct Team {
     /// Cost of one agent-hour (for staffing reports).
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// After-contact work per incident type (`"*"` covers unlisted types): the agent stays
+    /// busy this long after the contact ends; the contact (and its phone line) moves on.
+    #[serde(default, deserialize_with = "unique")]
+    pub wrap_up: BTreeMap<String, Dist>,
     /// Shift patterns whose headcounts add to the staffing above (write `agents: 0` for a
     /// roster made of shifts only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -499,6 +546,9 @@ pub struct Pool {
     pub skills: BTreeMap<String, Skill>,
     #[serde(default)]
     pub cost_per_hour: Option<f64>,
+    /// After-contact work per incident type, as a team's `wrap_up`.
+    #[serde(default, deserialize_with = "unique")]
+    pub wrap_up: BTreeMap<String, Dist>,
     /// Shift patterns, as a team's `shifts`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shifts: Vec<Shift>,
@@ -518,6 +568,10 @@ pub struct Skill {
     /// Multiplies the team's handling time (1 = as fast as the team's own agents).
     #[serde(default = "one")]
     pub proficiency: f64,
+    /// Time-based overflow: the pool sees a contact of this queue only once it has waited this
+    /// long in it (default: at once).
+    #[serde(default)]
+    pub after: Option<Dur>,
 }
 
 fn rank_one() -> u8 {

@@ -286,7 +286,7 @@ impl Collector {
                 })
                 .collect(),
             pools: (0..m.n_pools())
-                .map(|_| super::PoolStats::new(m.teams.len()))
+                .map(|_| super::PoolStats::new(m.teams.len(), m.types.len()))
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),

@@ -183,6 +183,10 @@ pub enum Kpi {
     SlaResponseBusiness,
     /// `SlaResolution` on each incident's SLA clock.
     SlaResolutionBusiness,
+    /// Share of all work (handling and wrap-up) done by the busiest tenth of the agents.
+    BusiestTenthShare,
+    /// Share of an incident type's contacts taken by a pool (by type index).
+    ServedShare(u16),
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -264,6 +268,8 @@ impl Kpi {
             ReopenRate => "reopen_rate",
             SlaResponseBusiness => "sla_response_business",
             SlaResolutionBusiness => "sla_resolution_business",
+            BusiestTenthShare => "busiest_tenth_share",
+            ServedShare(_) => "served_share",
         }
     }
 
@@ -282,6 +288,7 @@ impl Kpi {
             | ServiceLevelOfAnswered(k)
             | ServiceLevelExclShortAbandons(k)
             | ServiceLevelAbandonsMet(k) => format!("{}_{}", self.base(), t(k)),
+            ServedShare(ty) => format!("{}_{}", self.base(), m.types[ty as usize]),
             _ => self.base().to_string(),
         }
     }
@@ -353,7 +360,9 @@ impl Kpi {
             ReopenRate,
             SlaResponseBusiness,
             SlaResolutionBusiness,
+            BusiestTenthShare,
         ];
+        out.extend((0..m.types.len() as u16).map(ServedShare));
         for k in 0..QUANTILES.len() as u8 {
             out.extend([
                 ResponseQuantile(k),
@@ -446,6 +455,13 @@ impl Kpi {
                 "share of simulated days whose queue ended longer than it started"
             }
             Utilisation => "busy agent time / available agent time, while open (overtime apart)",
+            OverflowShare => "share of a team's visits served by a pool other than its own",
+            BusiestTenthShare => {
+                "work (handling and wrap-up) of the ceil(n/10) busiest agents / work of all n agents the pool (overall: every pool) had"
+            }
+            ServedShare(_) => {
+                "contacts of the type taken by this pool / contacts of the type taken by any pool"
+            }
             Saturation => "share of rostered time with no agent free",
             AgentsPresent => "mean agents available while rostered (never above the roster)",
             OvertimeHours => {
@@ -510,7 +526,9 @@ impl Kpi {
             | DeflectionRate
             | ReopenRate
             | SlaResponseBusiness
-            | SlaResolutionBusiness => Unit::Ratio,
+            | SlaResolutionBusiness
+            | BusiestTenthShare
+            | ServedShare(_) => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
             OvertimeHours => Unit::Hours,

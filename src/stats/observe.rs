@@ -4,7 +4,7 @@
 use super::cases::ClockTimes;
 use super::collect::{Collector, ContactEnd, IncidentRecord, ScopeIds};
 use crate::engine::{ContactKey, Observer, PoolLoad};
-use crate::model::{ChannelId, PoolId, SlaModel, TeamId};
+use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
 
 impl Collector {
     /// The breakdowns of `k`, remembered for the next call: the facts of one contact come one
@@ -75,6 +75,20 @@ impl Observer for Collector {
     fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64) {
         Collector::visit_started(self, team.0, channel.0, waited);
         self.pools[pool.index()].served[team.index()] += 1;
+    }
+    #[inline]
+    fn served_type(&mut self, pool: PoolId, ty: TypeId) {
+        self.pools[pool.index()].served_types[ty.index()] += 1;
+    }
+    #[inline]
+    fn agent_worked(&mut self, pool: PoolId, agent: u32, from: f64, to: f64) {
+        let warmup = self.warmup;
+        self.pools[pool.index()].worked(agent, from.max(warmup), to);
+    }
+    fn pool_agents(&mut self, pool: PoolId, agents: u32) {
+        if agents > 0 {
+            self.pools[pool.index()].worked(agents - 1, 0.0, 0.0);
+        }
     }
     #[inline]
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad) {

@@ -12,17 +12,23 @@ pub struct PoolStats {
     pub capacity_area: f64,
     /// Visits started, per team whose queue they came from.
     pub served: Vec<u64>,
+    /// Contacts taken, per incident type.
+    pub served_types: Vec<u64>,
+    /// Seconds of work (handling and after-contact work) per agent, after the warm-up.
+    pub agent_work: Vec<f64>,
     last: f64,
     busy: u32,
     capacity: u32,
 }
 
 impl PoolStats {
-    pub fn new(teams: usize) -> Self {
+    pub fn new(teams: usize, types: usize) -> Self {
         PoolStats {
             busy_area: 0.0,
             capacity_area: 0.0,
             served: vec![0; teams],
+            served_types: vec![0; types],
+            agent_work: Vec::new(),
             last: 0.0,
             busy: 0,
             capacity: 0,
@@ -43,6 +49,19 @@ impl PoolStats {
         self.capacity = capacity;
     }
 
+    /// Agent `agent` worked from `from` to `to` (nothing if `to <= from`); the table grows to
+    /// the pool's largest roster once, then stays.
+    #[inline]
+    pub fn worked(&mut self, agent: u32, from: f64, to: f64) {
+        let a = agent as usize;
+        if self.agent_work.len() <= a {
+            self.agent_work.resize(a + 1, 0.0);
+        }
+        if to > from {
+            self.agent_work[a] += to - from;
+        }
+    }
+
     /// Busy agent-time over available agent-time.
     pub fn utilisation(&self) -> f64 {
         if self.capacity_area > 0.0 {
@@ -53,6 +72,21 @@ impl PoolStats {
     }
 }
 
+/// Share of all work done by the busiest tenth of the agents: the `ceil(n / 10)` agents with
+/// the most work over the `n` agents given (every agent the pools had, idle ones included).
+/// With identical agents it is about `ceil(n / 10) / n` (a little more: the busiest are
+/// picked after the fact); 1 means a few do everything. NaN when nobody worked.
+pub fn busiest_tenth_share(work: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = work.collect();
+    let total: f64 = v.iter().sum();
+    if v.is_empty() || total <= 0.0 {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| b.total_cmp(a));
+    let k = v.len().div_ceil(10);
+    v[..k].iter().sum::<f64>() / total
+}
+
 /// Emits the shared pools' KPIs (visits, utilisation) and, for each team that shared pools
 /// serve, the share of its visits they served (`overflow_share`).
 pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f64)) {
@@ -60,6 +94,30 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
         let scope = Scope::Pool(i as u16);
         emit(Kpi::Visits, scope, p.served.iter().sum::<u64>() as f64);
         emit(Kpi::Utilisation, scope, p.utilisation());
+        emit(
+            Kpi::BusiestTenthShare,
+            scope,
+            busiest_tenth_share(p.agent_work.iter().copied()),
+        );
+    }
+    emit(
+        Kpi::BusiestTenthShare,
+        Scope::Overall,
+        busiest_tenth_share(pools.iter().flat_map(|p| p.agent_work.iter().copied())),
+    );
+    if !m.shared_pools.is_empty() {
+        // Who serves each type: every pool, a team's own under the team's name.
+        for ty in 0..m.types.len() {
+            let all: u64 = pools.iter().map(|p| p.served_types[ty]).sum();
+            for (i, p) in pools.iter().enumerate() {
+                let share = if all > 0 {
+                    p.served_types[ty] as f64 / all as f64
+                } else {
+                    f64::NAN
+                };
+                emit(Kpi::ServedShare(ty as u16), Scope::Pool(i as u16), share);
+            }
+        }
     }
     for t in (0..m.teams.len()).filter(|&t| m.servers[t].len() > 1) {
         let all: u64 = pools.iter().map(|p| p.served[t]).sum();
@@ -70,5 +128,22 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
             f64::NAN
         };
         emit(Kpi::OverflowShare, Scope::Team(t as u16), share);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::busiest_tenth_share;
+
+    #[test]
+    fn busiest_tenth_share_is_the_top_ceil_tenth_over_all_agents() {
+        // 12 agents: the busiest 2 (ceil of 1.2).
+        let equal = busiest_tenth_share(std::iter::repeat_n(3.0, 12));
+        assert!((equal - 2.0 / 12.0).abs() < 1e-12);
+        let expert = busiest_tenth_share([10.0, 0.0, 0.0, 0.0].into_iter());
+        assert_eq!(expert, 1.0);
+        let mixed = busiest_tenth_share([1.0, 5.0, 2.0, 2.0].into_iter());
+        assert_eq!(mixed, 0.5);
+        assert!(busiest_tenth_share([0.0, 0.0].into_iter()).is_nan());
     }
 }

@@ -6,6 +6,7 @@
 use super::super::calendar::Event;
 use super::super::contact::{Contact, NO_TEAM, State};
 use super::super::observe::Observer;
+use super::super::pool::AgentId;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::{Sim, Source};
@@ -192,6 +193,7 @@ impl<O: Observer> Sim<'_, O> {
             overtime: false,
             paused: 0.0,
             pause_start: f64::NAN,
+            agent: AgentId(u32::MAX),
         };
         self.next_incident += 1;
         let idx = self.place(contact);

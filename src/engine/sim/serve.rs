@@ -5,10 +5,11 @@
 use super::super::calendar::Event;
 use super::super::contact::State;
 use super::super::observe::Observer;
+use super::super::pool::AgentId;
 use super::super::queue::Waiting;
-use super::super::routing::{self, Next};
+use super::super::routing::{self, Candidate, Next};
 use super::Sim;
-use crate::model::{PoolId, TeamId};
+use crate::model::{PoolId, QueueId, TeamId};
 use crate::stats::ContactEnd;
 
 impl<O: Observer> Sim<'_, O> {
@@ -28,27 +29,48 @@ impl<O: Observer> Sim<'_, O> {
         }
         let m = self.m;
         let q = routing::queue_of(team);
-        let pools = &self.pools;
-        let free = |p: PoolId| pools[p.index()].free() > 0;
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
         let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
-            routing::free_server(m, q, free)
+            routing::free_server(m, q, &self.pools)
         } else {
             None
         };
         if let Some((p, proficiency)) = server {
             self.start_service(idx, p, proficiency);
         } else {
-            let idle = routing::free_server(m, q, free);
+            let idle = routing::free_server(m, q, &self.pools);
             self.queue(q).push(Waiting { contact: idx, vgen }, priority);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
             }
+            // Time-based overflow: pools that see this queue's contacts only after a wait are
+            // offered this one when it has waited that long.
+            for &after in &m.routing.timed[q.index()] {
+                self.cal
+                    .schedule(self.now + after, Event::Overflow(idx, vgen));
+            }
             match idle {
                 Some((p, _)) => self.dispatch(p),
                 None => self.team_changed(team),
+            }
+        }
+    }
+
+    /// Contact `idx`, still in queue visit `vgen`, has waited long enough for more pools to
+    /// see it: those with a free agent look for work.
+    pub(super) fn on_overflow(&mut self, idx: u32, vgen: u32) {
+        let m = self.m;
+        let c = &self.contacts[idx as usize];
+        if c.vgen != vgen || c.state != State::Waiting {
+            return;
+        }
+        let (q, enqueued) = (routing::queue_of(c.team), c.enqueued);
+        for &(p, _) in routing::servers(m, q) {
+            let after = m.routing.after(p, q);
+            if after > 0.0 && enqueued + after <= self.now && self.pools[p.index()].free() > 0 {
+                self.dispatch(p);
             }
         }
     }
@@ -85,11 +107,13 @@ impl<O: Observer> Sim<'_, O> {
         if counted {
             let key = Self::key(c);
             self.stats.visit_started(team, pool, key.channel, waited);
+            self.stats.served_type(pool, key.ty);
             if first_answer {
                 self.stats.answered(key, response, now - response);
             }
         }
-        self.pool(pool).seize();
+        let agent = self.pools[pool.index()].seize(now);
+        self.contacts[idx as usize].agent = agent;
         self.cal.schedule(now + handling, Event::ServiceEnd(idx));
         self.team_changed(team);
         self.pool_changed(pool);
@@ -106,11 +130,19 @@ impl<O: Observer> Sim<'_, O> {
         if c.counted {
             self.stats.handled(team, misrouted);
         }
-        let pool = c.pool;
-        if self.pool(pool).release() {
-            // The agent left for other duties once done. The duty clock's rates changed, so
-            // its next toggle is drawn again (valid: it is memoryless).
-            self.reschedule_duty(pool);
+        let (pool, agent, ty) = (c.pool, c.agent, c.ty);
+        match m.wrap_up(pool, ty) {
+            Some(d) => {
+                // The contact moves on; its agent stays busy with after-contact work.
+                let p = &mut self.pools[pool.index()];
+                let wrap = p.draw(d);
+                let since = p.agents()[agent.index()].since;
+                p.start_wrap_up(agent, self.now);
+                self.stats.agent_worked(pool, agent.0, since, self.now);
+                self.cal
+                    .schedule(self.now + wrap, Event::WrapUpEnd(pool, agent.0));
+            }
+            None => self.free_agent(pool, agent),
         }
         self.release_line(idx);
         let c = &mut self.contacts[idx as usize];
@@ -138,6 +170,23 @@ impl<O: Observer> Sim<'_, O> {
         self.dispatch(pool);
     }
 
+    /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
+    fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
+        let since = self.pools[pool.index()].agents()[agent.index()].since;
+        self.stats.agent_worked(pool, agent.0, since, self.now);
+        if self.pools[pool.index()].release(agent, self.now) {
+            // The agent left for other duties once done. The duty clock's rates changed, so
+            // its next toggle is drawn again (valid: it is memoryless).
+            self.reschedule_duty(pool);
+        }
+    }
+
+    /// Agent `agent` of `pool` finishes its after-contact work and takes waiting work.
+    pub(super) fn on_wrap_up_end(&mut self, pool: PoolId, agent: AgentId) {
+        self.free_agent(pool, agent);
+        self.dispatch(pool);
+    }
+
     /// The contact gives back the phone line it held, if any.
     pub(super) fn release_line(&mut self, idx: u32) {
         let c = &mut self.contacts[idx as usize];
@@ -147,35 +196,21 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Free agents of `pool` take waiting contacts, from their primary skill's queue first.
+    /// Free agents of `pool` take waiting contacts, chosen by the work-selection policy
+    /// among the heads of the queues they serve (and see: time-based overflow).
     ///
-    /// Contacts left waiting when a team closed come first (its own agents kept on in
-    /// overtime serve them; so does any free agent).
+    /// Contacts left waiting when a team closed come first in their queue (its own agents kept
+    /// on in overtime serve them; so does any free agent).
     pub(super) fn dispatch(&mut self, pool: PoolId) {
         let m = self.m;
         let work = routing::work_for(m, pool);
-        loop {
-            let (contacts, queues, overtime) =
-                (&self.contacts, &mut self.queues, &mut self.overtime);
-            let p = &self.pools[pool.index()];
-            let free = p.free() > 0;
-            let next = work.iter().find_map(|&(q, proficiency)| {
-                let team = routing::team_of(q);
-                let live = |w: Waiting| {
-                    let c = &contacts[w.contact as usize];
-                    c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-                };
-                let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
-                let w = if overtime[q.index()].len() > 0 && (free || in_overtime) {
-                    overtime[q.index()].pop(live)
-                } else if free {
-                    queues[q.index()].pop(live)
-                } else {
-                    None
-                };
-                w.map(|w| (w, proficiency))
-            });
-            let Some((w, proficiency)) = next else { break };
+        while let Some((q, overtime, lane, w, proficiency)) = self.next_work(pool) {
+            let line = if overtime {
+                &mut self.overtime[q.index()]
+            } else {
+                &mut self.queues[q.index()]
+            };
+            line.pop_lane(lane);
             self.start_service(w.contact, pool, proficiency);
         }
         for &(q, _) in work {
@@ -187,6 +222,54 @@ impl<O: Observer> Sim<'_, O> {
             self.team_changed(team);
         }
         self.pool_changed(pool);
+    }
+
+    /// The waiting contact an agent of `pool` takes next, if it has one free (or kept on in
+    /// overtime) and a queue it serves has a contact it sees: its queue, whether it waits in
+    /// the overtime line, its lane there, the entry, and the pool's proficiency for it.
+    #[allow(clippy::type_complexity)]
+    fn next_work(&mut self, pool: PoolId) -> Option<(QueueId, bool, usize, Waiting, f64)> {
+        let m = self.m;
+        let now = self.now;
+        let (contacts, queues, overtime) = (&self.contacts, &mut self.queues, &mut self.overtime);
+        let p = &self.pools[pool.index()];
+        let free = p.free() > 0;
+        let mut best: Option<((QueueId, bool, usize, Waiting, f64), Candidate)> = None;
+        for &(q, proficiency) in routing::work_for(m, pool) {
+            let team = routing::team_of(q);
+            let live = |w: Waiting| {
+                let c = &contacts[w.contact as usize];
+                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+            };
+            let after = m.routing.after(pool, q);
+            let sees =
+                |w: Waiting| after == 0.0 || contacts[w.contact as usize].enqueued + after <= now;
+            let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
+            let found = if overtime[q.index()].len() > 0 && (free || in_overtime) {
+                overtime[q.index()]
+                    .head(live, sees)
+                    .map(|(l, w)| (true, l, w))
+            } else if free {
+                queues[q.index()]
+                    .head(live, sees)
+                    .map(|(l, w)| (false, l, w))
+            } else {
+                None
+            };
+            let Some((ot, lane, w)) = found else { continue };
+            let c = &contacts[w.contact as usize];
+            let cand = Candidate {
+                enqueued: c.enqueued,
+                priority: c.priority,
+            };
+            if routing::first_found_wins(m) {
+                return Some((q, ot, lane, w, proficiency));
+            }
+            if best.is_none_or(|(_, b)| routing::prefers(m, cand, b)) {
+                best = Some(((q, ot, lane, w, proficiency), cand));
+            }
+        }
+        best.map(|(found, _)| found)
     }
 
     /// A waiting customer's patience runs out, if it is still in queue visit `vgen`.

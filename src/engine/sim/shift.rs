@@ -24,7 +24,7 @@ impl<O: Observer> Sim<'_, O> {
             if i < m.teams.len() && want == 0 && self.pools[i].load().scheduled > 0 {
                 self.close_team(TeamId::at(i));
             }
-            if self.pool(pool).roster(want, staffing) {
+            if self.pool(pool).roster(want, staffing, now) {
                 self.reschedule_duty(pool);
                 self.dispatch(pool);
             }
@@ -89,7 +89,7 @@ impl<O: Observer> Sim<'_, O> {
     /// An agent of `pool` goes to other duties or comes back, unless the toggle is stale.
     pub(super) fn on_duty(&mut self, pool: PoolId, version: u32) {
         let tm = self.m.staffing(pool);
-        if self.pools[pool.index()].toggle_duty(version, tm) {
+        if self.pools[pool.index()].toggle_duty(version, tm, self.now) {
             self.reschedule_duty(pool);
             self.dispatch(pool);
         }
