@@ -1639,7 +1639,7 @@ mod tests {
         let d = TempDir::new().unwrap();
         let p = d.path().join("x.png");
         let rgb: Vec<u8> = (0..WIDTH * HEIGHT * 3)
-            .map(|i| (i % 251 ^ i / 2_700) as u8)
+            .map(|i| ((i % 251) ^ (i / 2_700)) as u8)
             .collect();
         encode_png(&p, &rgb).unwrap();
         let mut r = png::Decoder::new(fs::File::open(&p).unwrap())
