@@ -82,4 +82,7 @@ pub trait Observer {
     /// An incident ended, or was open at the end, with `times` on its SLA clock (business
     /// hours, waiting on the customer left out); `sla` holds its targets.
     fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel);
+    /// The run ended (after the last load changes, before the contacts still open are
+    /// reported).
+    fn run_ended(&mut self) {}
 }

@@ -299,6 +299,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             }
             self.stats.pool_agents(pool, agents.len() as u32);
         }
+        self.stats.run_ended();
         let end = m.horizon;
         for c in &self.contacts {
             // A contact in self-service was deflected: never counted as arrived.

@@ -44,11 +44,50 @@ pub fn temporary_in(path: &Path) -> Result<tempfile::NamedTempFile> {
         .map_err(|e| Error::io(dir, e))
 }
 
-/// Syncs `tmp` and renames it to `path`.
+/// Syncs `tmp` and renames it to `path`. In an output set's staging folder the sync waits for
+/// [`OutputSet::commit`], which syncs the whole set at once before swapping it in.
 pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    if !staged(path) {
+        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Whether `path` is a file directly in an output set's staging folder (`.NAME.new-*`, marked
+/// as a set): nobody reads it before the set is committed, and the commit syncs it.
+fn staged(path: &Path) -> bool {
+    let dir = parent_of(path);
+    dir.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with('.') && n.contains(".new-"))
+        && dir.join(SET_MARKER).is_file()
+}
+
+/// Syncs every file directly in `dir`, then `dir` itself. The files' syncs run side by side
+/// (a few threads), so the file system commits them together instead of one after another.
+fn sync_folder(dir: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    let sync = |p: &Path| {
+        File::open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(p, e))
+    };
+    let per_thread = files.len().div_ceil(8).max(1);
+    std::thread::scope(|s| {
+        let jobs: Vec<_> = files
+            .chunks(per_thread)
+            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| sync(p))))
+            .collect();
+        jobs.into_iter()
+            .try_for_each(|j| j.join().expect("a sync thread panicked"))
+    })?;
+    sync(dir)
 }
 
 /// Writes `bytes` to `path` atomically, creating the folder if needed.
@@ -214,7 +253,9 @@ impl OutputSet {
         let staging = builder(&prefix, 0o755)
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
-        write_atomic(&staging.path().join(SET_MARKER), b"")?;
+        // Created directly (the fresh staging folder is private): synced with the set.
+        let marker = staging.path().join(SET_MARKER);
+        File::create_new(&marker).map_err(|e| Error::io(&marker, e))?;
         Ok(OutputSet {
             target,
             shown,
@@ -237,6 +278,7 @@ impl OutputSet {
 
     /// Swaps the new set in for the old one; returns the target folder.
     pub fn commit(self) -> Result<PathBuf> {
+        sync_folder(self.staging.path())?;
         let target = self.target.clone();
         let parent = parent_of(&target).to_path_buf();
         let old = if target.exists() {
@@ -294,6 +336,9 @@ mod tests {
         let out = d.path().join("out");
         for (round, files) in [["a.csv", "b.csv"], ["b.csv", "c.csv"]].iter().enumerate() {
             let set = OutputSet::begin(&out).unwrap();
+            // Writes into the staging folder wait for the commit's sync; others do not.
+            assert!(staged(&set.dir().join("x.csv")));
+            assert!(!staged(&d.path().join("x.csv")));
             for f in files {
                 write_atomic(&set.dir().join(f), round.to_string().as_bytes()).unwrap();
             }
@@ -305,6 +350,8 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [SET_MARKER, "b.csv", "c.csv"]);
+        // Files in the committed folder are no longer staged (each write syncs again).
+        assert!(!staged(&out.join("b.csv")));
         assert_eq!(std::fs::read(out.join("b.csv")).unwrap(), b"1");
         // Nothing is left beside it: no staging folder, no old set, no lock file.
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);

@@ -2,7 +2,7 @@
 //! contacts that reopen, and SLA attainment on each incident's SLA clock (its business
 //! calendar, time waiting on the customer left out) beside the wall-clock figures.
 
-use super::collect::{ALIAS, Collector, ScopeIds, ScopeStats};
+use super::collect::{Collector, ScopeIds, ScopeStats};
 use super::kpi::Kpi;
 
 /// What an incident's SLA clock shows (seconds on its business calendar, or on the wall clock
@@ -35,14 +35,14 @@ pub struct CaseCounts {
 impl Collector {
     /// Self-service deflected a contact.
     pub fn deflected(&mut self, ids: ScopeIds) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             self.scopes[i].cases.deflected += 1;
         }
     }
 
     /// A resolved contact's incident will reopen.
     pub fn reopened(&mut self, ids: ScopeIds) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             self.scopes[i].cases.reopened += 1;
         }
     }
@@ -52,7 +52,7 @@ impl Collector {
     /// target is judged; an open one only once it is past the target (or answered, for the
     /// response).
     pub fn sla_clock(&mut self, ids: ScopeIds, t: &ClockTimes, sla: (Option<f64>, Option<f64>)) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let c = &mut self.scopes[i].cases;
             if let Some(limit) = sla.0 {
                 match (t.first_response, t.open_age) {

@@ -144,6 +144,10 @@ pub struct TeamStats {
     queue: u32,
     slot_all_busy: f64,
     slot_queue_start: u32,
+    /// The current interval's series sums (busy, capacity, queue, open time), carried here
+    /// from the series at the interval's start and back at its end ([`Collector::run_ended`]
+    /// for the last): the same additions in the same order, without indexing the series.
+    slot_sums: [f64; 4],
 }
 
 /// How a contact attempt ended.
@@ -167,12 +171,26 @@ impl TeamStats {
     }
 }
 
-/// The four breakdowns a contact is counted in: overall, channel, type, priority. A breakdown
-/// that aliases the overall one holds [`ALIAS`] and is skipped.
-pub type ScopeIds = [usize; 4];
+/// The breakdowns a contact is counted in: overall, then its channel, type and priority, less
+/// those that alias the overall one (a single channel, a single type, or one priority
+/// everywhere), so nothing is recorded twice. Iterating yields the scope indices to record.
+#[derive(Clone, Copy, Debug)]
+pub struct ScopeIds {
+    ids: [usize; 4],
+    n: usize,
+}
 
-/// Marks a breakdown whose statistics are the overall ones (a single channel, a single type,
-/// or one priority everywhere), so nothing is recorded twice.
+impl IntoIterator for ScopeIds {
+    type Item = usize;
+    type IntoIter = std::iter::Take<std::array::IntoIter<usize, 4>>;
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.ids.into_iter().take(self.n)
+    }
+}
+
+/// Marks a breakdown whose statistics are the overall ones. [`ScopeIds`] leaves such
+/// breakdowns out, so it never yields this value.
 pub const ALIAS: usize = usize::MAX;
 
 /// Everything one replication measures.
@@ -200,6 +218,13 @@ pub struct Collector {
     pub omni: super::OmniStats,
     /// Mentions, monitoring, prevention and per-segment waits.
     pub feeds: super::FeedStats,
+    /// Per channel: judged on the headline (first) threshold.
+    headline: Vec<bool>,
+    /// Times surely inside the current interval (a hair inside its ends), where
+    /// [`Collector::slot_of`] needs no division.
+    slot_span: (f64, f64),
+    /// The last contact key (channel, type, priority) looked up, and its breakdowns.
+    pub(super) last_ids: ((u16, u16, u8), ScopeIds),
 }
 
 impl Collector {
@@ -211,7 +236,7 @@ impl Collector {
         if let Some(p) = single_priority(m) {
             alias[1 + m.channels.len() + m.types.len() + p] = true;
         }
-        Collector {
+        let mut c = Collector {
             warmup: m.warmup,
             interval: m.interval,
             week_offset: m.start_weekday * m.slots_per_day,
@@ -261,6 +286,7 @@ impl Collector {
                     queue: 0,
                     slot_all_busy: 0.0,
                     slot_queue_start: 0,
+                    slot_sums: [0.0; 4],
                 })
                 .collect(),
             pools: (0..m.n_pools())
@@ -270,19 +296,33 @@ impl Collector {
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
             omni: super::OmniStats::new(m),
             feeds: super::FeedStats::new(m),
-        }
+            headline: m
+                .channel_thresholds
+                .iter()
+                .map(|l| l.contains(&0))
+                .collect(),
+            slot_span: inside(0.0, m.interval),
+            last_ids: ((0, 0, 0), ScopeIds { ids: [0; 4], n: 1 }),
+        };
+        c.last_ids.1 = c.scope_ids(0, 0, 0);
+        c
     }
 
     /// Scope indices of a contact on `channel` of type `ty` and priority `prio`.
     #[inline]
     pub fn scope_ids(&self, channel: u16, ty: u16, prio: u8) -> ScopeIds {
-        let ids = [
-            0,
+        let mut out = ScopeIds { ids: [0; 4], n: 1 };
+        for i in [
             1 + channel as usize,
             1 + self.n_channels + ty as usize,
             1 + self.n_channels + self.n_types + prio as usize,
-        ];
-        ids.map(|i| if self.alias[i] { ALIAS } else { i })
+        ] {
+            if !self.alias[i] {
+                out.ids[out.n] = i;
+                out.n += 1;
+            }
+        }
+        out
     }
 
     /// The statistics of scope `i` (the overall ones for an alias).
@@ -293,7 +333,7 @@ impl Collector {
     /// A contact (first or repeated attempt) arrived.
     #[inline]
     pub fn arrived(&mut self, ids: ScopeIds, duplicate: bool, channel: u16) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             self.scopes[i].arrived += 1;
             self.scopes[i].duplicates += u64::from(duplicate);
         }
@@ -303,22 +343,23 @@ impl Collector {
     /// The slot of the week containing time `t`.
     #[inline]
     fn slot_of(&self, t: f64) -> usize {
+        if t >= self.slot_span.0 && t < self.slot_span.1 {
+            return self.slot;
+        }
         ((t / self.interval) as usize + self.week_offset) % self.series.slots
     }
 
     /// Whether a channel's contacts are in the headline (first threshold) interval series.
     #[inline]
     fn in_headline(&self, channel: u16) -> bool {
-        self.chan_thresholds[channel as usize]
-            .iter()
-            .any(|&(k, _)| k == 0)
+        self.headline[channel as usize]
     }
 
     /// A contact that arrived at `arrival` on `channel` joined its entry team's queue.
     #[inline]
     pub fn queued(&mut self, ids: ScopeIds, channel: u16, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let s = &mut self.scopes[i];
             s.queued += 1;
             for &(k, _) in chan {
@@ -336,7 +377,7 @@ impl Collector {
     #[inline]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let s = &mut self.scopes[i];
             s.response.record(waited);
             s.answered_at_once += u64::from(waited <= 0.0);
@@ -363,7 +404,7 @@ impl Collector {
         let chan = &self.chan_thresholds[channel as usize];
         let waited = now - arrival;
         let short = self.short_abandon;
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let s = &mut self.scopes[i];
             match end {
                 ContactEnd::Resolved => s.resolved += 1,
@@ -407,7 +448,7 @@ impl Collector {
         r: &IncidentRecord,
         sla: (Option<f64>, Option<f64>),
     ) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let s = &mut self.scopes[i];
             s.incidents += 1;
             s.reassignments += u64::from(r.transfers);
@@ -438,7 +479,7 @@ impl Collector {
 
     /// A counted contact still open (waiting, in service or in self-service) at the end.
     pub fn contact_open_at_end(&mut self, ids: ScopeIds) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             self.scopes[i].in_system_end += 1;
         }
     }
@@ -461,7 +502,7 @@ impl Collector {
         first_response: Option<f64>,
         sla: (Option<f64>, Option<f64>),
     ) {
-        for i in ids.into_iter().filter(|&i| i != ALIAS) {
+        for i in ids {
             let s = &mut self.scopes[i];
             s.incidents_open_end += 1;
             s.oldest_open_incident = s.oldest_open_incident.max(age);
@@ -567,14 +608,37 @@ impl Collector {
                 t.slot_all_busy += dt;
             }
         }
-        self.series.team_area(
-            team,
-            self.slot,
-            f64::from(busy) * dt,
-            f64::from(cap) * dt,
-            f64::from(t.queue) * dt,
-            if open { dt } else { 0.0 },
-        );
+        let sums = &mut t.slot_sums;
+        sums[0] += f64::from(busy) * dt;
+        sums[1] += f64::from(cap) * dt;
+        sums[2] += f64::from(t.queue) * dt;
+        sums[3] += if open { dt } else { 0.0 };
+    }
+
+    /// Moves each team's sums for the current interval into the series (then `slot` is the
+    /// current one), or out of them (`load`).
+    fn carry_slot_sums(&mut self, load: bool) {
+        let (slot, series) = (self.slot, &mut self.series);
+        for (i, t) in self.teams.iter_mut().enumerate() {
+            let cells = [
+                &mut series.busy_area[i][slot],
+                &mut series.capacity_area[i][slot],
+                &mut series.queue_area[i][slot],
+                &mut series.open_time[i][slot],
+            ];
+            for (cell, sum) in cells.into_iter().zip(&mut t.slot_sums) {
+                if load {
+                    *sum = *cell;
+                } else {
+                    *cell = *sum;
+                }
+            }
+        }
+    }
+
+    /// The run ended: the last interval's sums go into the series.
+    pub fn run_ended(&mut self) {
+        self.carry_slot_sums(false);
     }
 
     /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.
@@ -602,7 +666,10 @@ impl Collector {
                 t.midnight_queues.push(t.queue);
             }
         }
+        self.carry_slot_sums(false);
         self.slot = next_slot;
+        self.carry_slot_sums(true);
+        self.slot_span = inside(now, now + interval);
     }
 
     /// Emits every KPI of this replication, in a fixed order for a given model.
@@ -675,6 +742,14 @@ impl Collector {
         super::omni::emit(&self.omni, m, &mut emit);
         self.feeds.emit(m, &mut emit);
     }
+}
+
+/// Times in `[start, end)` a hair (a relative 1e-9 of `end`) inside both ends, so that
+/// `t / interval` truncates to the interval's index for every `t` between them, whatever the
+/// rounding of the division.
+fn inside(start: f64, end: f64) -> (f64, f64) {
+    let hair = end * 1e-9;
+    (start + hair, end - hair)
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -920,5 +995,38 @@ mod backlog_tests {
         assert_eq!(backlog_growth_per_day(&g[..4]), 3.0);
         assert!(backlog_growth_per_day(&[5]).is_nan());
         assert!(backlog_growth_per_day(&[]).is_nan());
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::Collector;
+
+    /// The interval a time falls in, read from the cached current interval where the time is
+    /// surely inside it, agrees with the division everywhere, ends and all.
+    #[test]
+    fn cached_slot_agrees_with_division() {
+        let m = crate::model::load_model("scenarios/validation/mmc.ron".as_ref()).unwrap();
+        let mut c = Collector::new(&m);
+        let by_division =
+            |c: &Collector, t: f64| ((t / c.interval) as usize + c.week_offset) % c.series.slots;
+        let spd = m.slots_per_day;
+        for k in 0..3 * c.series.slots {
+            let now = k as f64 * m.interval;
+            if k > 0 {
+                let next = (k + m.start_weekday * spd) % (7 * spd);
+                c.interval_boundary(now, m.interval, next);
+            }
+            for t in [
+                now,
+                now.next_up(),
+                now + 1e-7,
+                now + 0.5 * m.interval,
+                (now + m.interval).next_down(),
+                now + m.interval * (1.0 - 1e-12),
+            ] {
+                assert_eq!(c.slot_of(t), by_division(&c, t), "t = {t}");
+            }
+        }
     }
 }

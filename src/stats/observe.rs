@@ -7,9 +7,15 @@ use crate::engine::{ContactKey, Observer, PoolLoad};
 use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
 
 impl Collector {
+    /// The breakdowns of `k`, remembered for the next call: the facts of one contact come one
+    /// after another, with the same key.
     #[inline]
-    fn ids(&self, k: ContactKey) -> ScopeIds {
-        self.scope_ids(k.channel.0, k.ty.0, k.priority)
+    fn ids(&mut self, k: ContactKey) -> ScopeIds {
+        let key = (k.channel.0, k.ty.0, k.priority);
+        if self.last_ids.0 != key {
+            self.last_ids = (key, self.scope_ids(key.0, key.1, key.2));
+        }
+        self.last_ids.1
     }
 }
 
@@ -131,6 +137,9 @@ impl Observer for Collector {
     }
     fn omni(&mut self, fact: crate::stats::OmniFact) {
         self.feeds.record(fact);
+    }
+    fn run_ended(&mut self) {
+        Collector::run_ended(self);
     }
     #[inline]
     fn deflected(&mut self, key: ContactKey, _duplicate: bool) {

@@ -81,22 +81,6 @@ impl Series {
             self.wait_n[team as usize][slot] += 1.0;
         }
     }
-    #[inline]
-    pub(crate) fn team_area(
-        &mut self,
-        team: u16,
-        slot: usize,
-        busy: f64,
-        cap: f64,
-        queue: f64,
-        open: f64,
-    ) {
-        let t = team as usize;
-        self.open_time[t][slot] += open;
-        self.busy_area[t][slot] += busy;
-        self.capacity_area[t][slot] += cap;
-        self.queue_area[t][slot] += queue;
-    }
 }
 
 /// Bins of the answer-time distribution: `[0, 1 s)`, then log-spaced up to 30 days, then one

@@ -1,7 +1,10 @@
 //! A streaming tally of durations: count, mean, max, and quantiles from a bounded-memory
 //! histogram (2 significant digits, i.e. within 1%), so memory never grows with the horizon.
-
-use hdrhistogram::Histogram;
+//!
+//! The histogram is HdrHistogram's layout for values 1 ms to [`MAX_MS`] at 2 significant
+//! digits (256 sub-buckets, each bucket twice as wide as the one before), written out for
+//! this one layout so that recording a value is a shift and an increment; a test checks it
+//! against the `hdrhistogram` crate value for value and quantile for quantile.
 
 /// Longest duration the histograms resolve (400 days, in milliseconds); longer values are
 /// recorded as this.
@@ -13,7 +16,82 @@ pub struct Tally {
     pub n: u64,
     pub sum: f64,
     pub max: f64,
-    hist: Option<Histogram<u64>>,
+    hist: Option<Hist>,
+}
+
+/// Log2 of half the sub-buckets per bucket (2 significant digits need 256 sub-buckets).
+const HALF_MAGNITUDE: u32 = 7;
+const HALF: u64 = 1 << HALF_MAGNITUDE;
+/// Values below 256 ms share bucket 0.
+const SUB_MASK: u64 = 2 * HALF - 1;
+/// Buckets needed to cover [`MAX_MS`]: bucket k holds values below 256 x 2^k.
+const BUCKETS: u32 = {
+    let mut n = 1;
+    while (2 * HALF) << (n - 1) <= MAX_MS {
+        n += 1;
+    }
+    n
+};
+/// Counters: the bottom bucket's 256 and the top half (128) of every other.
+const LEN: usize = ((BUCKETS + 1) as usize) << HALF_MAGNITUDE;
+
+/// Counts of millisecond values in HdrHistogram's buckets (see the module doc).
+#[derive(Clone, Debug)]
+struct Hist {
+    counts: Box<[u64]>,
+}
+
+impl Hist {
+    fn new() -> Self {
+        Hist {
+            counts: vec![0; LEN].into_boxed_slice(),
+        }
+    }
+
+    /// The counter of `ms`; values past the last bucket count as [`MAX_MS`].
+    #[inline]
+    fn index(ms: u64) -> usize {
+        let bucket = 63 - HALF_MAGNITUDE - (ms | SUB_MASK).leading_zeros();
+        let sub = ms >> bucket;
+        let i = (((bucket + 1) as u64) << HALF_MAGNITUDE) + sub - HALF;
+        if i < LEN as u64 {
+            i as usize
+        } else {
+            Self::index(MAX_MS)
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, ms: u64) {
+        self.counts[Self::index(ms)] += 1;
+    }
+
+    /// The lowest value of counter `i`, and the width of its range.
+    fn range(i: usize) -> (u64, u64) {
+        let half = HALF as usize;
+        let (bucket, sub) = match (i >> HALF_MAGNITUDE).checked_sub(1) {
+            Some(b) => (b as u32, (i & (half - 1)) + half),
+            None => (0, i),
+        };
+        ((sub as u64) << bucket, 1 << bucket)
+    }
+
+    /// HdrHistogram's value at quantile `q` of `total` values: the highest value equivalent
+    /// to the first counter at which the running count reaches `ceil(q x total)` (at least
+    /// one); the lowest for `q = 0`.
+    fn value_at_quantile(&self, q: f64, total: u64) -> u64 {
+        let q = q.min(1.0);
+        let want = ((q * total as f64).ceil() as u64).max(1);
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= want {
+                let (low, width) = Self::range(i);
+                return if q == 0.0 { low } else { low + width - 1 };
+            }
+        }
+        0
+    }
 }
 
 impl Tally {
@@ -23,10 +101,7 @@ impl Tally {
             n: 0,
             sum: 0.0,
             max: f64::NAN,
-            hist: Some(
-                Histogram::new_with_bounds(1, MAX_MS, 2)
-                    .expect("static histogram bounds are valid"),
-            ),
+            hist: Some(Hist::new()),
         }
     }
 
@@ -50,7 +125,7 @@ impl Tally {
         }
         if let Some(h) = &mut self.hist {
             // Durations are non-negative: adding 0.5 and truncating rounds without a libm call.
-            h.saturating_record((secs * 1000.0 + 0.5) as u64);
+            h.record((secs * 1000.0 + 0.5) as u64);
         }
     }
 
@@ -66,7 +141,7 @@ impl Tally {
     /// Quantile `q` in seconds (NaN when empty or kept without histogram).
     pub fn quantile(&self, q: f64) -> f64 {
         match &self.hist {
-            Some(h) if self.n > 0 => h.value_at_quantile(q) as f64 / 1000.0,
+            Some(h) if self.n > 0 => h.value_at_quantile(q, self.n) as f64 / 1000.0,
             _ => f64::NAN,
         }
     }
@@ -86,6 +161,38 @@ mod tests {
         assert!((t.mean() - 5000.5).abs() < 1e-9);
         assert!((t.quantile(0.9) / 9000.0 - 1.0).abs() < 0.01);
         assert_eq!(t.max, 10_000.0);
+    }
+
+    /// The histogram written out for one layout counts and answers exactly as the general
+    /// `hdrhistogram` crate it replaced (values 0, tiny, typical, at and past the top bound).
+    #[test]
+    fn histogram_matches_hdrhistogram() {
+        use rand::{RngExt, SeedableRng};
+        let mut reference = hdrhistogram::Histogram::<u64>::new_with_bounds(1, MAX_MS, 2).unwrap();
+        assert_eq!(reference.distinct_values(), LEN);
+        let mut ours = Tally::with_quantiles();
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+        let fixed = [
+            0.0, 0.0004, 0.0005, 0.001, 0.255, 0.256, 0.2565, 1.0, 86_400.0,
+        ];
+        let top = [MAX_MS as f64 / 1000.0, MAX_MS as f64 / 500.0, 1e12];
+        for k in 0..200_000 {
+            let secs = match k % 5 {
+                0 => fixed[k / 5 % fixed.len()],
+                1 => top[k / 5 % top.len()],
+                2 => rng.random::<f64>() * 60.0,
+                3 => (rng.random::<f64>() * 30.0).exp(),
+                _ => rng.random::<f64>() * 3_600.0,
+            };
+            reference.saturating_record((secs * 1000.0 + 0.5) as u64);
+            ours.record(secs);
+            if k % 9_999 == 0 || k < 20 {
+                for q in [0.0, 1e-9, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0, 1.5] {
+                    let want = reference.value_at_quantile(q) as f64 / 1000.0;
+                    assert_eq!(ours.quantile(q), want, "q {q} after {} values", k + 1);
+                }
+            }
+        }
     }
 
     #[test]
