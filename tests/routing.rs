@@ -345,3 +345,25 @@ fn busiest_tenth_and_served_shares_show_who_does_the_work() {
         "busiest of ten identical agents: {pool0:.4}"
     );
 }
+
+#[test]
+fn busiest_tenth_share_stays_near_a_tenth_when_the_roster_changes_over_the_day() {
+    use tiersim::stats::Scope;
+    // Agents are roster positions (README, busiest_tenth_share): identical agents, a roster of
+    // 1 all day plus 9 from 08:00 to 16:00, 0.5 erlang of work around the clock. Were the same
+    // position always the one kept on at 16:00, it would do the night's work (2/3 of all work)
+    // and the busiest tenth (1 of 10) would be about 0.7. The agent kept on is the one idle
+    // longest, so night duty rotates: with 19 nights spread over 10 agents the busiest has a
+    // few of them, about 0.15 (one fixed seed: deterministic). The bound 0.3 would need one
+    // agent on about 8 of 19 nights; a fixed night position fails it by far.
+    let text = r#"Scenario(name: "shape", calendar: (days: 20, warmup: "1d"), incident_types: ["one"],
+  channels: [(name: "c", kind: Email, arrivals: Poisson(per_hour: 6), mix: {"one": 1.0}, priorities: {Medium: 1.0}, entry: "T")],
+  teams: [(name: "T", agents: 1, shifts: [(start: "08:00", length: "8h", headcount: 9)],
+           handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)})])"#;
+    let (sc, src) = parse("shape.ron".as_ref(), text.to_string()).unwrap();
+    let m = compile(&sc, &src).unwrap();
+    let out = simulate(&m, SEED, 0, &RunOptions::default()).unwrap();
+    assert_eq!(out.collector.pools[0].agent_work.len(), 10);
+    let share = kpi_of(&m, &out, "busiest_tenth_share", Scope::Overall);
+    assert!(share >= 0.1 && share < 0.3, "busiest tenth {share:.3}");
+}
