@@ -367,3 +367,42 @@ fn busiest_tenth_share_stays_near_a_tenth_when_the_roster_changes_over_the_day()
     let share = kpi_of(&m, &out, "busiest_tenth_share", Scope::Overall);
     assert!(share >= 0.1 && share < 0.3, "busiest tenth {share:.3}");
 }
+
+#[test]
+fn a_timed_pool_takes_a_visible_contact_while_the_closing_line_head_is_not_yet_visible() {
+    // T1 is on 08:00-16:00 (1 agent, 30 min) and overloaded by phone calls of its own (type
+    // one, served in overtime at closing) and mail passed on from T0 (type two, still in
+    // T1's queue after closing). Pool P (20 agents) sees T1's contacts once they waited 3 h,
+    // so with a free P agent always there, no contact waits in T1 longer than 3 h whichever
+    // line it is in: a mail passed on (1 to 61 s at T0) ends within 1 min + 3 h + 30 min (+1 s)
+    // of its arrival. Handling times are nearly fixed so the bound has 2 s of slack; a P agent
+    // left idle while an older mail is visible and the overtime line's head is not breaks it.
+    let text = r#"Scenario(name: "ot", calendar: (days: 20, warmup: "1d"), incident_types: ["one", "two"],
+  channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 2), mix: {"one": 1.0}, entry: "T1", at_closing: Serve),
+             (name: "mail", kind: Email, arrivals: Poisson(per_hour: 2), mix: {"two": 1.0}, entry: "T0")],
+  teams: [(name: "T0", agents: 5, handling: {"*": Uniform(min: "60s", max: "61s")}, routes: {"*": (pass: {"T1": 1.0})}),
+          (name: "T1", agents: 0, shifts: [(start: "08:00", length: "8h", headcount: 1)],
+           handling: {"*": Uniform(min: "1800s", max: "1801s")}, routes: {"*": (resolve: 1.0)})],
+  pools: [(name: "P", agents: 20, skills: {"T1": (rank: 1, after: "3h")})])"#;
+    let (sc, src) = parse("ot.ron".as_ref(), text.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let m = compile(&sc, &src).unwrap_or_else(|e| panic!("{e}"));
+    let out = simulate(&m, SEED, 0, &RunOptions { trace: true }).unwrap();
+    let mails: Vec<_> = out
+        .trace
+        .iter()
+        .filter(|r| r.ty == 1 && r.end.is_finite())
+        .collect();
+    assert!(mails.len() > 500, "{} mails", mails.len());
+    let bound = 61.0 + 3.0 * 3600.0 + 1801.0 + 1e-6;
+    let late: Vec<f64> = mails
+        .iter()
+        .map(|r| r.end - r.arrival)
+        .filter(|&d| d > bound)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "{} mails past the bound, e.g. {:?}",
+        late.len(),
+        &late[..late.len().min(3)]
+    );
+}

@@ -245,17 +245,17 @@ impl<O: Observer> Sim<'_, O> {
             let sees =
                 |w: Waiting| after == 0.0 || contacts[w.contact as usize].enqueued + after <= now;
             let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
-            let found = if overtime[q.index()].len() > 0 && (free || in_overtime) {
-                overtime[q.index()]
-                    .head(live, sees)
-                    .map(|(l, w)| (true, l, w))
-            } else if free {
-                queues[q.index()]
-                    .head(live, sees)
-                    .map(|(l, w)| (false, l, w))
-            } else {
-                None
-            };
+            // The closing line first; a free agent that sees none of it (time-based overflow)
+            // still takes from the queue.
+            let found = (overtime[q.index()].len() > 0 && (free || in_overtime))
+                .then(|| overtime[q.index()].head(live, sees))
+                .flatten()
+                .map(|(l, w)| (true, l, w))
+                .or_else(|| {
+                    free.then(|| queues[q.index()].head(live, sees))
+                        .flatten()
+                        .map(|(l, w)| (false, l, w))
+                });
             let Some((ot, lane, w)) = found else { continue };
             let c = &contacts[w.contact as usize];
             let cand = Candidate {
