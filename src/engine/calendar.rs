@@ -36,6 +36,12 @@ pub enum Event {
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),
+    /// An agent's call back to contact `.0` did not reach the customer: the agent is free.
+    CallbackDialEnd(u32),
+    /// The next call back to contact `.0` is due: it rejoins its team's queue.
+    CallbackRetry(u32),
+    /// Contact `.0` has waited its team's escalation time, if still in queue visit `.1`.
+    Escalate(u32, u32),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above

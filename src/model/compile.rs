@@ -3,6 +3,7 @@
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
 mod cases;
+mod omni;
 
 use super::bounds::{self, Bound};
 use super::log::read_log;
@@ -61,6 +62,18 @@ pub fn compile_with(s: &Scenario, source: &Source, o: &Overrides) -> Result<Mode
 
 /// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
+    match super::skills::expand(s, source)? {
+        None => compile_teams(s, source),
+        Some(x) => {
+            let mut m = compile_teams(&x.scenario, source)?;
+            x.apply(&mut m);
+            Ok(m)
+        }
+    }
+}
+
+/// [`compile`] once skills are expanded into teams.
+fn compile_teams(s: &Scenario, source: &Source) -> Result<Model, InputError> {
     let c = Compiler {
         s,
         src: source,
@@ -123,6 +136,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_escalation_chain(&teams)?;
         let mut channels = s
             .channels
             .iter()
@@ -635,6 +649,12 @@ impl Compiler<'_> {
             self_service,
             self_service_time,
             stream_key: fnv1a(c.name.as_bytes()),
+            callback: c
+                .callback
+                .as_ref()
+                .map(|cb| self.callback(&q, &base, c.kind, cb))
+                .transpose()?,
+            misentry: None,
         })
     }
 
@@ -1297,6 +1317,12 @@ impl Compiler<'_> {
             wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
             temporary,
             cost_per_contact: t.cost_per_contact,
+            blend: self.blend(&q, &base, t)?,
+            escalate: t
+                .escalate
+                .as_ref()
+                .map(|e| self.escalate(&q, &base, i, e, teams))
+                .transpose()?,
         })
     }
 
@@ -1646,6 +1672,7 @@ impl Compiler<'_> {
                 {
                     next.extend(confused.iter().map(|t| t.index()));
                 }
+                next.extend(team.escalate.map(|e| e.to.index()));
                 for n in next {
                     if reach[n].is_none() {
                         reach[n] = Some(format!("team `{}`", team.name));

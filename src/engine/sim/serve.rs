@@ -21,26 +21,26 @@ impl<O: Observer> Sim<'_, O> {
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
         c.overtime = false;
-        let (vgen, priority, first_visit, deadline) =
-            (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let (vgen, first_visit, deadline) = (c.vgen, c.visits == 0 && !c.escalated, c.deadline);
         if c.counted {
             let (key, arrival) = (Self::key(c), c.arrival);
             self.stats.entered(team, key, first_visit, arrival);
         }
         let m = self.m;
         let q = routing::queue_of(team);
+        let need = self.free_needed(idx, team);
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
         let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
-            routing::free_server(m, q, &self.pools)
+            routing::free_server(m, q, &self.pools, need)
         } else {
             None
         };
         if let Some((p, proficiency)) = server {
             self.start_service(idx, p, proficiency);
         } else {
-            let idle = routing::free_server(m, q, &self.pools);
-            self.queue(q).push(Waiting { contact: idx, vgen }, priority);
+            let idle = routing::free_server(m, q, &self.pools, need);
+            self.push_waiting(q, team, idx, vgen);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
@@ -51,6 +51,7 @@ impl<O: Observer> Sim<'_, O> {
                 self.cal
                     .schedule(self.now + after, Event::Overflow(idx, vgen));
             }
+            self.arm_escalation(idx, team, vgen);
             match idle {
                 Some((p, _)) => self.dispatch(p),
                 None => self.team_changed(team),
@@ -78,6 +79,9 @@ impl<O: Observer> Sim<'_, O> {
     /// A free agent of `pool` starts handling contact `idx`, taking `proficiency` times its
     /// team's handling time.
     fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) {
+        if self.contacts[idx as usize].callback && !self.call_back(idx, pool) {
+            return;
+        }
         let m = self.m;
         let now = self.now;
         let c = &mut self.contacts[idx as usize];
@@ -171,7 +175,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
-    fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
+    pub(super) fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
         let since = self.pools[pool.index()].agents()[agent.index()].since;
         self.stats.agent_worked(pool, agent.0, since, self.now);
         if self.pools[pool.index()].release(agent, self.now) {
@@ -248,13 +252,16 @@ impl<O: Observer> Sim<'_, O> {
             // The closing line first; a free agent that sees none of it (time-based overflow)
             // still takes from the queue.
             let found = (overtime[q.index()].len() > 0 && (free || in_overtime))
-                .then(|| overtime[q.index()].head(live, sees))
+                .then(|| overtime[q.index()].head(live, sees, true))
                 .flatten()
                 .map(|(l, w)| (true, l, w))
                 .or_else(|| {
-                    free.then(|| queues[q.index()].head(live, sees))
-                        .flatten()
-                        .map(|(l, w)| (false, l, w))
+                    free.then(|| {
+                        let deferred = super::blend::takes_deferred(m, team, p.free());
+                        queues[q.index()].head(live, sees, deferred)
+                    })
+                    .flatten()
+                    .map(|(l, w)| (false, l, w))
                 });
             let Some((ot, lane, w)) = found else { continue };
             let c = &contacts[w.contact as usize];
