@@ -365,7 +365,7 @@ fn busiest_tenth_share_stays_near_a_tenth_when_the_roster_changes_over_the_day()
     let out = simulate(&m, SEED, 0, &RunOptions::default()).unwrap();
     assert_eq!(out.collector.pools[0].agent_work.len(), 10);
     let share = kpi_of(&m, &out, "busiest_tenth_share", Scope::Overall);
-    assert!(share >= 0.1 && share < 0.3, "busiest tenth {share:.3}");
+    assert!((0.1..0.3).contains(&share), "busiest tenth {share:.3}");
 }
 
 #[test]
