@@ -473,22 +473,28 @@ mod tests {
         }
     }
 
+    /// A pool of 3 full-time agents (stream `seed`) rostered at 0; the first two take a
+    /// contact at 1 and 2.
+    fn three_busy_two(agents: &[u32], seed: u128) -> (Pool, Staffing<'_>, [AgentId; 2]) {
+        let tm = Staffing {
+            agents,
+            availability: 1.0,
+            duty_cycle: 3600.0,
+            temporary: &[],
+        };
+        let mut pool = Pool::new(Pcg64Mcg::new(seed));
+        pool.roster(3, tm, 0.0);
+        let a = pool.seize(1.0);
+        let b = pool.seize(2.0);
+        (pool, tm, [a, b])
+    }
+
     /// An agent in wrap-up is busy: a roster cut never picks it while idle
     /// agents exist, it goes off shift (or away) only once its wrap-up ends, and it is not
     /// free for overtime work.
     #[test]
     fn an_agent_in_wrap_up_is_busy_for_roster_cuts_and_overtime() {
-        let agents = [3];
-        let tm = Staffing {
-            agents: &agents,
-            availability: 1.0,
-            duty_cycle: 3600.0,
-            temporary: &[],
-        };
-        let mut pool = Pool::new(Pcg64Mcg::new(3));
-        pool.roster(3, tm, 0.0);
-        let a = pool.seize(1.0);
-        let b = pool.seize(2.0);
+        let (mut pool, tm, [a, b]) = three_busy_two(&[3], 3);
         pool.start_wrap_up(a, 4.0);
         assert_eq!(pool.agents()[a.index()].state, AgentState::WrapUp);
         assert_eq!((pool.free(), pool.load().busy), (1, 2));
@@ -513,17 +519,7 @@ mod tests {
 
     #[test]
     fn the_agent_idle_longest_takes_the_next_contact_and_work_is_counted() {
-        let agents = [3];
-        let tm = Staffing {
-            agents: &agents,
-            availability: 1.0,
-            duty_cycle: 3600.0,
-            temporary: &[],
-        };
-        let mut pool = Pool::new(Pcg64Mcg::new(1));
-        pool.roster(3, tm, 0.0);
-        let a = pool.seize(1.0);
-        let b = pool.seize(2.0);
+        let (mut pool, _, [a, b]) = three_busy_two(&[3], 1);
         assert_eq!(pool.longest_idle_since(), Some(0.0));
         pool.release(b, 5.0);
         pool.release(a, 9.0);
