@@ -345,3 +345,64 @@ fn busiest_tenth_and_served_shares_show_who_does_the_work() {
         "busiest of ten identical agents: {pool0:.4}"
     );
 }
+
+#[test]
+fn busiest_tenth_share_stays_near_a_tenth_when_the_roster_changes_over_the_day() {
+    use tiersim::stats::Scope;
+    // Agents are roster positions (README, busiest_tenth_share): identical agents, a roster of
+    // 1 all day plus 9 from 08:00 to 16:00, 0.5 erlang of work around the clock. Were the same
+    // position always the one kept on at 16:00, it would do the night's work (2/3 of all work)
+    // and the busiest tenth (1 of 10) would be about 0.7. The agent kept on is the one idle
+    // longest, so night duty rotates: with 19 nights spread over 10 agents the busiest has a
+    // few of them, about 0.15 (one fixed seed: deterministic). The bound 0.3 would need one
+    // agent on about 8 of 19 nights; a fixed night position fails it by far.
+    let text = r#"Scenario(name: "shape", calendar: (days: 20, warmup: "1d"), incident_types: ["one"],
+  channels: [(name: "c", kind: Email, arrivals: Poisson(per_hour: 6), mix: {"one": 1.0}, priorities: {Medium: 1.0}, entry: "T")],
+  teams: [(name: "T", agents: 1, shifts: [(start: "08:00", length: "8h", headcount: 9)],
+           handling: {"*": Exponential(mean: "5min")}, routes: {"*": (resolve: 1.0)})])"#;
+    let (sc, src) = parse("shape.ron".as_ref(), text.to_string()).unwrap();
+    let m = compile(&sc, &src).unwrap();
+    let out = simulate(&m, SEED, 0, &RunOptions::default()).unwrap();
+    assert_eq!(out.collector.pools[0].agent_work.len(), 10);
+    let share = kpi_of(&m, &out, "busiest_tenth_share", Scope::Overall);
+    assert!((0.1..0.3).contains(&share), "busiest tenth {share:.3}");
+}
+
+#[test]
+fn a_timed_pool_takes_a_visible_contact_while_the_closing_line_head_is_not_yet_visible() {
+    // T1 is on 08:00-16:00 (1 agent, 30 min) and overloaded by phone calls of its own (type
+    // one, served in overtime at closing) and mail passed on from T0 (type two, still in
+    // T1's queue after closing). Pool P (20 agents) sees T1's contacts once they waited 3 h,
+    // so with a free P agent always there, no contact waits in T1 longer than 3 h whichever
+    // line it is in: a mail passed on (1 to 61 s at T0) ends within 1 min + 3 h + 30 min (+1 s)
+    // of its arrival. Handling times are nearly fixed so the bound has 2 s of slack; a P agent
+    // left idle while an older mail is visible and the overtime line's head is not breaks it.
+    let text = r#"Scenario(name: "ot", calendar: (days: 20, warmup: "1d"), incident_types: ["one", "two"],
+  channels: [(name: "phone", kind: Phone, arrivals: Poisson(per_hour: 2), mix: {"one": 1.0}, entry: "T1", at_closing: Serve),
+             (name: "mail", kind: Email, arrivals: Poisson(per_hour: 2), mix: {"two": 1.0}, entry: "T0")],
+  teams: [(name: "T0", agents: 5, handling: {"*": Uniform(min: "60s", max: "61s")}, routes: {"*": (pass: {"T1": 1.0})}),
+          (name: "T1", agents: 0, shifts: [(start: "08:00", length: "8h", headcount: 1)],
+           handling: {"*": Uniform(min: "1800s", max: "1801s")}, routes: {"*": (resolve: 1.0)})],
+  pools: [(name: "P", agents: 20, skills: {"T1": (rank: 1, after: "3h")})])"#;
+    let (sc, src) = parse("ot.ron".as_ref(), text.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let m = compile(&sc, &src).unwrap_or_else(|e| panic!("{e}"));
+    let out = simulate(&m, SEED, 0, &RunOptions { trace: true }).unwrap();
+    let mails: Vec<_> = out
+        .trace
+        .iter()
+        .filter(|r| r.ty == 1 && r.end.is_finite())
+        .collect();
+    assert!(mails.len() > 500, "{} mails", mails.len());
+    let bound = 61.0 + 3.0 * 3600.0 + 1801.0 + 1e-6;
+    let late: Vec<f64> = mails
+        .iter()
+        .map(|r| r.end - r.arrival)
+        .filter(|&d| d > bound)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "{} mails past the bound, e.g. {:?}",
+        late.len(),
+        &late[..late.len().min(3)]
+    );
+}

@@ -50,7 +50,7 @@ pub struct Agent {
     pub since: f64,
     /// Contacts held now.
     pub holding: u32,
-    /// Seconds spent handling contacts, over the whole run.
+    /// Seconds spent handling contacts and on their wrap-up, over the whole run.
     pub handled: f64,
     /// Contacts taken, over the whole run.
     pub taken: u64,
@@ -473,19 +473,53 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_agent_idle_longest_takes_the_next_contact_and_work_is_counted() {
-        let agents = [3];
+    /// A pool of 3 full-time agents (stream `seed`) rostered at 0; the first two take a
+    /// contact at 1 and 2.
+    fn three_busy_two(agents: &[u32], seed: u128) -> (Pool, Staffing<'_>, [AgentId; 2]) {
         let tm = Staffing {
-            agents: &agents,
+            agents,
             availability: 1.0,
             duty_cycle: 3600.0,
             temporary: &[],
         };
-        let mut pool = Pool::new(Pcg64Mcg::new(1));
+        let mut pool = Pool::new(Pcg64Mcg::new(seed));
         pool.roster(3, tm, 0.0);
         let a = pool.seize(1.0);
         let b = pool.seize(2.0);
+        (pool, tm, [a, b])
+    }
+
+    /// An agent in wrap-up is busy: a roster cut never picks it while idle
+    /// agents exist, it goes off shift (or away) only once its wrap-up ends, and it is not
+    /// free for overtime work.
+    #[test]
+    fn an_agent_in_wrap_up_is_busy_for_roster_cuts_and_overtime() {
+        let (mut pool, tm, [a, b]) = three_busy_two(&[3], 3);
+        pool.start_wrap_up(a, 4.0);
+        assert_eq!(pool.agents()[a.index()].state, AgentState::WrapUp);
+        assert_eq!((pool.free(), pool.load().busy), (1, 2));
+        // The roster drops to 1: the idle agent goes first, then one busy agent as it finishes;
+        // the agent in wrap-up is not sent off mid-work.
+        pool.roster(1, tm, 5.0);
+        assert_eq!(pool.free(), 0);
+        assert_eq!(pool.agents()[a.index()].state, AgentState::WrapUp);
+        assert_eq!(pool.agents()[b.index()].state, AgentState::Busy);
+        // Closing with both still busy: they stay on, and neither counts as free for overtime.
+        pool.keep_on_for_overtime();
+        assert!(!pool.overtime_free());
+        // Wrap-up ends: that agent takes the place due to leave (off shift), b stays on.
+        assert!(!pool.release(a, 7.0));
+        assert_eq!(pool.agents()[a.index()].state, AgentState::Off);
+        assert_eq!(pool.agents()[a.index()].handled, 6.0); // 3 s handling + 3 s wrap-up
+        assert_eq!((pool.free(), pool.load().busy), (0, 1));
+        assert!(!pool.release(b, 8.0));
+        assert_eq!(pool.agents()[b.index()].state, AgentState::Free);
+        assert_eq!(pool.free(), 1);
+    }
+
+    #[test]
+    fn the_agent_idle_longest_takes_the_next_contact_and_work_is_counted() {
+        let (mut pool, _, [a, b]) = three_busy_two(&[3], 1);
         assert_eq!(pool.longest_idle_since(), Some(0.0));
         pool.release(b, 5.0);
         pool.release(a, 9.0);

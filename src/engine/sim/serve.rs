@@ -252,18 +252,20 @@ impl<O: Observer> Sim<'_, O> {
             let sees =
                 |w: Waiting| after == 0.0 || contacts[w.contact as usize].enqueued + after <= now;
             let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
-            let found = if overtime[q.index()].len() > 0 && (free || in_overtime) {
-                overtime[q.index()]
-                    .head(live, sees, true)
-                    .map(|(l, w)| (true, l, w))
-            } else if free {
-                let deferred = super::blend::takes_deferred(m, team, p.free());
-                queues[q.index()]
-                    .head(live, sees, deferred)
+            // The closing line first; a free agent that sees none of it (time-based overflow)
+            // still takes from the queue.
+            let found = (overtime[q.index()].len() > 0 && (free || in_overtime))
+                .then(|| overtime[q.index()].head(live, sees, true))
+                .flatten()
+                .map(|(l, w)| (true, l, w))
+                .or_else(|| {
+                    free.then(|| {
+                        let deferred = super::blend::takes_deferred(m, team, p.free());
+                        queues[q.index()].head(live, sees, deferred)
+                    })
+                    .flatten()
                     .map(|(l, w)| (false, l, w))
-            } else {
-                None
-            };
+                });
             let Some((ot, lane, w)) = found else { continue };
             let c = &contacts[w.contact as usize];
             let cand = Candidate {
