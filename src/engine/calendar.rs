@@ -36,6 +36,9 @@ pub enum Event {
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),
+    /// An agent finishes a contact it held with others (concurrency), if the end still
+    /// carries the contact's current version `.1`.
+    ConcurrentEnd(u32, u32),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above

@@ -3,6 +3,7 @@
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
 mod cases;
+mod concurrency;
 
 use super::bounds::{self, Bound};
 use super::log::read_log;
@@ -1053,6 +1054,7 @@ impl Compiler<'_> {
                 stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
                 wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &p.wrap_up, types)?,
                 temporary,
+                concurrency: self.concurrency(&q, &base, &p.concurrency, &p.wrap_up)?,
             });
         }
         let servers = ranked
@@ -1297,6 +1299,7 @@ impl Compiler<'_> {
             wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
             temporary,
             cost_per_contact: t.cost_per_contact,
+            concurrency: self.concurrency(&q, &base, &t.concurrency, &t.wrap_up)?,
         })
     }
 

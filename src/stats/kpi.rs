@@ -187,6 +187,10 @@ pub enum Kpi {
     BusiestTenthShare,
     /// Share of an incident type's contacts taken by a pool (by type index).
     ServedShare(u16),
+    /// Contact-time held / (available agent-time x the pool's largest concurrency limit).
+    Occupancy,
+    /// Mean contacts held per busy agent (concurrency in use).
+    ConcurrencyMean,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -270,6 +274,8 @@ impl Kpi {
             SlaResolutionBusiness => "sla_resolution_business",
             BusiestTenthShare => "busiest_tenth_share",
             ServedShare(_) => "served_share",
+            Occupancy => "occupancy",
+            ConcurrencyMean => "concurrency_mean",
         }
     }
 
@@ -361,6 +367,8 @@ impl Kpi {
             SlaResponseBusiness,
             SlaResolutionBusiness,
             BusiestTenthShare,
+            Occupancy,
+            ConcurrencyMean,
         ];
         out.extend((0..m.types.len() as u16).map(ServedShare));
         for k in 0..QUANTILES.len() as u8 {
@@ -459,6 +467,12 @@ impl Kpi {
             BusiestTenthShare => {
                 "work (handling and wrap-up) of the ceil(n/10) busiest agents / work of all n agents the pool (overall: every pool) had"
             }
+            Occupancy => {
+                "contact-time held by the pool's agents / (available agent-time x its largest concurrency limit k); pools with k > 1 only"
+            }
+            ConcurrencyMean => {
+                "contact-time held / busy agent-time (an agent is busy while it holds at least one contact); pools with k > 1 only"
+            }
             ServedShare(_) => {
                 "contacts of the type taken by this pool / contacts of the type taken by any pool"
             }
@@ -528,6 +542,7 @@ impl Kpi {
             | SlaResponseBusiness
             | SlaResolutionBusiness
             | BusiestTenthShare
+            | Occupancy
             | ServedShare(_) => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,
