@@ -190,3 +190,40 @@ fn at_a_fixed_load_of_two_held_chats_handling_stretches_by_one_plus_slowdown() {
         );
     }
 }
+
+/// The scenario text with a team and a shared pool; `team` and `pool` extra fields.
+fn compile_err(team: &str, pool: &str) -> tiersim::error::InputError {
+    let text = format!(
+        r#"Scenario(name: "chat", calendar: (days: 2), incident_types: ["q"],
+  channels: [(name: "chat", kind: Chat, arrivals: Poisson(per_hour: 5), mix: {{"q": 1.0}}, entry: "T")],
+  teams: [(name: "T", agents: 1, handling: {{"*": Deterministic("5min")}}, routes: {{"*": (resolve: 1.0)}}
+    {team})],
+  pools: [(name: "P", agents: 1, skills: {{"T": (rank: 1)}}
+    {pool})])"#
+    );
+    let (s, src) = parse("chat.ron".as_ref(), text).unwrap();
+    compile(&s, &src).err().expect("must be rejected")
+}
+
+#[test]
+fn bad_concurrency_is_rejected_at_its_line_with_the_field_and_the_range() {
+    let e = compile_err(", concurrency: {Chat: (limit: 0)}", "");
+    assert_eq!(
+        e.field.as_deref(),
+        Some(r#"teams[0] "T".concurrency.Chat.limit"#)
+    );
+    assert_eq!(e.at.map(|a| a.0), Some(4), "{e}");
+    assert!(e.message.contains("between 1 and 50"), "{e}");
+    let e = compile_err("", ", concurrency: {Chat: (limit: 2, slowdown: -0.5)}");
+    assert_eq!(
+        e.field.as_deref(),
+        Some(r#"pools[0] "P".concurrency.Chat.slowdown"#)
+    );
+    assert_eq!(e.at.map(|a| a.0), Some(6), "{e}");
+    assert!(e.message.contains("non-negative"), "{e}");
+    let e = compile_err(
+        r#", wrap_up: {"*": Deterministic("1min")}, concurrency: {Chat: (limit: 2)}"#,
+        "",
+    );
+    assert!(e.message.contains("wrap_up"), "{e}");
+}
