@@ -153,6 +153,16 @@ fn scenario(k: &Knobs) -> Scenario {
                 shifts: Vec::new(),
                 temporary: Vec::new(),
                 cost_per_contact: None,
+                // Blending and time-triggered escalation (up the chain, never back), on some seeds.
+                blend: (i == 0 && k.seed % 5 < 2).then_some(if k.seed.is_multiple_of(5) {
+                    Blend::LiveFirst
+                } else {
+                    Blend::Reserve(1)
+                }),
+                escalate: (i + 1 < k.teams && (k.seed >> 7).is_multiple_of(2)).then(|| Escalate {
+                    after: mins(20.0),
+                    to: team_name(i + 1),
+                }),
             }
         })
         .collect();
@@ -216,6 +226,15 @@ fn scenario(k: &Knobs) -> Scenario {
                 resolves: BTreeMap::from([("a".into(), k.self_service[c])]),
                 time: Some(Dist::Deterministic(mins(2.0))),
             }),
+            // Callbacks on the phone channel, on some seeds, with calls back that can fail.
+            callback: (c == 0 && (k.seed >> 9).is_multiple_of(2)).then(|| Callback {
+                threshold: mins(1.0),
+                accept: 0.6,
+                reach: 0.7,
+                dial: mins(0.5),
+                retry_after: mins(10.0),
+                max_tries: 3,
+            }),
         })
         .collect();
     Scenario {
@@ -277,6 +296,7 @@ fn scenario(k: &Knobs) -> Scenario {
         priorities_by_type: BTreeMap::new(),
         waiting_on_customer: BTreeMap::new(),
         routing: Default::default(),
+        skills: None,
     }
 }
 

@@ -270,3 +270,63 @@ fn merge_does_not_depend_on_how_shards_named_the_scenario() {
         read(&merged.join("sweep.json"))
     );
 }
+
+/// Shared pools are swept like teams: `pools.NAME.agents`, `pools.NAME.add` (every interval,
+/// weekday schedules included), any numeric pool field by path; `agents` of a pool with a
+/// schedule is refused as for a team. The sweep's outcome moves as it should: fewer experts,
+/// busier experts.
+#[test]
+fn sweeps_vary_shared_pools() {
+    use tiersim::experiment::{Plan, apply};
+    use tiersim::stats::{Kpi, Scope};
+    let (s, src) = tiersim::scenario::load("scenarios/vendor-skills.ron".as_ref()).unwrap();
+    let t = apply(&s, &[("pools.experts.agents".into(), 11.0)]).unwrap();
+    assert_eq!(t.pools[4].agents, 11);
+    let t = apply(
+        &s,
+        &[("pools.desk.skills.platform.proficiency".into(), 1.6)],
+    )
+    .unwrap();
+    assert_eq!(t.pools[0].skills["platform"].proficiency, 1.6);
+    // A pool with a schedule and a weekday schedule: `add` shifts every entry.
+    let mut sched = s.clone();
+    sched.pools[4].schedule = vec![(tiersim::scenario::Clock::parse("12:00").unwrap(), 10)];
+    sched.pools[4].schedule_by_day = vec![tiersim::scenario::DaySchedule {
+        days: vec![tiersim::scenario::Weekday::Fri],
+        agents: None,
+        schedule: vec![(tiersim::scenario::Clock::parse("14:00").unwrap(), 4)],
+    }];
+    let t = apply(&sched, &[("pools.experts.add".into(), -2.0)]).unwrap();
+    let p = &t.pools[4];
+    assert_eq!((p.agents, p.schedule[0].1), (13, 8));
+    assert_eq!(
+        (
+            p.schedule_by_day[0].agents,
+            p.schedule_by_day[0].schedule[0].1
+        ),
+        (Some(13), 2)
+    );
+    let e = apply(&sched, &[("pools.experts.agents".into(), 9.0)]).unwrap_err();
+    assert!(e.contains("pool `experts` has a staffing schedule"), "{e}");
+    let e = apply(&s, &[("pools.nobody.add".into(), 1.0)]).unwrap_err();
+    assert!(e.contains("no pool `nobody`"), "{e}");
+    // As a sweep plan, and run: the experts' utilisation falls as experts are added.
+    let grid = [tiersim::experiment::Param {
+        path: "pools.experts.add".into(),
+        values: vec![-3.0, 3.0],
+    }];
+    let plan = Plan::new(s, src, &grid, vec![], 2, 1, Some(5)).unwrap();
+    let util: Vec<f64> = (0..2)
+        .map(|i| {
+            let m = plan.model(i).unwrap();
+            let experts = (0..m.n_pools())
+                .find(|&p| m.pool_name(tiersim::model::PoolId::at(p)) == "experts")
+                .unwrap();
+            let sum = tiersim::experiment::run(&m, 1, 2).unwrap();
+            sum.get(Kpi::Utilisation, Scope::Pool(experts as u16))
+                .unwrap()
+                .mean
+        })
+        .collect();
+    assert!(util[0] > util[1] + 0.05, "experts' utilisation {util:?}");
+}

@@ -197,3 +197,48 @@ fn live_demand_queued_while_closed_is_not_an_overload_of_open_intervals() {
     let w = warnings(&m);
     assert_eq!(kinds(&w), ["closed_entry"], "{w:?}");
 }
+
+/// Two queues served by one shared pool: `T1` with `own1` agents of its own and `T2` with
+/// none, each offered `per_hour` calls of 30 min (1 erlang per 2 calls an hour).
+fn shared(own1: u32, per_hour: (f64, f64), pool: u32) -> Model {
+    model(&format!(
+        r#"Scenario(name: "x", calendar: (days: 2), incident_types: ["a", "b"],
+  channels: [(name: "p1", kind: Phone, arrivals: Poisson(per_hour: {}), mix: {{"a": 1.0}}, entry: "T1"),
+             (name: "p2", kind: Phone, arrivals: Poisson(per_hour: {}), mix: {{"b": 1.0}}, entry: "T2")],
+  teams: [(name: "T1", agents: {own1}, handling: {{"*": Exponential(mean: "30min")}}, routes: {{"*": (resolve: 1.0)}}),
+          (name: "T2", agents: 0, handling: {{"*": Exponential(mean: "30min")}}, routes: {{"*": (resolve: 1.0)}})],
+  pools: [(name: "P", agents: {pool}, skills: {{"T1": (rank: 2), "T2": (rank: 1)}})])"#,
+        per_hour.0, per_hour.1
+    ))
+}
+
+#[test]
+fn overload_counts_a_shared_pool_once_primary_skill_first() {
+    // 3 erlangs at each queue, nobody of their own, 4 shared agents whose primary skill is
+    // T2: T2 gets 3, T1 the 1 left: 3 erlangs against 1. Counting the whole pool for each
+    // queue (4 > 3) would say nothing.
+    let w = warnings(&shared(0, (6.0, 6.0), 4));
+    assert_eq!(kinds(&w), ["overload"], "{w:?}");
+    let m = &w[0].message;
+    assert!(m.contains("team `T1`"), "{m}");
+    assert!(m.contains("what shared pool `P` can give it"), "{m}");
+    assert!(m.contains("3.0 erlangs against 1.0 agents"), "{m}");
+    // T1's own 10 agents do its 3 erlangs, so the pool's 4 cover T2's 3: quiet.
+    assert_eq!(
+        kinds(&warnings(&shared(10, (6.0, 6.0), 4))),
+        Vec::<&str>::new()
+    );
+    // T1's own 2 leave 1 erlang to the pool, T2 needs 2: the pool's 4 cover both.
+    assert_eq!(
+        kinds(&warnings(&shared(2, (6.0, 4.0), 4))),
+        Vec::<&str>::new()
+    );
+    // T2 needing 4 takes the whole pool first: T1 has its own 2 for 3 erlangs.
+    let w = warnings(&shared(2, (6.0, 8.0), 4));
+    assert_eq!(kinds(&w), ["overload"], "{w:?}");
+    let m = &w[0].message;
+    assert!(
+        m.contains("team `T1`") && m.contains("3.0 erlangs against 2.0 agents"),
+        "{m}"
+    );
+}

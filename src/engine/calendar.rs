@@ -39,6 +39,12 @@ pub enum Event {
     /// An agent finishes a contact it held with others (concurrency), if the end still
     /// carries the contact's current version `.1`.
     ConcurrentEnd(u32, u32),
+    /// An agent's call back to contact `.0` did not reach the customer: the agent is free.
+    CallbackDialEnd(u32),
+    /// The next call back to contact `.0` is due: it rejoins its team's queue.
+    CallbackRetry(u32),
+    /// Contact `.0` has waited its team's escalation time, if still in queue visit `.1`.
+    Escalate(u32, u32),
 }
 
 /// A scheduled event. The key packs the time's bits (monotone for non-negative floats) above

@@ -73,6 +73,12 @@ pub struct Contact {
     pub chase: bool,
     /// Waiting in its team's overtime queue (it was waiting when the team closed).
     pub overtime: bool,
+    /// An accepted callback not yet returned: it holds no line and never abandons.
+    pub callback: bool,
+    /// Calls back made so far for this attempt's callback.
+    pub callback_tries: u8,
+    /// Moved by time-triggered escalation in this attempt (its later queues are not its first).
+    pub escalated: bool,
     /// Seconds on the incident's SLA clock spent waiting on the customer (clock stopped).
     pub paused: f64,
     /// When the current wait on the customer began (NaN when not waiting).

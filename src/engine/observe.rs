@@ -62,6 +62,14 @@ pub trait Observer {
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
+    /// A caller was offered a callback, and `accepted` it or not.
+    fn callback_offered(&mut self, _key: ContactKey, _accepted: bool) {}
+    /// An accepted callback reached the customer `waited` seconds after the contact arrived.
+    fn callback_reached(&mut self, _key: ContactKey, _waited: f64) {}
+    /// An accepted callback never reached the customer (its calls back all failed).
+    fn callback_failed(&mut self, _key: ContactKey) {}
+    /// A contact waiting at `team` escalated (time-triggered) to another team.
+    fn escalated(&mut self, _team: TeamId) {}
     /// Self-service deflected a contact: demand avoided, not an arrival; `duplicate` if not
     /// its incident's first contact.
     fn deflected(&mut self, key: ContactKey, duplicate: bool);

@@ -125,11 +125,11 @@ impl Pool {
         self
     }
 
-    /// Whether an agent could take a contact of `kind` now: a free one, or one holding
-    /// contacts of that kind below its concurrency limit.
+    /// Whether an agent could take a contact of `kind` now: one of more than `need` free
+    /// agents, or one holding contacts of that kind below its concurrency limit.
     #[inline]
-    pub(super) fn open_for(&self, kind: ChannelKind) -> bool {
-        self.free() > 0
+    pub(super) fn open_for(&self, kind: ChannelKind, need: u32) -> bool {
+        self.free() > need
             || self
                 .shares
                 .limit_of(kind)

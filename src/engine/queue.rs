@@ -1,8 +1,14 @@
-//! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first.
+//! A team's waiting line: FIFO, or one FIFO lane per priority served most urgent first; a team
+//! that blends live and deferred work has the same lanes again for deferred contacts, served
+//! after all the live ones (allocated on the first deferred contact, so other queues keep
+//! their size).
 //! Abandoned contacts are removed lazily: entries carry the contact's queue generation and
 //! stale ones are skipped when they reach the head, so abandoning is O(1).
 
 use std::collections::VecDeque;
+
+/// Lanes per kind of work (one per priority).
+const LANES: usize = 4;
 
 /// One waiting contact: its index and the generation of its queue visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,7 +20,10 @@ pub struct Waiting {
 /// Lanes by priority (lane 0 only, for FIFO).
 #[allow(clippy::len_without_is_empty)]
 pub struct TeamQueue {
-    lanes: [VecDeque<Waiting>; 4],
+    /// Live lanes.
+    lanes: [VecDeque<Waiting>; LANES],
+    /// Deferred lanes (empty until a deferred contact waits).
+    deferred: Vec<VecDeque<Waiting>>,
     by_priority: bool,
     /// Contacts really waiting (stale entries excluded).
     len: u32,
@@ -24,6 +33,7 @@ impl TeamQueue {
     pub fn new(by_priority: bool) -> Self {
         TeamQueue {
             lanes: Default::default(),
+            deferred: Vec::new(),
             by_priority,
             len: 0,
         }
@@ -34,12 +44,24 @@ impl TeamQueue {
     }
     #[inline]
     pub fn push(&mut self, w: Waiting, priority: u8) {
+        self.push_lane(w, priority, false);
+    }
+    /// Adds a waiting contact, behind every live one if `deferred`.
+    #[inline]
+    pub fn push_lane(&mut self, w: Waiting, priority: u8, deferred: bool) {
         let lane = if self.by_priority {
             priority as usize
         } else {
             0
         };
-        self.lanes[lane].push_back(w);
+        if deferred {
+            if self.deferred.is_empty() {
+                self.deferred.resize_with(LANES, VecDeque::new);
+            }
+            self.deferred[lane].push_back(w);
+        } else {
+            self.lanes[lane].push_back(w);
+        }
         self.len += 1;
     }
     /// A waiting contact left (abandoned): its entry becomes stale.
@@ -51,7 +73,7 @@ impl TeamQueue {
     /// ones; `pick` returns `None` for a stale entry, `Some(true)` to take a live one.
     pub fn take(&mut self, mut pick: impl FnMut(Waiting) -> Option<bool>, out: &mut Vec<Waiting>) {
         let mut taken = 0;
-        for lane in &mut self.lanes {
+        for lane in self.lanes.iter_mut().chain(&mut self.deferred) {
             lane.retain(|&w| match pick(w) {
                 None => false,
                 Some(false) => true,
@@ -67,26 +89,44 @@ impl TeamQueue {
     /// The next live entry; `live` says whether an entry is still waiting.
     #[cfg(test)]
     pub fn pop(&mut self, live: impl FnMut(Waiting) -> bool) -> Option<Waiting> {
-        let (lane, w) = self.head(live, |_| true)?;
+        self.pop_within(live, true)
+    }
+
+    /// [`TeamQueue::pop`] from the live lanes only, unless `deferred` allows the others too.
+    #[cfg(test)]
+    pub fn pop_within(
+        &mut self,
+        live: impl FnMut(Waiting) -> bool,
+        deferred: bool,
+    ) -> Option<Waiting> {
+        let (lane, w) = self.head(live, |_| true, deferred)?;
         self.pop_lane(lane);
         Some(w)
     }
 
     /// The next live entry that `ok` accepts, and its lane, left in place: the head of the
-    /// most urgent lane whose live head `ok` accepts. Stale entries met on the way are
-    /// dropped; `live` says whether an entry is still waiting.
+    /// most urgent live lane whose live head `ok` accepts, then (if `deferred` allows them)
+    /// the deferred lanes likewise. Stale entries met on the way are dropped; `live` says
+    /// whether an entry is still waiting.
     #[inline]
     pub fn head(
         &mut self,
         mut live: impl FnMut(Waiting) -> bool,
         ok: impl Fn(Waiting) -> bool,
+        deferred: bool,
     ) -> Option<(usize, Waiting)> {
         if self.len == 0 {
             // Drop stale entries so memory stays bounded by the live queue.
             self.lanes.iter_mut().for_each(VecDeque::clear);
+            self.deferred.iter_mut().for_each(VecDeque::clear);
             return None;
         }
-        for (i, lane) in self.lanes.iter_mut().enumerate() {
+        let deferred_lanes = if deferred {
+            &mut self.deferred[..]
+        } else {
+            &mut []
+        };
+        for (i, lane) in self.lanes.iter_mut().chain(deferred_lanes).enumerate() {
             while let Some(&w) = lane.front() {
                 if !live(w) {
                     lane.pop_front();
@@ -101,10 +141,14 @@ impl TeamQueue {
         None
     }
 
-    /// Removes the head of `lane`, a live entry found by [`Self::head`].
+    /// Removes the head of `lane` (live lanes first, then deferred ones, as [`Self::head`]
+    /// numbers them), a live entry found by [`Self::head`].
     #[inline]
     pub fn pop_lane(&mut self, lane: usize) {
-        self.lanes[lane].pop_front();
+        match lane.checked_sub(LANES) {
+            None => self.lanes[lane].pop_front(),
+            Some(d) => self.deferred[d].pop_front(),
+        };
         self.len -= 1;
     }
 }
@@ -145,6 +189,21 @@ mod tests {
     }
 
     #[test]
+    fn deferred_entries_wait_behind_live_ones_and_only_when_allowed() {
+        let mut q = TeamQueue::new(false);
+        let w = |contact| Waiting { contact, vgen: 0 };
+        q.push_lane(w(1), 2, true);
+        q.push_lane(w(2), 2, false);
+        q.push_lane(w(3), 2, true);
+        assert_eq!(q.pop_within(|_| true, false).unwrap().contact, 2);
+        assert!(q.pop_within(|_| true, false).is_none());
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 1);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 3);
+        assert!(q.pop(|_| true).is_none());
+    }
+
+    #[test]
     fn take_moves_picked_entries_and_drops_stale_ones() {
         let mut q = TeamQueue::new(false);
         for c in 0..5 {
@@ -178,7 +237,7 @@ mod tests {
             );
         }
         // Contact 1 is not yet visible: lane 0's head blocks lane 0, lane 2 answers.
-        let (lane, w) = q.head(|_| true, |w| w.contact != 1).unwrap();
+        let (lane, w) = q.head(|_| true, |w| w.contact != 1, false).unwrap();
         assert_eq!((lane, w.contact), (2, 3));
         assert_eq!(q.len(), 3);
         q.pop_lane(lane);

@@ -50,19 +50,20 @@ pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
 
 /// The pool whose agent takes a contact arriving in `queue`, by the agent-selection policy,
 /// among the pools serving it that see it at once (no time-based overflow) and have a free
-/// agent for a contact of `kind` (free, or holding that kind below its concurrency limit): the first in overflow order, the one whose agent has been idle longest, or the one
-/// with the fewest skills (ties by overflow order).
+/// agent for a contact of `kind` (more than `need` free: a blending team's reserve for deferred work; or one holding that kind below its concurrency limit): the first in
+/// overflow order, the one whose agent has been idle longest, or the one with the fewest skills
+/// (ties by overflow order).
 #[inline]
 pub(super) fn free_server(
     m: &Model,
     queue: QueueId,
     pools: &[Pool],
+    need: u32,
     kind: ChannelKind,
 ) -> Option<(PoolId, f64)> {
-    let mut open = servers(m, queue)
-        .iter()
-        .copied()
-        .filter(|&(p, _)| pools[p.index()].open_for(kind) && m.routing.after(p, queue) == 0.0);
+    let mut open = servers(m, queue).iter().copied().filter(|&(p, _)| {
+        pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0
+    });
     match m.routing.agent {
         AgentSelection::Overflow => open.next(),
         AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {
@@ -140,27 +141,51 @@ pub(super) fn after_handling(tm: &TeamModel, ty: TypeId, rng: &mut Pcg64Mcg) -> 
     match route.pick(unit(rng)) {
         Outcome::Resolve => Next::Resolve,
         Outcome::Lose => Next::Lose,
-        Outcome::Pass(to) => {
-            if let Some((acc, confused)) = &tm.triage
-                && unit(rng) >= *acc
-            {
-                // A wrong team, uniformly among the others (no allocation).
-                let n = confused.iter().filter(|&&t| t != to).count();
-                if n > 0 {
-                    let k = ((unit(rng) * n as f64) as usize).min(n - 1);
-                    let wrong = confused
-                        .iter()
-                        .copied()
-                        .filter(|&t| t != to)
-                        .nth(k)
-                        .expect("k < n");
-                    return Next::Pass {
-                        to: wrong,
-                        target: Some(to),
-                    };
-                }
-            }
-            Next::Pass { to, target: None }
-        }
+        Outcome::Pass(to) => match tm.triage.as_ref().and_then(|t| misroute(t, to, rng)) {
+            Some(wrong) => Next::Pass {
+                to: wrong,
+                target: Some(to),
+            },
+            None => Next::Pass { to, target: None },
+        },
+    }
+}
+
+/// With probability `1 - accuracy`, a wrong team instead of `right`: uniformly among the
+/// `confused` ones other than `right` (none if there are none).
+fn misroute(
+    (accuracy, confused): &(f64, Vec<TeamId>),
+    right: TeamId,
+    rng: &mut Pcg64Mcg,
+) -> Option<TeamId> {
+    if unit(rng) < *accuracy {
+        return None;
+    }
+    // No allocation: count, then take the k-th.
+    let n = confused.iter().filter(|&&t| t != right).count();
+    if n == 0 {
+        return None;
+    }
+    let k = ((unit(rng) * n as f64) as usize).min(n - 1);
+    confused.iter().copied().filter(|&t| t != right).nth(k)
+}
+
+/// The queue a new contact of type `ty` on `channel` joins: its entry team's, or, where the
+/// channel routes by skill and the skill is not recognised, a wrong skill's (returned with
+/// the right one as the target).
+pub(super) fn enter(
+    m: &Model,
+    channel: ChannelId,
+    ty: TypeId,
+    rng: &mut Pcg64Mcg,
+) -> (TeamId, Option<TeamId>) {
+    let right = entry(m, channel, ty);
+    match m.channels[channel.index()]
+        .misentry
+        .as_ref()
+        .and_then(|t| misroute(t, right, rng))
+    {
+        Some(wrong) => (wrong, Some(right)),
+        None => (right, None),
     }
 }

@@ -5,8 +5,11 @@
 //! interval ticks, pool load reported to the observer).
 
 mod arrive;
+mod blend;
+mod callback;
 mod cases;
 mod concurrent;
+mod escalate;
 mod outcome;
 mod serve;
 mod shift;
@@ -99,6 +102,8 @@ pub(super) struct Sim<'m, O: Observer> {
     stop_reason: Option<String>,
     /// Reused buffer for the queue entries a closing team hands over.
     scratch: Vec<Waiting>,
+    /// Seeds the callback draws (acceptance, reaching the customer), keyed per incident.
+    callback_key: u64,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -165,6 +170,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             same_instant: 0,
             stop_reason: None,
             scratch: Vec::new(),
+            callback_key: callback::key(seed, rep),
         }
     }
 
@@ -235,6 +241,9 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Overflow(c, vgen) => self.on_overflow(c, vgen),
                 Event::WrapUpEnd(pool, agent) => self.on_wrap_up_end(pool, AgentId(agent)),
                 Event::ConcurrentEnd(c, version) => self.on_concurrent_end(c, version),
+                Event::CallbackDialEnd(c) => self.on_dial_end(c),
+                Event::CallbackRetry(c) => self.on_callback_retry(c),
+                Event::Escalate(c, vgen) => self.on_escalate(c, vgen),
             }
         }
         Ok(self.finish())

@@ -20,7 +20,7 @@ use super::replicate::run_replications;
 use super::summary::Summary;
 use crate::analytic::{Target as ErlangTarget, required_servers_c};
 use crate::error::{Error, Result};
-use crate::model::{Model, TeamId};
+use crate::model::{Model, PoolId, TeamId};
 use crate::scenario::Dur;
 use crate::stats::{Estimate, Kpi, Scope, Unit};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -314,7 +314,8 @@ pub fn work_checks(m: &Model, s: &Summary) -> Vec<Check> {
     out
 }
 
-/// Agents per team per interval of the day (the same every open day).
+/// Agents per pool per interval of the day (the same every open day): the teams' own pools
+/// first, then the shared pools ([`Model::pool_name`] names them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Staffing {
     pub levels: Vec<Vec<u32>>,
@@ -324,14 +325,14 @@ impl Staffing {
     /// The staffing a model has now: per slot of the day, the most agents any weekday has.
     pub fn of(m: &Model) -> Self {
         let spd = m.slots_per_day;
-        let most = |t: &crate::model::TeamModel, x: usize| {
-            (0..7).map(|d| t.agents[d * spd + x]).max().unwrap_or(0)
-        };
+        let most =
+            |agents: &[u32], x: usize| (0..7).map(|d| agents[d * spd + x]).max().unwrap_or(0);
         Staffing {
-            levels: m
-                .teams
-                .iter()
-                .map(|t| (0..spd).map(|x| most(t, x)).collect())
+            levels: (0..m.n_pools())
+                .map(|p| {
+                    let agents = m.staffing(PoolId::at(p)).agents;
+                    (0..spd).map(|x| most(agents, x)).collect()
+                })
                 .collect(),
         }
     }
@@ -340,10 +341,12 @@ impl Staffing {
     pub fn apply(&self, m: &Model) -> Model {
         let mut out = m.clone();
         let spd = m.slots_per_day;
-        for (t, team) in out.teams.iter_mut().enumerate() {
-            for (w, a) in team.agents.iter_mut().enumerate() {
+        let teams = out.teams.iter_mut().map(|t| &mut t.agents);
+        let pools = out.shared_pools.iter_mut().map(|p| &mut p.agents);
+        for (p, agents) in teams.chain(pools).enumerate() {
+            for (w, a) in agents.iter_mut().enumerate() {
                 *a = if m.open[w] {
-                    self.levels[t][w % spd]
+                    self.levels[p][w % spd]
                 } else {
                     0
                 };
@@ -352,13 +355,19 @@ impl Staffing {
         out
     }
 
-    /// Agent-hours per team over the simulated days (after warm-up).
+    /// Agent-hours per pool over the simulated days (after warm-up).
     pub fn agent_hours(&self, m: &Model) -> Vec<f64> {
         let applied = self.apply(m);
-        (0..m.teams.len())
-            .map(|t| applied.agent_hours(TeamId::at(t)))
+        (0..m.n_pools())
+            .map(|p| applied.rostered_hours(PoolId::at(p)))
             .collect()
     }
+}
+
+/// Whether pool `p` is left as it is: a team's own pool with no agents at all whose queue
+/// shared pools serve (a skill's queue, or a team staffed only through pools).
+fn fixed(m: &Model, p: usize) -> bool {
+    p < m.teams.len() && m.servers[p].len() > 1 && m.teams[p].agents.iter().all(|&a| a == 0)
 }
 
 /// Options of a search.
@@ -472,8 +481,14 @@ fn total_gap(c: &[Check]) -> f64 {
     c.iter().map(|x| x.gap).sum()
 }
 
-fn cost_per_agent_hour(m: &Model, t: usize) -> f64 {
-    m.teams[t].cost_per_hour.unwrap_or(1.0).max(1e-9)
+/// A pool's cost of one agent-hour (1 where unset).
+fn cost_per_agent_hour(m: &Model, p: usize) -> f64 {
+    match m.teams.get(p) {
+        Some(t) => t.cost_per_hour,
+        None => m.shared_pools[p - m.teams.len()].cost_per_hour,
+    }
+    .unwrap_or(1.0)
+    .max(1e-9)
 }
 
 /// The first service-level target on all contacts, as (threshold seconds, share).
@@ -488,15 +503,20 @@ fn sl_target(m: &Model, targets: &[StaffTarget]) -> Option<(f64, f64)> {
     })
 }
 
-/// Erlang C starting levels (one level all day) from a pilot run's measured loads.
+/// Erlang C starting levels (one level all day) from a pilot run's measured loads, per team;
+/// shared pools start where the scenario has them, and fixed pools stay empty.
 fn analytic_start(m: &Model, targets: &[StaffTarget], pilot: &[super::RepResult]) -> Staffing {
     let spd = m.slots_per_day;
     let target = match sl_target(m, targets) {
         Some((within, at_least)) => ErlangTarget::ServiceLevel { within, at_least },
         None => ErlangTarget::MaxOccupancy(0.85),
     };
+    let current = Staffing::of(m);
     let levels = (0..m.teams.len())
         .map(|t| {
+            if fixed(m, t) {
+                return vec![0; spd];
+            }
             // Series are by slot of the week; the load is per slot of the day.
             let sum = |f: &dyn Fn(&super::RepResult, usize) -> f64| -> Vec<f64> {
                 (0..spd)
@@ -533,6 +553,10 @@ fn analytic_start(m: &Model, targets: &[StaffTarget], pilot: &[super::RepResult]
             };
             vec![n; spd]
         })
+        .chain(current.levels[m.teams.len()..].iter().map(|l| {
+            let most = l.iter().copied().max().unwrap_or(0);
+            vec![most; spd]
+        }))
         .collect();
     Staffing { levels }
 }
@@ -545,16 +569,19 @@ fn open_slots(m: &Model) -> Vec<usize> {
         .collect()
 }
 
-/// Slots that change together: per interval, each open slot of an entry team on its own;
-/// otherwise (and for back-office teams, whose queues are backlogs) all open slots at once.
+/// Slots that change together, per pool: per interval, each open slot of an entry team on its
+/// own; otherwise (and for back-office teams, whose queues are backlogs, and shared pools) all
+/// open slots at once; none for a fixed pool.
 fn move_groups(m: &Model, per_interval: bool) -> Vec<Vec<Vec<usize>>> {
     let open = open_slots(m);
-    let entry: Vec<bool> = (0..m.teams.len())
-        .map(|t| m.channels.iter().any(|c| c.entry.contains(&TeamId::at(t))))
+    let entry: Vec<bool> = (0..m.n_pools())
+        .map(|t| t < m.teams.len() && m.channels.iter().any(|c| c.entry.contains(&TeamId::at(t))))
         .collect();
-    (0..m.teams.len())
+    (0..m.n_pools())
         .map(|t| {
-            if per_interval && entry[t] {
+            if fixed(m, t) {
+                Vec::new()
+            } else if per_interval && entry[t] {
                 open.iter().map(|&x| vec![x]).collect()
             } else {
                 vec![open.clone()]
@@ -709,7 +736,7 @@ impl Searcher<'_> {
         let (mut checks, mut summary) = self.eval(&staffing, seed)?;
         let mut stopped =
             self.add_until_met(&mut staffing, &mut checks, &mut summary, groups, seed)?;
-        let teams = model.teams.len();
+        let teams = model.n_pools();
         let mut kept_because = vec![String::new(); teams];
         if stopped.is_some() {
             return Ok(Stage {
@@ -818,7 +845,11 @@ pub fn search(model: &Model, targets: &[StaffTarget], opts: &StaffOptions) -> Re
         levels: current
             .levels
             .iter()
-            .map(|l| l.iter().map(|&n| n * 2 + 2).collect())
+            .enumerate()
+            .map(|(p, l)| {
+                let extra = if fixed(model, p) { 0 } else { 2 };
+                l.iter().map(|&n| n * 2 + extra).collect()
+            })
             .collect(),
     };
     let ample_model = ample.apply(model);

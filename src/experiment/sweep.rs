@@ -273,11 +273,12 @@ pub fn apply(base: &Scenario, point: &[(String, f64)]) -> std::result::Result<Sc
         let segs: Vec<&str> = path.split('.').collect();
         match segs.as_slice() {
             ["demand"] => scale_demand(&mut v, *value)?,
-            ["teams", team, "add"] => add_agents(&mut v, team, *value)?,
-            ["teams", team, "agents"] if has_schedule(&v, team) => {
+            [list @ ("teams" | "pools"), name, "add"] => add_agents(&mut v, list, name, *value)?,
+            [list @ ("teams" | "pools"), name, "agents"] if has_schedule(&v, list, name) => {
+                let what = if *list == "teams" { "team" } else { "pool" };
                 return Err(format!(
-                    "team `{team}` has a staffing schedule, so `agents` only covers the hours before its first change: \
-                     sweep `teams.{team}.add` (agents added to every interval) or a schedule entry `teams.{team}.schedule.K.1`"
+                    "{what} `{name}` has a staffing schedule, so `agents` only covers the hours before its first change: \
+                     sweep `{list}.{name}.add` (agents added to every interval) or a schedule entry `{list}.{name}.schedule.K.1`"
                 ));
             }
             _ => set(&mut v, path, *value)?,
@@ -345,15 +346,16 @@ fn step<'a>(cur: &'a mut Value, seg: &str) -> Option<&'a mut Value> {
     }
 }
 
-fn team_mut<'a>(root: &'a mut Value, team: &str) -> Option<&'a mut Value> {
-    root.get_mut("teams")?
+/// The team or shared pool (`list` = `teams` or `pools`) called `name`.
+fn staffed_mut<'a>(root: &'a mut Value, list: &str, name: &str) -> Option<&'a mut Value> {
+    root.get_mut(list)?
         .as_array_mut()?
         .iter_mut()
-        .find(|t| t.get("name").and_then(Value::as_str) == Some(team))
+        .find(|t| t.get("name").and_then(Value::as_str) == Some(name))
 }
 
-fn has_schedule(root: &Value, team: &str) -> bool {
-    root.get("teams")
+fn has_schedule(root: &Value, list: &str, team: &str) -> bool {
+    root.get(list)
         .and_then(Value::as_array)
         .and_then(|ts| {
             ts.iter()
@@ -364,13 +366,15 @@ fn has_schedule(root: &Value, team: &str) -> bool {
         .is_some_and(|s| !s.is_empty())
 }
 
-/// Adds `n` agents (may be negative; never below zero) to a team's base staffing and to every
-/// entry of its schedule.
-fn add_agents(root: &mut Value, team: &str, n: f64) -> std::result::Result<(), String> {
+/// Adds `n` agents (may be negative; never below zero) to a team's or shared pool's base
+/// staffing and to every entry of its schedule and weekday schedules.
+fn add_agents(root: &mut Value, list: &str, team: &str, n: f64) -> std::result::Result<(), String> {
     if n.fract() != 0.0 {
-        return Err(format!("`teams.{team}.add` takes whole agents, got {n}"));
+        return Err(format!("`{list}.{team}.add` takes whole agents, got {n}"));
     }
-    let t = team_mut(root, team).ok_or_else(|| format!("`teams.{team}.add`: no team `{team}`"))?;
+    let what = if list == "teams" { "team" } else { "pool" };
+    let t = staffed_mut(root, list, team)
+        .ok_or_else(|| format!("`{list}.{team}.add`: no {what} `{team}`"))?;
     let shift = |x: &Value| Value::from((x.as_i64().unwrap_or(0) + n as i64).max(0));
     t["agents"] = shift(&t["agents"]);
     if let Some(entries) = t.get_mut("schedule").and_then(Value::as_array_mut) {

@@ -278,6 +278,55 @@ pub const REOPEN_PROB: Bound = Bound {
     why: "each reopen is another contact: at 1 an incident would never close, and the expected contacts per incident, 1/(1-prob), must stay bounded",
 };
 
+/// Expected wait above which a callback is offered, in minutes.
+pub const CALLBACK_THRESHOLD_MIN: Bound = Bound {
+    field: "channels[].callback.threshold",
+    min: 0.0,
+    max: 1440.0,
+    unit: "minutes",
+    why: "an expected wait; a day is beyond any live channel's queue",
+};
+/// Agent time on a call back that does not reach the customer, in minutes.
+pub const CALLBACK_DIAL_MIN: Bound = Bound {
+    field: "channels[].callback.dial",
+    min: 0.0,
+    max: 60.0,
+    unit: "minutes",
+    why: "ringing and a message take seconds to minutes; an hour is already no dial",
+};
+/// Delay before calling back again, in minutes.
+pub const CALLBACK_RETRY_MIN: Bound = Bound {
+    field: "channels[].callback.retry_after",
+    min: 1.0,
+    max: 10_080.0,
+    unit: "minutes",
+    why: "a minute to a week; shorter delays only multiply events",
+};
+/// Calls back in all for one callback.
+pub const CALLBACK_TRIES: Bound = Bound {
+    field: "channels[].callback.max_tries",
+    min: 1.0,
+    max: 20.0,
+    unit: "calls",
+    why: "each is an event and agent time; nobody calls back a customer more often",
+};
+/// Agents kept free for live work.
+pub const BLEND_RESERVE: Bound = Bound {
+    field: "teams[].blend Reserve(k)",
+    min: 0.0,
+    max: 100_000.0,
+    unit: "agents",
+    why: "at most a team's agents",
+};
+/// Wait before escalating, in minutes.
+pub const ESCALATE_AFTER_MIN: Bound = Bound {
+    field: "teams[].escalate.after",
+    min: 1.0,
+    max: 525_600.0,
+    unit: "minutes",
+    why: "a minute to a year; shorter waits only move contacts between queues",
+};
+
 /// Every bound, for the README's table.
 pub const ALL: &[&Bound] = &[
     &DAYS,
@@ -306,6 +355,12 @@ pub const ALL: &[&Bound] = &[
     &DUTY_SWITCHES_PER_RUN,
     &LOG_ROWS,
     &LOG_MIB,
+    &CALLBACK_THRESHOLD_MIN,
+    &CALLBACK_DIAL_MIN,
+    &CALLBACK_RETRY_MIN,
+    &CALLBACK_TRIES,
+    &BLEND_RESERVE,
+    &ESCALATE_AFTER_MIN,
     &BUSINESS_CALENDARS,
     &HOLIDAY,
     &REOPEN_PROB,

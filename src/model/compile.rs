@@ -4,6 +4,7 @@
 
 mod cases;
 mod concurrency;
+mod omni;
 
 use super::bounds::{self, Bound};
 use super::log::read_log;
@@ -62,6 +63,18 @@ pub fn compile_with(s: &Scenario, source: &Source, o: &Overrides) -> Result<Mode
 
 /// Validates and compiles a parsed scenario; `source` locates errors and resolves log paths.
 pub fn compile(s: &Scenario, source: &Source) -> Result<Model, InputError> {
+    match super::skills::expand(s, source)? {
+        None => compile_teams(s, source),
+        Some(x) => {
+            let mut m = compile_teams(&x.scenario, source)?;
+            x.apply(&mut m);
+            Ok(m)
+        }
+    }
+}
+
+/// [`compile`] once skills are expanded into teams.
+fn compile_teams(s: &Scenario, source: &Source) -> Result<Model, InputError> {
     let c = Compiler {
         s,
         src: source,
@@ -124,6 +137,7 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(i, t)| self.team(i, t, &types, &team_names, interval, slots_per_day, &open))
             .collect::<Result<Vec<_>, _>>()?;
+        self.check_escalation_chain(&teams)?;
         let mut channels = s
             .channels
             .iter()
@@ -636,6 +650,12 @@ impl Compiler<'_> {
             self_service,
             self_service_time,
             stream_key: fnv1a(c.name.as_bytes()),
+            callback: c
+                .callback
+                .as_ref()
+                .map(|cb| self.callback(&q, &base, c.kind, cb))
+                .transpose()?,
+            misentry: None,
         })
     }
 
@@ -1300,6 +1320,12 @@ impl Compiler<'_> {
             temporary,
             cost_per_contact: t.cost_per_contact,
             concurrency: self.concurrency(&q, &base, &t.concurrency, &t.wrap_up)?,
+            blend: self.blend(&q, &base, t)?,
+            escalate: t
+                .escalate
+                .as_ref()
+                .map(|e| self.escalate(&q, &base, i, e, teams))
+                .transpose()?,
         })
     }
 
@@ -1649,6 +1675,7 @@ impl Compiler<'_> {
                 {
                     next.extend(confused.iter().map(|t| t.index()));
                 }
+                next.extend(team.escalate.map(|e| e.to.index()));
                 for n in next {
                     if reach[n].is_none() {
                         reach[n] = Some(format!("team `{}`", team.name));

@@ -7,7 +7,9 @@ mod compile;
 mod dist;
 mod ids;
 mod log;
+mod omni;
 mod roster;
+mod skills;
 mod warn;
 
 pub use cases::{BusinessClock, CaseRules, PauseModel, ReopenModel, SlaRule, clock_between};
@@ -15,6 +17,7 @@ pub use compile::{Overrides, compile, compile_with, load_model};
 pub use dist::{Categorical, Sampler, unit};
 pub use ids::{ChannelId, PoolId, QueueId, StreamId, TeamId, TypeId};
 pub use log::LogRow;
+pub use omni::{CallbackModel, EscalateModel};
 pub use roster::TempStaff;
 pub use warn::{Warning, warnings};
 
@@ -125,6 +128,11 @@ pub struct ChannelModel {
     pub self_service_time: Option<Sampler>,
     /// Stable key for this channel's random streams (a hash of its name).
     pub stream_key: u64,
+    /// Callbacks offered to callers facing a long wait.
+    pub callback: Option<CallbackModel>,
+    /// Routing by skill: the share of contacts whose entry queue is recognised, and the queues
+    /// the others land on instead (uniformly among those other than the right one).
+    pub misentry: Option<(f64, Vec<TeamId>)>,
 }
 
 /// A compiled incident stream: its arrivals, mixes, and the channel this design gives it.
@@ -193,6 +201,11 @@ pub struct TeamModel {
     /// Price per contact handled, for an external team paid per contact (then its hours are
     /// not counted in the overall `agent_hours`).
     pub cost_per_contact: Option<f64>,
+    /// Blended live and deferred work: agents of a serving pool kept free for live contacts
+    /// (0: live first); `None`: one first-come-first-served order.
+    pub blend: Option<u32>,
+    /// Time-triggered escalation out of this team's queue.
+    pub escalate: Option<EscalateModel>,
     /// Its own pool's concurrency per channel kind (limits above 1 only).
     pub concurrency: Vec<ConcurrencyModel>,
 }
@@ -342,11 +355,15 @@ impl Model {
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up),
     /// temporary staff included.
     pub fn agent_hours(&self, team: impl Into<TeamId>) -> f64 {
-        let pool = PoolId::at(team.into().index());
+        self.rostered_hours(PoolId::at(team.into().index()))
+    }
+    /// Total agent-hours pool `p` has rostered over the simulated days (after warm-up),
+    /// temporary staff included.
+    pub fn rostered_hours(&self, p: PoolId) -> f64 {
         let first = (self.warmup / self.interval).round() as usize;
         let last = (self.horizon / self.interval).round() as usize;
         (first..last)
-            .map(|k| f64::from(self.roster(pool, k)))
+            .map(|k| f64::from(self.roster(p, k)))
             .sum::<f64>()
             * self.interval
             / 3600.0

@@ -176,8 +176,8 @@ fn slot_name(m: &Model, w: usize) -> String {
 }
 
 /// Agents able to serve team `t`'s queue in slot `w` of the week: its own and those of the
-/// shared pools with a skill for it, each times its availability (an upper bound: shared
-/// agents also serve other queues, so warnings understate rather than invent).
+/// shared pools with a skill for it, each times its availability (whether anyone serves it;
+/// [`capacity`] splits shared pools between their queues).
 fn serving(m: &Model, t: usize, w: usize) -> f64 {
     m.servers[t]
         .iter()
@@ -188,8 +188,85 @@ fn serving(m: &Model, t: usize, w: usize) -> f64 {
         .sum()
 }
 
+/// `[team][week slot]`: agents serving each team's queue, in its own agents' terms: its own
+/// agents times availability, plus what the shared pools serving it can give, divided by their
+/// proficiency for it. Per slot, each pool's agents times availability go to the work the
+/// queues' own agents leave, primary skill first (round k gives every pool's k-th queue what
+/// it still needs, as far as the pool has agents left), as a freed agent picks its work; what a
+/// pool has left then is split between its queues by their week's work. A pool is never
+/// counted twice.
+fn capacity(m: &Model, load: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let own = |t: usize, w: usize| {
+        let s = m.staffing(super::PoolId::at(t));
+        f64::from(s.agents[w]) * s.availability
+    };
+    let slots = 7 * m.slots_per_day;
+    let mut cap: Vec<Vec<f64>> = (0..m.teams.len())
+        .map(|t| (0..slots).map(|w| own(t, w)).collect())
+        .collect();
+    let shared = m.teams.len()..m.n_pools();
+    let week: Vec<f64> = load.iter().map(|l| l.iter().sum()).collect();
+    let rounds = shared.clone().map(|p| m.work[p].len()).max().unwrap_or(0);
+    for w in 0..slots {
+        let mut need: Vec<f64> = (0..m.teams.len())
+            .map(|q| (load[q][w] - own(q, w)).max(0.0))
+            .collect();
+        let mut left: Vec<f64> = shared
+            .clone()
+            .map(|p| {
+                let s = m.staffing(super::PoolId::at(p));
+                f64::from(s.agents[w]) * s.availability
+            })
+            .collect();
+        for k in 0..rounds {
+            for (i, p) in shared.clone().enumerate() {
+                let Some(&(q, proficiency)) = m.work[p].get(k) else {
+                    continue;
+                };
+                let give = left[i].min(need[q.index()] * proficiency);
+                left[i] -= give;
+                need[q.index()] -= give / proficiency;
+                cap[q.index()][w] += give / proficiency;
+            }
+        }
+        for (i, p) in shared.clone().enumerate() {
+            let queues = &m.work[p];
+            let total: f64 = queues.iter().map(|&(q, _)| week[q.index()]).sum();
+            for &(q, proficiency) in queues {
+                let share = if total > 0.0 {
+                    week[q.index()] / total
+                } else {
+                    1.0 / queues.len() as f64
+                };
+                cap[q.index()][w] += left[i] * share / proficiency;
+            }
+        }
+    }
+    cap
+}
+
+/// Who serves team `t`'s queue, for a warning: its own agents, and the shared pools' shares.
+fn who_serves(m: &Model, t: usize) -> String {
+    let shared: Vec<String> = m.servers[t]
+        .iter()
+        .filter(|&&(p, _)| p.index() >= m.teams.len())
+        .map(|&(p, _)| format!("`{}`", m.pool_name(p)))
+        .collect();
+    let own = format!("agents x availability {}", m.teams[t].availability);
+    if shared.is_empty() {
+        own
+    } else {
+        format!(
+            "its own {own}, plus what shared pool{} {} can give it after higher-ranked work",
+            if shared.len() > 1 { "s" } else { "" },
+            shared.join(", ")
+        )
+    }
+}
+
 fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
     let (load, live_load) = offered_load(m, rates);
+    let capacity = capacity(m, &load);
     let mut out = Vec::new();
     for (t, team) in m.teams.iter().enumerate() {
         let total: f64 = load[t].iter().sum();
@@ -210,7 +287,7 @@ fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
             });
             continue;
         }
-        let cap: Vec<f64> = (0..team.agents.len()).map(|w| serving(m, t, w)).collect();
+        let cap = &capacity[t];
         // Live contacts cannot wait for a quieter interval: their load is judged per open
         // interval (those arriving while the team is closed are `closed_entry`'s business).
         let over: Vec<usize> = (0..cap.len())
@@ -234,8 +311,8 @@ fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
             });
         if let Some(w) = worst {
             parts.push(format!(
-                "live contacts' load exceeds the agents available (agents x availability {}) in {} of {} open intervals a week, worst {}: {:.1} erlangs against {:.1} agents",
-                team.availability,
+                "live contacts' load exceeds the agents available ({}) in {} of {} open intervals a week, worst {}: {:.1} erlangs against {:.1} agents",
+                who_serves(m, t),
                 over.len(),
                 cap.iter().filter(|&&c| c > 0.0).count(),
                 slot_name(m, w),
@@ -245,9 +322,14 @@ fn team_warnings(m: &Model, rates: &[Vec<Vec<f64>>]) -> Vec<Warning> {
         }
         if week_over {
             parts.push(format!(
-                "its work exceeds its available agent-hours over the week ({:.0} against {:.0}), so its queue grows without bound",
+                "its work exceeds its available agent-hours over the week ({:.0} against {:.0}{}), so its queue grows without bound",
                 hours(total),
-                hours(week_cap)
+                hours(week_cap),
+                if m.servers[t].len() > 1 {
+                    format!(": {}", who_serves(m, t))
+                } else {
+                    String::new()
+                }
             ));
         }
         out.push(Warning {

@@ -53,6 +53,16 @@ fn diff_cell(d: &Option<crate::stats::Estimate>, unit: Unit) -> String {
     }
 }
 
+/// Whether a staffing row says something: a queue with no agents of its own (a skill's,
+/// served by shared pools) has no agent-hours, utilisation or saturation of its own.
+fn staffed(r: &CompareRow) -> bool {
+    !matches!(r.kpi, Kpi::AgentHours | Kpi::Utilisation | Kpi::Saturation)
+        || r.values
+            .iter()
+            .flatten()
+            .any(|e| e.mean.is_finite() && e.mean > 0.0)
+}
+
 /// The terminal table.
 pub fn compare_table(c: &Comparison) -> String {
     let mut header = vec!["KPI".to_string()];
@@ -90,7 +100,8 @@ pub fn compare_table(c: &Comparison) -> String {
         rows.extend(
             c.rows
                 .iter()
-                .filter(|r| r.kpi == k && r.scope == "team")
+                .filter(|r| r.kpi == k && (r.scope == "team" || r.scope == "pool"))
+                .filter(|r| staffed(r))
                 .map(|r| row(r, format!("{} {}", r.name, r.kpi_name))),
         );
     }
@@ -111,7 +122,7 @@ pub fn compare_table(c: &Comparison) -> String {
     out.push('\n');
     out.push_str(&table(&header, &rows));
     out.push_str(&format!(
-        "\n{}: {}.\nagent_hours: {}; cost where every team has cost_per_hour or\ncost_per_contact (an external team: contacts handled x price, its hours not in the overall agent_hours).\n",
+        "\n{}: {}.\nagent_hours: {}; cost where every team and shared pool has cost_per_hour or\ncost_per_contact (an external team: contacts handled x price, its hours not in the overall agent_hours).\n",
         Kpi::ServiceLevel(0).name(&c.designs[0].model),
         Kpi::ServiceLevel(0).definition(),
         Kpi::AgentHours.definition()

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::experiment::{
     Check, StaffResult, Staffing, VALIDATION_ALPHA, Validation, staffing_cost,
 };
-use crate::model::Model;
+use crate::model::{Model, PoolId};
 use crate::scenario::{Clock, Scenario};
 
 /// Inputs of the Erlang calculator (rates per second, times in seconds).
@@ -317,18 +317,15 @@ fn staffing_table(m: &Model, s: &Staffing, per_interval: bool) -> String {
     let slots: Vec<usize> = (0..m.slots_per_day)
         .filter(|&x| s.levels.iter().any(|l| l[x] > 0))
         .collect();
-    let mut header = vec!["team".to_string()];
+    let mut header = vec!["team or pool".to_string()];
     if per_interval {
         header.extend(slots.iter().map(|&x| clock(x as f64 * m.interval)));
     } else {
         header.push("agents while open".into());
     }
-    let rows: Vec<Vec<String>> = m
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(t, team)| {
-            let mut r = vec![team.name.clone()];
+    let rows: Vec<Vec<String>> = (0..m.n_pools())
+        .map(|t| {
+            let mut r = vec![m.pool_name(PoolId::at(t)).to_string()];
             if per_interval {
                 r.extend(slots.iter().map(|&x| s.levels[t][x].to_string()));
             } else {
@@ -432,7 +429,7 @@ pub fn staff_report(
         );
         out.push_str(&format!(
             "\nCost a day against the constant answer for the same checks: {found:.0} against {constant:.0} ({}){}\n",
-            if m.teams.iter().all(|t| t.cost_per_hour.is_some()) {
+            if (0..m.n_pools()).all(|p| pool_cost(m, p).is_some()) {
                 "cost_per_hour x agent-hours"
             } else {
                 "agent-hours, at cost_per_hour where set"
@@ -452,7 +449,7 @@ pub fn staff_report(
     let hours = r.staffing.agent_hours(m);
     let days = (m.horizon - m.warmup) / 86_400.0;
     let header: Vec<String> = [
-        "team",
+        "team or pool",
         "agent-hours/day",
         "rostered heads",
         "cost/day",
@@ -462,18 +459,15 @@ pub fn staff_report(
     .to_vec();
     let mut total_h = 0.0;
     let mut total_c = 0.0;
-    let rows: Vec<Vec<String>> = m
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(t, team)| {
+    let rows: Vec<Vec<String>> = (0..m.n_pools())
+        .map(|t| {
             let h = hours[t] / days;
             let peak = r.staffing.levels[t].iter().copied().max().unwrap_or(0);
-            let cost = team.cost_per_hour.map(|c| c * h);
+            let cost = pool_cost(m, t).map(|c| c * h);
             total_h += h;
             total_c += cost.unwrap_or(0.0);
             vec![
-                team.name.clone(),
+                m.pool_name(PoolId::at(t)).to_string(),
                 format!("{h:.1}"),
                 rostered(peak, shrinkage),
                 cost.map_or("-".into(), |c| format!("{c:.0}")),
@@ -516,26 +510,59 @@ pub fn staff_report(
     out
 }
 
-/// The scenario with the staffing found, as RON text.
+/// A pool's cost of one agent-hour, if set (a team's own pool costs as the team).
+fn pool_cost(m: &Model, p: usize) -> Option<f64> {
+    match m.teams.get(p) {
+        Some(t) => t.cost_per_hour,
+        None => m.shared_pools[p - m.teams.len()].cost_per_hour,
+    }
+}
+
+/// Writes per-slot `levels` as a team's or pool's `agents` and `schedule` (every day alike:
+/// weekday entries, which would override it, are dropped).
+fn write_levels(
+    m: &Model,
+    levels: &[u32],
+    agents: &mut u32,
+    schedule: &mut Vec<(Clock, u32)>,
+    by_day: &mut Vec<crate::scenario::DaySchedule>,
+) -> Result<()> {
+    *agents = levels[0];
+    schedule.clear();
+    by_day.clear();
+    let mut last = levels[0];
+    for (slot, &n) in levels.iter().enumerate().skip(1) {
+        if n != last {
+            let c = clock(slot as f64 * m.interval);
+            schedule.push((Clock::parse(&c).map_err(Error::Usage)?, n));
+            last = n;
+        }
+    }
+    Ok(())
+}
+
+/// The scenario with the staffing found, as RON text. Teams come first in the staffing, then
+/// the teams a `skills` block adds (never staffed), then the shared pools.
 pub fn staffed_scenario(scenario: &Scenario, m: &Model, s: &Staffing) -> Result<String> {
     let mut sc = scenario.clone();
     for (t, team) in sc.teams.iter_mut().enumerate() {
-        let levels = &s.levels[t];
-        team.agents = levels[0];
-        team.schedule.clear();
-        // The staffing found holds every day: weekday entries would override it.
-        team.schedule_by_day.clear();
         // Shifts are part of the levels found (temporary staff stay on top of them).
         team.shifts.clear();
-        let mut last = levels[0];
-        for (slot, &n) in levels.iter().enumerate().skip(1) {
-            if n != last {
-                let c = clock(slot as f64 * m.interval);
-                team.schedule
-                    .push((Clock::parse(&c).map_err(Error::Usage)?, n));
-                last = n;
-            }
-        }
+        let (a, sch, by) = (
+            &mut team.agents,
+            &mut team.schedule,
+            &mut team.schedule_by_day,
+        );
+        write_levels(m, &s.levels[t], a, sch, by)?;
+    }
+    for (k, pool) in sc.pools.iter_mut().enumerate() {
+        pool.shifts.clear();
+        let (a, sch, by) = (
+            &mut pool.agents,
+            &mut pool.schedule,
+            &mut pool.schedule_by_day,
+        );
+        write_levels(m, &s.levels[m.teams.len() + k], a, sch, by)?;
     }
     sc.name = format!("{}-staffed", sc.name);
     let body =

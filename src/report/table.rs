@@ -188,7 +188,7 @@ fn own_thresholds(m: &Model, s: &Summary) -> String {
     out
 }
 
-/// Agent-hours and cost over all teams.
+/// Agent-hours and cost over all teams and shared pools.
 fn staff_line(m: &Model, s: &Summary) -> String {
     let days = (m.horizon - m.warmup) / 86_400.0;
     let get = |k: Kpi| s.get(k, Scope::Overall);

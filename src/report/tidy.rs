@@ -492,13 +492,10 @@ impl ReportExtras {
         required: Option<&crate::experiment::Staffing>,
     ) -> Self {
         let sched = crate::experiment::Staffing::of(scheduled);
-        let staffing = m
-            .teams
-            .iter()
-            .enumerate()
-            .flat_map(|(t, team)| (0..m.slots_per_day).map(move |x| (t, team, x)))
-            .map(|(t, team, x)| StaffingRow {
-                team: team.name.clone(),
+        let staffing = (0..m.n_pools())
+            .flat_map(|t| (0..m.slots_per_day).map(move |x| (t, x)))
+            .map(|(t, x)| StaffingRow {
+                team: m.pool_name(crate::model::PoolId::at(t)).to_string(),
                 start: clock(x as f64 * m.interval),
                 scheduled: sched.levels[t][x],
                 required: required.map(|r| r.levels[t][x]),

@@ -6,11 +6,13 @@
 
 mod cases;
 mod load;
+mod omni;
 mod unique;
 mod units;
 
 pub use cases::{BusinessDay, BusinessHours, Pause, Reopen};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
+pub use omni::{Blend, Callback, Escalate};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 
@@ -59,6 +61,11 @@ pub struct Scenario {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub waiting_on_customer: BTreeMap<String, Pause>,
+    /// An organisation without tiers: each incident type requires a skill and goes straight
+    /// to an agent who holds it (compiled into one queue per skill served by the pools that
+    /// name it in their `skills`).
+    #[serde(default)]
+    pub skills: Option<Skills>,
     /// How contacts and agents are matched (default: overflow order and skill rank).
     #[serde(default)]
     pub routing: Routing,
@@ -241,7 +248,9 @@ pub struct Channel {
     /// Priority mix (sums to 1); absent means all `Medium`.
     #[serde(default, deserialize_with = "unique_opt")]
     pub priorities: Option<BTreeMap<Priority, f64>>,
-    /// The team that receives contacts from this channel.
+    /// The team that receives contacts from this channel (may be left out for a channel listed
+    /// in `skills.recognised`, whose contacts go to the skill their type requires).
+    #[serde(default)]
     pub entry: String,
     /// Per-type entry teams overriding `entry` (e.g. organic contacts: commercial to sales).
     #[serde(default, deserialize_with = "unique")]
@@ -275,6 +284,9 @@ pub struct Channel {
     /// Automation in front of the entry team (chatbot flows, self-service portal).
     #[serde(default)]
     pub self_service: Option<SelfService>,
+    /// Callbacks offered to callers facing a long wait (virtual hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Callback>,
 }
 
 /// Whether contacts arriving while closed are turned away or wait for opening.
@@ -451,6 +463,13 @@ pub struct Team {
     /// `agent_hours` (they are the supplier's). Excludes `cost_per_hour`.
     #[serde(default)]
     pub cost_per_contact: Option<f64>,
+    /// How live and deferred (written) contacts share the team's queue: absent means one
+    /// first-come-first-served order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<Blend>,
+    /// Contacts waiting here longer than `after` move to another team's queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate: Option<Escalate>,
     /// Per incident type (`"*"`: the others), incidents this team resolves that reopen.
     #[serde(
         default,
@@ -560,7 +579,8 @@ pub struct Pool {
     pub availability: f64,
     #[serde(default)]
     pub duty_cycle: Option<Dur>,
-    /// Per team whose queue this pool serves: its rank (1 = primary) and proficiency.
+    /// Per team (or skill) whose queue this pool serves: its rank (1 = primary) and
+    /// proficiency.
     #[serde(deserialize_with = "unique")]
     pub skills: BTreeMap<String, Skill>,
     #[serde(default)]
@@ -582,6 +602,43 @@ pub struct Pool {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub concurrency: BTreeMap<ChannelKind, Concurrency>,
+}
+
+/// Routing by skills instead of tiers. Each skill becomes a queue named after it; pools
+/// serve it by naming it in their `skills`, like a team's queue.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skills {
+    /// Incident type to the skill it requires; the key `"*"` covers unlisted types.
+    #[serde(deserialize_with = "unique")]
+    pub requires: BTreeMap<String, String>,
+    /// Handling time per incident type by an agent holding its skill at proficiency 1; the key
+    /// `"*"` covers unlisted types.
+    #[serde(deserialize_with = "unique")]
+    pub handling: BTreeMap<String, Dist>,
+    /// Per channel routed by skill: the share of its contacts whose required skill is recognised
+    /// on arrival (a portal form's category, an email's keywords). The rest land in the queue of
+    /// another skill, uniformly; its holder lacks the skill and passes the contact on.
+    #[serde(deserialize_with = "unique")]
+    pub recognised: BTreeMap<String, f64>,
+    /// Time a holder of another skill spends on a contact before passing it on (default: the
+    /// type's handling time).
+    #[serde(default)]
+    pub redirect: Option<Dist>,
+    /// Per skill: the share of its contacts a holder fails to solve, handed to the holders of
+    /// skill `to` (the same skill: another attempt by whoever holding it is free first).
+    #[serde(default, deserialize_with = "unique")]
+    pub fails: BTreeMap<String, Failure>,
+    #[serde(default)]
+    pub discipline: Discipline,
+}
+
+/// Contacts a skill's holders fail to solve, and where they go.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failure {
+    pub prob: f64,
+    pub to: String,
 }
 
 /// How a pool serves one team's queue.

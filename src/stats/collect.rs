@@ -196,6 +196,8 @@ pub struct Collector {
     pub pools: Vec<super::PoolStats>,
     pub series: Series,
     slot: usize,
+    /// Callbacks, blended work and escalations.
+    pub omni: super::OmniStats,
 }
 
 impl Collector {
@@ -264,6 +266,7 @@ impl Collector {
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
+            omni: super::OmniStats::new(m),
         }
     }
 
@@ -628,21 +631,30 @@ impl Collector {
                 emit(k, Scope::Team(i as u16), v)
             });
         }
-        // Staff and cost over all teams; a total cost only where every team has a cost. An
-        // external team paid per contact adds its cost but not its (the supplier's) hours.
+        // Staff and cost over all teams and shared pools (rostered hours); a total cost only
+        // where every team and pool that has hours has a cost. An external team paid per
+        // contact adds its cost but not its (the supplier's) hours.
+        let shared = || {
+            m.shared_pools.iter().enumerate().map(|(k, p)| {
+                let h = m.rostered_hours(crate::model::PoolId::at(m.teams.len() + k));
+                (h, p.cost_per_hour)
+            })
+        };
         let hours: f64 = self
             .teams
             .iter()
             .zip(&m.teams)
             .filter(|(_, tm)| tm.cost_per_contact.is_none())
             // From +0 (an empty f64 sum is -0, shown as "-0.0").
-            .fold(0.0, |sum, (t, _)| sum + t.paid_hours());
+            .fold(0.0, |sum, (t, _)| sum + t.paid_hours())
+            + shared().map(|(h, _)| h).sum::<f64>();
         emit(Kpi::AgentHours, Scope::Overall, hours);
         let costs: Option<f64> = self
             .teams
             .iter()
             .zip(&m.teams)
             .map(|(t, tm)| team_cost(t, tm))
+            .chain(shared().map(|(h, c)| c.map(|c| c * h)))
             .sum();
         if let Some(cost) = costs {
             emit(Kpi::CostPerDay, Scope::Overall, cost / days);
@@ -657,6 +669,7 @@ impl Collector {
             );
         }
         super::pools::emit(&self.pools, m, &mut emit);
+        super::omni::emit(&self.omni, m, &mut emit);
     }
 }
 
@@ -760,9 +773,14 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
 /// What a team cost over the measured time: paid hours x `cost_per_hour`, or, for an external
 /// team, contacts handled x `cost_per_contact`; `None` where neither is set.
 fn team_cost(t: &TeamStats, tm: &crate::model::TeamModel) -> Option<f64> {
+    let h = t.paid_hours();
     match tm.cost_per_contact {
         Some(price) => Some(price * t.handled as f64),
-        None => tm.cost_per_hour.map(|c| c * t.paid_hours()),
+        // A queue with no agents of its own (a skill's) costs nothing.
+        None => tm
+            .cost_per_hour
+            .map(|c| c * h)
+            .or((h == 0.0).then_some(0.0)),
     }
 }
 

@@ -166,6 +166,19 @@ pub enum Kpi {
     BacklogGrowingDays,
     /// Share of a team's visits served by a pool other than its own (shared pools).
     OverflowShare,
+    // Callbacks (channels offering them, and overall).
+    CallbacksOffered,
+    CallbacksAccepted,
+    CallbacksReached,
+    CallbacksFailed,
+    TimeToCallbackMean,
+    TimeToCallbackMax,
+    // Blending teams: live and deferred work.
+    LiveWaitMean,
+    DeferredWaitMean,
+    DeferredVisits,
+    /// Contacts moved out of a team's queue by time-triggered escalation.
+    Escalations,
     // Cases: deflection, reopening, SLA clocks (by the breakdowns contacts are counted in).
     /// Contacts self-service deflected (demand avoided; not arrivals).
     Deflected,
@@ -264,6 +277,16 @@ impl Kpi {
             BacklogGrowthPerDay => "backlog_growth_per_day",
             BacklogGrowingDays => "backlog_growing_days",
             OverflowShare => "overflow_share",
+            CallbacksOffered => "callbacks_offered",
+            CallbacksAccepted => "callbacks_accepted",
+            CallbacksReached => "callbacks_reached",
+            CallbacksFailed => "callbacks_failed",
+            TimeToCallbackMean => "time_to_callback_mean",
+            TimeToCallbackMax => "time_to_callback_max",
+            LiveWaitMean => "live_wait_mean",
+            DeferredWaitMean => "deferred_wait_mean",
+            DeferredVisits => "deferred_visits",
+            Escalations => "escalations",
             Deflected => "deflected",
             DemandOffered => "demand_offered",
             DeflectionRate => "deflection_rate",
@@ -358,6 +381,16 @@ impl Kpi {
             BacklogGrowthPerDay,
             BacklogGrowingDays,
             OverflowShare,
+            CallbacksOffered,
+            CallbacksAccepted,
+            CallbacksReached,
+            CallbacksFailed,
+            TimeToCallbackMean,
+            TimeToCallbackMax,
+            LiveWaitMean,
+            DeferredWaitMean,
+            DeferredVisits,
+            Escalations,
             Deflected,
             DemandOffered,
             DeflectionRate,
@@ -481,6 +514,29 @@ impl Kpi {
             OvertimeHours => {
                 "agent-hours of handling beyond the roster: after closing or past a shift's end"
             }
+            CallbacksOffered => {
+                "callers offered a callback: their expected wait on arrival exceeded the threshold"
+            }
+            CallbacksAccepted => {
+                "offered callbacks accepted: the caller hung up and kept its place (never an abandon)"
+            }
+            CallbacksReached => "accepted callbacks whose call back reached the customer",
+            CallbacksFailed => {
+                "accepted callbacks never reached after max_tries calls back (the contact ends as lost)"
+            }
+            TimeToCallbackMean | TimeToCallbackMax => {
+                "arrival to the call back that reached the customer, reached callbacks only"
+            }
+            LiveWaitMean => {
+                "wait per visit of live contacts (not written channels) at a blending team"
+            }
+            DeferredWaitMean => {
+                "wait per visit of deferred contacts (email, portal, social, monitoring) at a blending team"
+            }
+            DeferredVisits => "visits of deferred contacts started at a blending team",
+            Escalations => {
+                "contacts moved out of the team's queue after waiting escalate.after (time-triggered)"
+            }
             Deflected => {
                 "contacts self-service deflected: demand avoided, never counted as arrived, resolved or first-contact resolutions"
             }
@@ -519,7 +575,11 @@ impl Kpi {
             | OldestOpenAge
             | WaitMean
             | WaitQuantile(_)
-            | WaitMax => Unit::Seconds,
+            | WaitMax
+            | TimeToCallbackMean
+            | TimeToCallbackMax
+            | LiveWaitMean
+            | DeferredWaitMean => Unit::Seconds,
             AbandonRate
             | BlockRate
             | LossRate

@@ -68,6 +68,7 @@ impl Observer for Collector {
     #[inline]
     fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64) {
         Collector::visit_started(self, team.0, channel.0, waited);
+        self.omni.visit_started(team.0, channel.0, waited);
         self.pools[pool.index()].served[team.index()] += 1;
     }
     #[inline]
@@ -111,6 +112,18 @@ impl Observer for Collector {
     }
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize) {
         Collector::interval_boundary(self, now, interval, next_slot);
+    }
+    fn callback_offered(&mut self, key: ContactKey, accepted: bool) {
+        self.omni.callback_offered(key.channel.0, accepted);
+    }
+    fn callback_reached(&mut self, key: ContactKey, waited: f64) {
+        self.omni.callback_reached(key.channel.0, waited);
+    }
+    fn callback_failed(&mut self, key: ContactKey) {
+        self.omni.callback_failed(key.channel.0);
+    }
+    fn escalated(&mut self, team: TeamId) {
+        self.omni.escalations[team.index()] += 1;
     }
     #[inline]
     fn deflected(&mut self, key: ContactKey, _duplicate: bool) {

@@ -102,6 +102,15 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
         let scope = Scope::Pool(i as u16);
         emit(Kpi::Visits, scope, p.served.iter().sum::<u64>() as f64);
         emit(Kpi::Utilisation, scope, p.utilisation());
+        let hours = m.rostered_hours(crate::model::PoolId::at(i));
+        emit(Kpi::AgentHours, scope, hours);
+        if let Some(c) = m.shared_pools[i - m.teams.len()].cost_per_hour {
+            emit(
+                Kpi::CostPerDay,
+                scope,
+                hours * c / ((m.horizon - m.warmup) / 86_400.0),
+            );
+        }
         emit(
             Kpi::BusiestTenthShare,
             scope,

@@ -191,6 +191,9 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: false,
             overtime: false,
+            callback: false,
+            callback_tries: 0,
+            escalated: false,
             paused: 0.0,
             pause_start: f64::NAN,
             agent: AgentId(u32::MAX),
@@ -257,6 +260,9 @@ impl<O: Observer> Sim<'_, O> {
             holds_line: false,
             chase: true,
             overtime: false,
+            callback: false,
+            callback_tries: 0,
+            escalated: false,
             ..c.clone()
         };
         let slot = self.place(dup);
@@ -295,7 +301,15 @@ impl<O: Observer> Sim<'_, O> {
         if u_forget < cm.forget {
             return self.end_contact(idx, ContactEnd::Lost);
         }
-        self.enqueue(idx, routing::entry(m, ch, ty));
+        let c = &mut self.contacts[idx as usize];
+        let (team, target) = routing::enter(m, ch, ty, &mut c.rng);
+        if target.is_some() {
+            // Routed by skill to a holder of the wrong one, who will pass it on.
+            c.target = target;
+            c.misroutes = c.misroutes.saturating_add(1);
+        }
+        self.offer_callback(idx, team);
+        self.enqueue(idx, team);
     }
 
     /// A customer whose attempt failed contacts again: a duplicate of the same incident.
@@ -324,6 +338,7 @@ impl<O: Observer> Sim<'_, O> {
         c.answered = f64::NAN;
         c.visits = 0;
         c.target = None;
+        c.escalated = false;
         let patience = m.channels[c.channel.index()]
             .patience
             .as_ref()

@@ -21,8 +21,7 @@ impl<O: Observer> Sim<'_, O> {
         c.vgen = c.vgen.wrapping_add(1);
         c.enqueued = self.now;
         c.overtime = false;
-        let (vgen, priority, first_visit, deadline) =
-            (c.vgen, c.priority, c.visits == 0, c.deadline);
+        let (vgen, first_visit, deadline) = (c.vgen, c.visits == 0 && !c.escalated, c.deadline);
         let kind = self.m.channels[c.channel.index()].kind;
         if c.counted {
             let (key, arrival) = (Self::key(c), c.arrival);
@@ -30,18 +29,19 @@ impl<O: Observer> Sim<'_, O> {
         }
         let m = self.m;
         let q = routing::queue_of(team);
+        let need = self.free_needed(idx, team);
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
         let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
-            routing::free_server(m, q, &self.pools, kind)
+            routing::free_server(m, q, &self.pools, need, kind)
         } else {
             None
         };
         if let Some((p, proficiency)) = server {
             self.start_service(idx, p, proficiency);
         } else {
-            let idle = routing::free_server(m, q, &self.pools, kind);
-            self.queue(q).push(Waiting { contact: idx, vgen }, priority);
+            let idle = routing::free_server(m, q, &self.pools, need, kind);
+            self.push_waiting(q, team, idx, vgen);
             if first_visit && deadline.is_finite() {
                 self.cal
                     .schedule(deadline.max(self.now), Event::Patience(idx, vgen));
@@ -52,6 +52,7 @@ impl<O: Observer> Sim<'_, O> {
                 self.cal
                     .schedule(self.now + after, Event::Overflow(idx, vgen));
             }
+            self.arm_escalation(idx, team, vgen);
             match idle {
                 Some((p, _)) => self.dispatch(p),
                 None => self.team_changed(team),
@@ -79,6 +80,9 @@ impl<O: Observer> Sim<'_, O> {
     /// A free agent of `pool` starts handling contact `idx`, taking `proficiency` times its
     /// team's handling time.
     fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) {
+        if self.contacts[idx as usize].callback && !self.call_back(idx, pool) {
+            return;
+        }
         let m = self.m;
         let now = self.now;
         let c = &mut self.contacts[idx as usize];
@@ -177,7 +181,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
-    fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
+    pub(super) fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
         let ag = self.pools[pool.index()].agents()[agent.index()];
         if ag.holding > 1 {
             // Still busy with other contacts held at once (concurrency).
@@ -261,15 +265,19 @@ impl<O: Observer> Sim<'_, O> {
             let in_overtime = routing::own_pool(team) == pool && p.overtime_free();
             let found = if overtime[q.index()].len() > 0 && (free || in_overtime) {
                 overtime[q.index()]
-                    .head(live, sees)
+                    .head(live, sees, true)
                     .map(|(l, w)| (true, l, w))
             } else if free || shared {
+                let deferred = super::blend::takes_deferred(m, team, p.free());
                 // An agent holding contacts at once takes only more of their kind.
                 let takes = |w: Waiting| {
-                    free || p.open_for(channels[contacts[w.contact as usize].channel.index()].kind)
+                    free || p.open_for(
+                        channels[contacts[w.contact as usize].channel.index()].kind,
+                        0,
+                    )
                 };
                 queues[q.index()]
-                    .head(live, |w| sees(w) && takes(w))
+                    .head(live, |w| sees(w) && takes(w), deferred)
                     .map(|(l, w)| (false, l, w))
             } else {
                 None

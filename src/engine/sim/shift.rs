@@ -46,7 +46,11 @@ impl<O: Observer> Sim<'_, O> {
             |w| {
                 let c = &contacts[w.contact as usize];
                 (c.vgen == w.vgen && c.state == State::Waiting && c.team == team).then(|| {
-                    c.visits == 0 && m.channels[c.channel.index()].at_closing != AtClosing::Wait
+                    // Accepted callbacks and escalated contacts are not on the line: they wait.
+                    c.visits == 0
+                        && !c.callback
+                        && !c.escalated
+                        && m.channels[c.channel.index()].at_closing != AtClosing::Wait
                 })
             },
             &mut taken,
