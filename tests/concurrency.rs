@@ -104,23 +104,31 @@ fn slowdown_zero_is_an_mmc_queue_with_c_times_k_servers() {
     assert!(conc.mean > 1.0 && conc.mean <= 3.0, "{conc:?}");
 }
 
-#[test]
-fn each_chat_does_its_work_at_the_speed_set_by_how_many_its_agent_holds() {
-    let s = 0.5;
-    // One agent, up to 3 chats of exactly 10 minutes, 9 an hour (1.5 Erlangs of work).
+/// One agent serving 10-minute chats, up to `limit` at once with `slowdown`, `per_hour` of
+/// them: each answered chat's (answer, end) times, by answer time.
+fn one_agent_chats(per_hour: f64, limit: u32, slowdown: f64, seed: u64) -> Vec<(f64, f64)> {
     let m = model(
-        9.0,
+        per_hour,
         1,
         r#"Deterministic("10min")"#,
-        &format!(", concurrency: {{Chat: (limit: 3, slowdown: {s})}}"),
+        &format!(", concurrency: {{Chat: (limit: {limit}, slowdown: {slowdown})}}"),
     );
-    let out = simulate(&m, 11, 0, &RunOptions { trace: true }).unwrap();
-    let served: Vec<(f64, f64)> = out
+    let out = simulate(&m, seed, 0, &RunOptions { trace: true }).unwrap();
+    let mut served: Vec<(f64, f64)> = out
         .trace
         .iter()
         .filter(|r| !r.answered.is_nan())
         .map(|r| (r.answered, r.end))
         .collect();
+    served.sort_by(|x, y| x.0.total_cmp(&y.0));
+    served
+}
+
+#[test]
+fn each_chat_does_its_work_at_the_speed_set_by_how_many_its_agent_holds() {
+    let s = 0.5;
+    // One agent, up to 3 chats of exactly 10 minutes, 9 an hour (1.5 Erlangs of work).
+    let served = one_agent_chats(9.0, 3, s, 11);
     assert!(served.len() > 2000);
     // Chats held at each moment: the single agent holds every chat in service.
     let mut edges: Vec<(f64, i32)> = served
@@ -166,20 +174,7 @@ fn at_a_fixed_load_of_two_held_chats_handling_stretches_by_one_plus_slowdown() {
     let s = 0.25;
     // One agent, limit 2, 10-minute chats arriving far faster than it can serve them: a chat
     // is waiting whenever one ends, so from the first end on it always holds exactly 2.
-    let m = model(
-        30.0,
-        1,
-        r#"Deterministic("10min")"#,
-        &format!(", concurrency: {{Chat: (limit: 2, slowdown: {s})}}"),
-    );
-    let out = simulate(&m, 5, 0, &RunOptions { trace: true }).unwrap();
-    let mut served: Vec<(f64, f64)> = out
-        .trace
-        .iter()
-        .filter(|r| !r.answered.is_nan())
-        .map(|r| (r.answered, r.end))
-        .collect();
-    served.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let served = one_agent_chats(30.0, 2, s, 5);
     assert!(served.len() > 1000);
     // Skip the start (the first chat was alone for a while).
     for &(a, e) in &served[10..] {
@@ -202,7 +197,10 @@ fn compile_err(team: &str, pool: &str) -> tiersim::error::InputError {
     {pool})])"#
     );
     let (s, src) = parse("chat.ron".as_ref(), text).unwrap();
-    compile(&s, &src).err().expect("must be rejected")
+    match compile(&s, &src) {
+        Err(e) => e,
+        Ok(_) => panic!("must be rejected"),
+    }
 }
 
 #[test]
