@@ -148,6 +148,7 @@ fn scenario(k: &Knobs) -> Scenario {
                 },
                 cost_per_hour: None,
                 reopen: BTreeMap::new(),
+                concurrency: BTreeMap::new(),
                 wrap_up: BTreeMap::new(),
                 shifts: Vec::new(),
                 temporary: Vec::new(),

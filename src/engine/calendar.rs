@@ -34,6 +34,9 @@ pub enum Event {
     /// An agent of a pool switches between this work and other duties (`version` guards
     /// against stale toggles after a staffing change).
     Duty(PoolId, u32),
+    /// An agent finishes a contact it held with others (concurrency), if the end still
+    /// carries the contact's current version `.1`.
+    ConcurrentEnd(u32, u32),
     /// An agent's call back to contact `.0` did not reach the customer: the agent is free.
     CallbackDialEnd(u32),
     /// The next call back to contact `.0` is due: it rejoins its team's queue.

@@ -17,6 +17,7 @@
 
 mod arrivals;
 mod calendar;
+mod concurrency;
 mod contact;
 mod observe;
 mod pool;

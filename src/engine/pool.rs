@@ -11,7 +11,9 @@
 //! (other duties, end of shift) is the one freed last; an away agent who comes back is the
 //! one away longest. Nothing here allocates once the largest roster has been seen.
 
-use crate::model::{Sampler, Staffing, unit};
+use super::concurrency::Shares;
+use crate::model::{ConcurrencyModel, Sampler, Staffing, unit};
+use crate::scenario::ChannelKind;
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 use std::collections::VecDeque;
@@ -79,6 +81,10 @@ pub(super) struct Pool {
     rng: Pcg64Mcg,
     /// Agents kept on after closing to serve the contacts waiting then (0 when none wait).
     overtime: u32,
+    /// Contacts held by its agents (several per agent under concurrency).
+    held: u32,
+    /// Concurrency limits and the contacts agents hold under them.
+    pub(super) shares: Shares,
 }
 
 /// A pool's load as the statistics see it.
@@ -90,6 +96,8 @@ pub struct PoolLoad {
     pub available: u32,
     /// Agents rostered.
     pub scheduled: u32,
+    /// Contacts held by busy agents (equal to `busy` without concurrency).
+    pub held: u32,
 }
 
 impl Pool {
@@ -106,7 +114,52 @@ impl Pool {
             duty_version: 0,
             rng,
             overtime: 0,
+            held: 0,
+            shares: Shares::default(),
         }
+    }
+
+    /// The pool with concurrency `limits` (none: one contact per agent).
+    pub(super) fn with_concurrency(mut self, limits: &[ConcurrencyModel]) -> Self {
+        self.shares = Shares::new(limits);
+        self
+    }
+
+    /// Whether an agent could take a contact of `kind` now: one of more than `need` free
+    /// agents, or one holding contacts of that kind below its concurrency limit.
+    #[inline]
+    pub(super) fn open_for(&self, kind: ChannelKind, need: u32) -> bool {
+        self.free() > need
+            || self
+                .shares
+                .limit_of(kind)
+                .is_some_and(|l| self.shares.pick(l).is_some())
+    }
+
+    /// Whether an agent could take some contact now (of some kind).
+    #[inline]
+    pub(super) fn open_any(&self) -> bool {
+        self.free() > 0 || self.shares.any_holding()
+    }
+
+    /// An agent takes a contact of `kind` at `now`: as [`Self::seize`] for a kind without
+    /// concurrency; for one with, a free agent if any, else the agent holding the fewest of
+    /// that kind below the limit. Returns who, and the limit that applies (if any).
+    #[inline]
+    pub(super) fn seize_for(&mut self, kind: ChannelKind, now: f64) -> (AgentId, Option<usize>) {
+        let Some(l) = self.shares.limit_of(kind) else {
+            return (self.seize(now), None);
+        };
+        if self.free.is_empty()
+            && let Some(a) = self.shares.pick(l)
+        {
+            let ag = &mut self.agents[a as usize];
+            ag.holding += 1;
+            ag.taken += 1;
+            self.held += 1;
+            return (AgentId(a), Some(l));
+        }
+        (self.seize(now), Some(l))
     }
 
     /// Agents free to take a contact now.
@@ -132,6 +185,7 @@ impl Pool {
             busy: self.busy,
             available: self.available(),
             scheduled: self.scheduled,
+            held: self.held,
         }
     }
 
@@ -212,6 +266,7 @@ impl Pool {
             }
         };
         self.busy += 1;
+        self.held += 1;
         self.set(a, AgentState::Busy, now);
         let ag = &mut self.agents[a as usize];
         ag.holding += 1;
@@ -234,13 +289,17 @@ impl Pool {
         d.sample(&mut self.rng)
     }
 
-    /// Agent `a` finishes a contact (or its after-contact work) at `now`. True if it then left
-    /// for other duties, which changes the duty clock's rates (the caller redraws the next
-    /// toggle).
+    /// Agent `a` finishes a contact (or its after-contact work) at `now`; it stays busy while
+    /// it holds others. True if it then left for other duties, which changes the duty
+    /// clock's rates (the caller redraws the next toggle).
     #[inline]
     pub(super) fn release(&mut self, a: AgentId, now: f64) -> bool {
         let ag = &mut self.agents[a.index()];
         ag.holding -= 1;
+        self.held -= 1;
+        if ag.holding > 0 {
+            return false;
+        }
         ag.handled += now - ag.since;
         self.busy -= 1;
         if self.leaving > 0 {

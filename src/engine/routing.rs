@@ -8,7 +8,7 @@
 
 use super::pool::Pool;
 use crate::model::{ChannelId, Model, Outcome, PoolId, QueueId, TeamId, TeamModel, TypeId, unit};
-use crate::scenario::{AgentSelection, WorkSelection};
+use crate::scenario::{AgentSelection, ChannelKind, WorkSelection};
 use rand_pcg::Pcg64Mcg;
 
 /// The team whose queue a new contact of type `ty` on `channel` joins.
@@ -50,7 +50,7 @@ pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
 
 /// The pool whose agent takes a contact arriving in `queue`, by the agent-selection policy,
 /// among the pools serving it that see it at once (no time-based overflow) and have a free
-/// agent (more than `need` free: a blending team's reserve for deferred work): the first in
+/// agent for a contact of `kind` (more than `need` free: a blending team's reserve for deferred work; or one holding that kind below its concurrency limit): the first in
 /// overflow order, the one whose agent has been idle longest, or the one with the fewest skills
 /// (ties by overflow order).
 #[inline]
@@ -59,11 +59,11 @@ pub(super) fn free_server(
     queue: QueueId,
     pools: &[Pool],
     need: u32,
+    kind: ChannelKind,
 ) -> Option<(PoolId, f64)> {
-    let mut open = servers(m, queue)
-        .iter()
-        .copied()
-        .filter(|&(p, _)| pools[p.index()].free() > need && m.routing.after(p, queue) == 0.0);
+    let mut open = servers(m, queue).iter().copied().filter(|&(p, _)| {
+        pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0
+    });
     match m.routing.agent {
         AgentSelection::Overflow => open.next(),
         AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {

@@ -8,6 +8,7 @@ mod arrive;
 mod blend;
 mod callback;
 mod cases;
+mod concurrent;
 mod escalate;
 mod omni;
 mod outcome;
@@ -126,7 +127,11 @@ impl<'m, O: Observer> Sim<'m, O> {
             .iter()
             .map(|t| t.stream_key)
             .chain(m.shared_pools.iter().map(|p| p.stream_key))
-            .map(|key| Pool::new(stream(seed, rep, Purpose::Organisation, key)))
+            .enumerate()
+            .map(|(i, key)| {
+                Pool::new(stream(seed, rep, Purpose::Organisation, key))
+                    .with_concurrency(m.concurrency(PoolId::at(i)))
+            })
             .collect();
         let channels = m
             .channels
@@ -240,6 +245,7 @@ impl<'m, O: Observer> Sim<'m, O> {
                 Event::Duty(pool, version) => self.on_duty(pool, version),
                 Event::Overflow(c, vgen) => self.on_overflow(c, vgen),
                 Event::WrapUpEnd(pool, agent) => self.on_wrap_up_end(pool, AgentId(agent)),
+                Event::ConcurrentEnd(c, version) => self.on_concurrent_end(c, version),
                 Event::CallbackDialEnd(c) => self.on_dial_end(c),
                 Event::CallbackRetry(c) => self.on_callback_retry(c),
                 Event::Escalate(c, vgen) => self.on_escalate(c, vgen),

@@ -132,6 +132,22 @@ pub const OVERFLOW_AFTER_MIN: Bound = Bound {
     unit: "minutes",
     why: "up to 30 days; a longer wait never overflows in any run worth making, and is likely a unit slip",
 };
+/// Contacts of one channel kind an agent holds at once.
+pub const CONCURRENCY_LIMIT: Bound = Bound {
+    field: "teams[].concurrency.KIND.limit, pools[].concurrency.KIND.limit",
+    min: 1.0,
+    max: 50.0,
+    unit: "contacts",
+    why: "at least one; nobody holds more than a few dozen chats, and each change reschedules every contact the agent holds",
+};
+/// Slowdown per extra contact held at once.
+pub const CONCURRENCY_SLOWDOWN: Bound = Bound {
+    field: "teams[].concurrency.KIND.slowdown, pools[].concurrency.KIND.slowdown",
+    min: 0.0,
+    max: 10.0,
+    unit: "",
+    why: "0 = no slowdown; above 10 each extra contact makes all of them over ten times slower, surely a unit slip",
+};
 /// Weibull shape.
 pub const WEIBULL_SHAPE: Bound = Bound {
     field: "Weibull(shape)",
@@ -356,6 +372,8 @@ pub const ALL: &[&Bound] = &[
     &AVAILABILITY,
     &DUTY_CYCLE_MIN,
     &OVERFLOW_AFTER_MIN,
+    &CONCURRENCY_LIMIT,
+    &CONCURRENCY_SLOWDOWN,
     &WEIBULL_SHAPE,
     &COST_PER_HOUR,
     &COST_PER_CONTACT,

@@ -3,6 +3,7 @@
 //! sum to 1, teams with no route out, types nobody handles, cycles that never end).
 
 mod cases;
+mod concurrency;
 mod omni;
 
 use super::bounds::{self, Bound};
@@ -1083,6 +1084,7 @@ impl Compiler<'_> {
                 stream_key: fnv1a(format!("pool/{}", p.name).as_bytes()),
                 wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &p.wrap_up, types)?,
                 temporary,
+                concurrency: self.concurrency(&q, &base, &p.concurrency, &p.wrap_up)?,
             });
         }
         let servers = ranked
@@ -1327,6 +1329,7 @@ impl Compiler<'_> {
             wrap_up: self.per_type_samplers(&q, &base, "wrap_up", &t.wrap_up, types)?,
             temporary,
             cost_per_contact: t.cost_per_contact,
+            concurrency: self.concurrency(&q, &base, &t.concurrency, &t.wrap_up)?,
             blend: self.blend(&q, &base, t)?,
             escalate: t
                 .escalate

@@ -214,6 +214,25 @@ pub struct TeamModel {
     pub blend: Option<u32>,
     /// Time-triggered escalation out of this team's queue.
     pub escalate: Option<EscalateModel>,
+    /// Its own pool's concurrency per channel kind (limits above 1 only).
+    pub concurrency: Vec<ConcurrencyModel>,
+}
+
+/// An agent holds up to `limit` (at least 2) contacts of channel kind `kind` at once; with
+/// `n` held, each progresses at `1 / (1 + slowdown * (n - 1))` of its normal speed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConcurrencyModel {
+    pub kind: ChannelKind,
+    pub limit: u32,
+    pub slowdown: f64,
+}
+
+impl ConcurrencyModel {
+    /// Speed of each of `n` (at least 1) contacts held at once, relative to one held alone.
+    #[inline]
+    pub fn rate(&self, n: u32) -> f64 {
+        1.0 / (1.0 + self.slowdown * f64::from(n.saturating_sub(1)))
+    }
 }
 
 /// A compiled shared pool.
@@ -231,6 +250,8 @@ pub struct PoolModel {
     pub wrap_up: Vec<Option<Sampler>>,
     /// Temporary staff on top of `agents`, on some simulated days.
     pub temporary: Vec<TempStaff>,
+    /// Concurrency per channel kind (limits above 1 only).
+    pub concurrency: Vec<ConcurrencyModel>,
 }
 
 /// Who a pool's agents are: per slot of the week, and their availability.
@@ -329,6 +350,14 @@ impl Model {
         match self.teams.get(pool.index()) {
             Some(t) => t.wrap_up[ty.index()].as_ref(),
             None => self.shared_pools[pool.index() - self.teams.len()].wrap_up[ty.index()].as_ref(),
+        }
+    }
+    /// Concurrency of `pool`'s agents per channel kind (empty: one contact at a time).
+    #[inline]
+    pub fn concurrency(&self, pool: PoolId) -> &[ConcurrencyModel] {
+        match self.teams.get(pool.index()) {
+            Some(t) => &t.concurrency,
+            None => &self.shared_pools[pool.index() - self.teams.len()].concurrency,
         }
     }
     /// Total agent-hours rostered on the floor over the simulated days (after warm-up),

@@ -265,6 +265,7 @@ impl<'a> Checked<'a> {
             wrap_up: Default::default(),
             blend: None,
             escalate: None,
+            concurrency: Default::default(),
         }
     }
 }

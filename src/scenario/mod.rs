@@ -194,7 +194,7 @@ impl Priority {
 }
 
 /// What kind of channel; sets defaults (phone and chat turn contacts away while closed).
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChannelKind {
     Phone,
     Email,
@@ -491,6 +491,25 @@ pub struct Team {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub reopen: BTreeMap<String, Reopen>,
+    /// Concurrency per channel kind: an agent holds up to `limit` contacts of that kind at
+    /// once, each slowed by `slowdown` per extra one held (see [`Concurrency`]).
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub concurrency: BTreeMap<ChannelKind, Concurrency>,
+}
+
+/// How many contacts of one channel kind an agent holds at once, and how much each slows
+/// the others: with `n` held, each progresses at `1 / (1 + slowdown * (n - 1))` of its
+/// normal speed (its handling time is work at normal speed).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Concurrency {
+    pub limit: u32,
+    #[serde(default)]
+    pub slowdown: f64,
 }
 
 /// A shift pattern: `headcount` agents start at `start` on each of `days` and stay `length`
@@ -589,6 +608,14 @@ pub struct Pool {
     /// Temporary staff, as a team's `temporary`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temporary: Vec<Temporary>,
+    /// Concurrency per channel kind: an agent holds up to `limit` contacts of that kind at
+    /// once, each slowed by `slowdown` per extra one held (see [`Concurrency`]).
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub concurrency: BTreeMap<ChannelKind, Concurrency>,
 }
 
 /// Routing by skills instead of tiers. Each skill becomes a queue named after it; pools

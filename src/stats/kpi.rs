@@ -217,6 +217,10 @@ pub enum Kpi {
     BusiestTenthShare,
     /// Share of an incident type's contacts taken by a pool (by type index).
     ServedShare(u16),
+    /// Contact-time held / (available agent-time x the pool's largest concurrency limit).
+    Occupancy,
+    /// Mean contacts held per busy agent (concurrency in use).
+    ConcurrencyMean,
 }
 
 /// Quantiles reported for waits and resolution times.
@@ -317,6 +321,8 @@ impl Kpi {
             SlaResolutionBusiness => "sla_resolution_business",
             BusiestTenthShare => "busiest_tenth_share",
             ServedShare(_) => "served_share",
+            Occupancy => "occupancy",
+            ConcurrencyMean => "concurrency_mean",
         }
     }
 
@@ -425,6 +431,8 @@ impl Kpi {
             SlaResponseBusiness,
             SlaResolutionBusiness,
             BusiestTenthShare,
+            Occupancy,
+            ConcurrencyMean,
         ];
         out.extend((0..m.types.len() as u16).map(ServedShare));
         for k in 0..QUANTILES.len() as u8 {
@@ -522,6 +530,12 @@ impl Kpi {
             OverflowShare => "share of a team's visits served by a pool other than its own",
             BusiestTenthShare => {
                 "work (handling and wrap-up) of the ceil(n/10) busiest agents / work of all n agents the pool (overall: every pool) had"
+            }
+            Occupancy => {
+                "contact-time held by the pool's agents / (available agent-time x its largest concurrency limit k); pools with k > 1 only"
+            }
+            ConcurrencyMean => {
+                "contact-time held / busy agent-time (an agent is busy while it holds at least one contact); pools with k > 1 only"
             }
             ServedShare(_) => {
                 "contacts of the type taken by this pool / contacts of the type taken by any pool"
@@ -632,6 +646,7 @@ impl Kpi {
             | SlaResponseBusiness
             | SlaResolutionBusiness
             | BusiestTenthShare
+            | Occupancy
             | ServedShare(_) => Unit::Ratio,
             ReassignmentsPerIncident | MisroutesPerIncident => Unit::PerIncident,
             AgentsPresent => Unit::Agents,

@@ -98,7 +98,7 @@ impl Observer for Collector {
     #[inline]
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad) {
         let warmup = self.warmup;
-        self.pools[pool.index()].set(now, warmup, load.busy, load.available);
+        self.pools[pool.index()].set(now, warmup, load.busy, load.held, load.available);
     }
     #[inline]
     fn abandoned_from(&mut self, team: TeamId) {

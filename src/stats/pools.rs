@@ -16,9 +16,12 @@ pub struct PoolStats {
     pub served_types: Vec<u64>,
     /// Seconds of work (handling and after-contact work) per agent, after the warm-up.
     pub agent_work: Vec<f64>,
+    /// Contact-seconds held (several per agent under concurrency).
+    pub held_area: f64,
     last: f64,
     busy: u32,
     capacity: u32,
+    held: u32,
 }
 
 impl PoolStats {
@@ -29,24 +32,29 @@ impl PoolStats {
             served: vec![0; teams],
             served_types: vec![0; types],
             agent_work: Vec::new(),
+            held_area: 0.0,
             last: 0.0,
             busy: 0,
             capacity: 0,
+            held: 0,
         }
     }
 
-    /// The pool's load becomes (`busy`, `capacity`) at `now`; integrals run from `warmup`.
+    /// The pool's load becomes (`busy` agents holding `held` contacts, `capacity`) at `now`;
+    /// integrals run from `warmup`.
     #[inline]
-    pub fn set(&mut self, now: f64, warmup: f64, busy: u32, capacity: u32) {
+    pub fn set(&mut self, now: f64, warmup: f64, busy: u32, held: u32, capacity: u32) {
         let from = self.last.max(warmup);
         if now > from {
             let dt = now - from;
             self.busy_area += f64::from(self.busy) * dt;
+            self.held_area += f64::from(self.held) * dt;
             self.capacity_area += f64::from(self.capacity.max(self.busy)) * dt;
         }
         self.last = now;
         self.busy = busy;
         self.capacity = capacity;
+        self.held = held;
     }
 
     /// Agent `agent` worked from `from` to `to` (nothing if `to <= from`); the table grows to
@@ -108,6 +116,22 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
             scope,
             busiest_tenth_share(p.agent_work.iter().copied()),
         );
+    }
+    for (i, p) in pools.iter().enumerate() {
+        let k = m
+            .concurrency(crate::model::PoolId::at(i))
+            .iter()
+            .map(|c| c.limit)
+            .max();
+        let Some(k) = k else { continue };
+        let scope = Scope::Pool(i as u16);
+        if i < m.teams.len() {
+            // A team's own pool: its utilisation is also the team's.
+            emit(Kpi::Utilisation, scope, p.utilisation());
+        }
+        let occupancy = p.held_area / (p.capacity_area * f64::from(k));
+        emit(Kpi::Occupancy, scope, occupancy);
+        emit(Kpi::ConcurrencyMean, scope, p.held_area / p.busy_area);
     }
     emit(
         Kpi::BusiestTenthShare,

@@ -174,11 +174,12 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         c.overtime = false;
         let (team, vgen) = (c.team, c.vgen);
+        let kind = m.channels[c.channel.index()].kind;
         let q = routing::queue_of(team);
         let need = self.free_needed(idx, team);
         self.push_waiting(q, team, idx, vgen);
         self.arm_escalation(idx, team, vgen);
-        match routing::free_server(m, q, &self.pools, need) {
+        match routing::free_server(m, q, &self.pools, need, kind) {
             Some((p, _)) => self.dispatch(p),
             None => self.team_changed(team),
         }

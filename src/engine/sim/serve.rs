@@ -22,6 +22,7 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         c.overtime = false;
         let (vgen, first_visit, deadline) = (c.vgen, c.visits == 0 && !c.escalated, c.deadline);
+        let kind = self.m.channels[c.channel.index()].kind;
         if c.counted {
             let (key, arrival) = (Self::key(c), c.arrival);
             self.stats.entered(team, key, first_visit, arrival);
@@ -32,14 +33,14 @@ impl<O: Observer> Sim<'_, O> {
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
         let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
-            routing::free_server(m, q, &self.pools, need)
+            routing::free_server(m, q, &self.pools, need, kind)
         } else {
             None
         };
         if let Some((p, proficiency)) = server {
             self.start_service(idx, p, proficiency);
         } else {
-            let idle = routing::free_server(m, q, &self.pools, need);
+            let idle = routing::free_server(m, q, &self.pools, need, kind);
             self.push_waiting(q, team, idx, vgen);
             if first_visit && deadline.is_finite() {
                 self.cal
@@ -70,7 +71,7 @@ impl<O: Observer> Sim<'_, O> {
         let (q, enqueued) = (routing::queue_of(c.team), c.enqueued);
         for &(p, _) in routing::servers(m, q) {
             let after = m.routing.after(p, q);
-            if after > 0.0 && enqueued + after <= self.now && self.pools[p.index()].free() > 0 {
+            if after > 0.0 && enqueued + after <= self.now && self.pools[p.index()].open_any() {
                 self.dispatch(p);
             }
         }
@@ -116,9 +117,13 @@ impl<O: Observer> Sim<'_, O> {
                 self.stats.answered(key, response, now - response);
             }
         }
-        let agent = self.pools[pool.index()].seize(now);
+        let kind = m.channels[self.contacts[idx as usize].channel.index()].kind;
+        let (agent, limit) = self.pools[pool.index()].seize_for(kind, now);
         self.contacts[idx as usize].agent = agent;
-        self.cal.schedule(now + handling, Event::ServiceEnd(idx));
+        match limit {
+            Some(l) => self.share(pool, agent, l, idx, handling),
+            None => self.cal.schedule(now + handling, Event::ServiceEnd(idx)),
+        }
         self.team_changed(team);
         self.pool_changed(pool);
     }
@@ -135,6 +140,7 @@ impl<O: Observer> Sim<'_, O> {
             self.stats.handled(team, misrouted);
         }
         let (pool, agent, ty) = (c.pool, c.agent, c.ty);
+        self.unshare(pool, agent, idx);
         match m.wrap_up(pool, ty) {
             Some(d) => {
                 // The contact moves on; its agent stays busy with after-contact work.
@@ -179,7 +185,13 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
     pub(super) fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
-        let since = self.pools[pool.index()].agents()[agent.index()].since;
+        let ag = self.pools[pool.index()].agents()[agent.index()];
+        if ag.holding > 1 {
+            // Still busy with other contacts held at once (concurrency).
+            self.pools[pool.index()].release(agent, self.now);
+            return;
+        }
+        let since = ag.since;
         self.stats.agent_worked(pool, agent.0, since, self.now);
         if self.pools[pool.index()].release(agent, self.now) {
             // The agent left for other duties once done. The duty clock's rates changed, so
@@ -241,6 +253,8 @@ impl<O: Observer> Sim<'_, O> {
         let (contacts, queues, overtime) = (&self.contacts, &mut self.queues, &mut self.overtime);
         let p = &self.pools[pool.index()];
         let free = p.free() > 0;
+        let shared = p.shares.any_holding();
+        let channels = &m.channels;
         let mut best: Option<((QueueId, bool, usize, Waiting, f64), Candidate)> = None;
         for &(q, proficiency) in routing::work_for(m, pool) {
             let team = routing::team_of(q);
@@ -259,11 +273,19 @@ impl<O: Observer> Sim<'_, O> {
                 .flatten()
                 .map(|(l, w)| (true, l, w))
                 .or_else(|| {
-                    free.then(|| {
-                        let deferred = super::blend::takes_deferred(m, team, p.free());
-                        queues[q.index()].head(live, sees, deferred)
-                    })
-                    .flatten()
+                    (free || shared)
+                        .then(|| {
+                            let deferred = super::blend::takes_deferred(m, team, p.free());
+                            // An agent holding contacts at once takes only more of their kind.
+                            let takes = |w: Waiting| {
+                                free || p.open_for(
+                                    channels[contacts[w.contact as usize].channel.index()].kind,
+                                    0,
+                                )
+                            };
+                            queues[q.index()].head(live, |w| sees(w) && takes(w), deferred)
+                        })
+                        .flatten()
                     .map(|(l, w)| (false, l, w))
                 });
             let Some((ot, lane, w)) = found else { continue };
