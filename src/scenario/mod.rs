@@ -5,16 +5,16 @@
 //! names and checks consistency. Durations are [`Dur`] (`"20s"`, `"6min"`, or minutes).
 
 mod cases;
-mod load;
 mod feeds;
+mod load;
 mod omni;
 mod unique;
 mod units;
 
 pub use cases::{BusinessDay, BusinessHours, Pause, Reopen};
+pub use feeds::{Customers, Levels, Mentions, Monitor, Prevention, Router, Urgency};
 pub use load::{MAX_SCENARIO_BYTES, Source, closest, decode, load, parse, read_text};
 pub use omni::{Blend, Callback, Escalate};
-pub use feeds::{Customers, Levels, Mentions, Monitor, Prevention, Router, Urgency};
 pub use units::{Clock, Dur, MAX_DURATION_DAYS};
 use units::{whole, whole_opt, whole_schedule};
 

@@ -3,9 +3,9 @@
 
 mod cases;
 mod collect;
+mod feeds;
 mod kpi;
 mod observe;
-mod feeds;
 mod omni;
 mod pools;
 mod series;
@@ -14,9 +14,9 @@ mod tally;
 
 pub use cases::{CaseCounts, ClockTimes};
 pub use collect::{ALIAS, Collector, ContactEnd, IncidentRecord, ScopeIds, ScopeStats, TeamStats};
+pub use feeds::{FeedStats, OmniFact, SegmentStats};
 pub use kpi::{Kpi, QUANTILES, Scope, Unit};
 pub use omni::{CallbackStats, OmniStats};
-pub use feeds::{OmniFact, FeedStats, SegmentStats};
 pub use pools::PoolStats;
 pub use series::{CDF_BINS, Series, cdf_edges};
 pub use summary::{Estimate, estimate, paired_estimate, t_quantile};

@@ -286,7 +286,7 @@ impl<O: Observer> Sim<'_, O> {
                             queues[q.index()].head(live, |w| sees(w) && takes(w), deferred)
                         })
                         .flatten()
-                    .map(|(l, w)| (false, l, w))
+                        .map(|(l, w)| (false, l, w))
                 });
             let Some((ot, lane, w)) = found else { continue };
             let c = &contacts[w.contact as usize];
