@@ -126,13 +126,13 @@ impl Pool {
     }
 
     /// Whether an agent could take a contact of `kind` now: one of more than `need` free
-    /// agents, or one holding contacts of that kind below its concurrency limit.
+    /// agents, or one holding contacts of that kind below its concurrency limit. `None` for
+    /// work that needs a wholly free agent (an agent calling a customer back).
     #[inline]
-    pub(super) fn open_for(&self, kind: ChannelKind, need: u32) -> bool {
+    pub(super) fn open_for(&self, kind: Option<ChannelKind>, need: u32) -> bool {
         self.free() > need
-            || self
-                .shares
-                .limit_of(kind)
+            || kind
+                .and_then(|k| self.shares.limit_of(k))
                 .is_some_and(|l| self.shares.pick(l).is_some())
     }
 

@@ -141,6 +141,12 @@ impl TeamQueue {
         None
     }
 
+    /// Live entries in the live lanes only (deferred lanes left out); `live` says whether an
+    /// entry is still waiting. Walks the lanes: for occasional use (a callback offer).
+    pub fn live_lanes_len(&self, live: impl Fn(Waiting) -> bool) -> u32 {
+        self.lanes.iter().flatten().filter(|&&w| live(w)).count() as u32
+    }
+
     /// Removes the head of `lane` (live lanes first, then deferred ones, as [`Self::head`]
     /// numbers them), a live entry found by [`Self::head`].
     #[inline]

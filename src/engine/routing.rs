@@ -59,7 +59,7 @@ pub(super) fn free_server(
     queue: QueueId,
     pools: &[Pool],
     need: u32,
-    kind: ChannelKind,
+    kind: Option<ChannelKind>,
 ) -> Option<(PoolId, f64)> {
     let mut open = servers(m, queue).iter().copied().filter(|&(p, _)| {
         pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0

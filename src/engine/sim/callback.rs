@@ -53,7 +53,18 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn expected_wait(&self, team: TeamId, ty: TypeId) -> f64 {
         let m = self.m;
         let q = routing::queue_of(team);
-        let waiting = self.queues[q.index()].len() + self.overtime[q.index()].len();
+        // At a blending team a live caller waits only behind live contacts: deferred ones
+        // (in their own lanes) are not ahead of it.
+        let queued = if m.teams[team.index()].blend.is_some() {
+            let contacts = &self.contacts;
+            self.queues[q.index()].live_lanes_len(|w| {
+                let c = &contacts[w.contact as usize];
+                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+            })
+        } else {
+            self.queues[q.index()].len()
+        };
+        let waiting = queued + self.overtime[q.index()].len();
         let servers = routing::servers(m, q);
         let free: u32 = servers
             .iter()
@@ -174,12 +185,17 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         c.overtime = false;
         let (team, vgen) = (c.team, c.vgen);
-        let kind = m.channels[c.channel.index()].kind;
         let q = routing::queue_of(team);
         let need = self.free_needed(idx, team);
         self.push_waiting(q, team, idx, vgen);
         self.arm_escalation(idx, team, vgen);
-        match routing::free_server(m, q, &self.pools, need, kind) {
+        // Time-based overflow, as for any contact joining a queue.
+        for &after in &m.routing.timed[q.index()] {
+            self.cal
+                .schedule(self.now + after, Event::Overflow(idx, vgen));
+        }
+        // A call back needs a wholly free agent (`None`: no room in a chat agent's load).
+        match routing::free_server(m, q, &self.pools, need, None) {
             Some((p, _)) => self.dispatch(p),
             None => self.team_changed(team),
         }

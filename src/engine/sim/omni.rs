@@ -211,6 +211,9 @@ impl<O: Observer> Sim<'_, O> {
         c.queue_time = 0.0;
         c.visits = 0;
         c.handled_visits = 0;
+        // Nor is the router's escalation or hand-off a reassignment of the case.
+        c.escalated = false;
+        c.transfers = 0;
         c.team = NO_TEAM;
         c.incident_counted = now >= m.warmup;
         self.fact(OmniFact::MentionCase);

@@ -22,7 +22,8 @@ impl<O: Observer> Sim<'_, O> {
         c.enqueued = self.now;
         c.overtime = false;
         let (vgen, first_visit, deadline) = (c.vgen, c.visits == 0 && !c.escalated, c.deadline);
-        let kind = self.m.channels[c.channel.index()].kind;
+        // A call back needs a wholly free agent, not one with room for another chat.
+        let kind = (!c.callback).then_some(self.m.channels[c.channel.index()].kind);
         if c.counted {
             let (key, arrival) = (Self::key(c), c.arrival);
             self.stats.entered(team, key, first_visit, arrival);
@@ -277,11 +278,11 @@ impl<O: Observer> Sim<'_, O> {
                         .then(|| {
                             let deferred = super::blend::takes_deferred(m, team, p.free());
                             // An agent holding contacts at once takes only more of their kind.
+                            // A call back needs a wholly free agent.
                             let takes = |w: Waiting| {
-                                free || p.open_for(
-                                    channels[contacts[w.contact as usize].channel.index()].kind,
-                                    0,
-                                )
+                                let c = &contacts[w.contact as usize];
+                                free || (!c.callback
+                                    && p.open_for(Some(channels[c.channel.index()].kind), 0))
                             };
                             queues[q.index()].head(live, |w| sees(w) && takes(w), deferred)
                         })
