@@ -465,3 +465,24 @@ fn deferred_work_does_not_make_callers_expect_a_long_wait() {
     assert!(arrived > 500.0);
     assert!(offered < 0.2 * arrived, "offered {offered} of {arrived}");
 }
+
+/// Review finding: with concurrency on a deferred kind, an agent's room for another email let
+/// a blending team's deferred work through the reserve, and the last reserved agent was used.
+/// With two agents and `Reserve(1)`, email only and far more than they can do, at most one
+/// agent may ever hold email: utilisation (time holding at least one) stays at most a half.
+#[test]
+fn a_reserve_holds_with_concurrency_on_deferred_work() {
+    let m = model(
+        r#"Scenario(name: "reservecc",
+    calendar: (days: 2, start: Mon, open: [(days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun], from: "00:00", to: "24:00")], interval: "30min"),
+    incident_types: ["a"],
+    channels: [(name: "email", kind: Email, arrivals: Poisson(per_hour: 40), mix: {"a": 1.0}, entry: "t1")],
+    teams: [(name: "t1", agents: 2, blend: Reserve(1), concurrency: {Email: (limit: 3)},
+        handling: {"*": Exponential(mean: "6min")}, routes: {"*": (resolve: 1.0)})],
+)"#,
+    );
+    let s = run(&m, 3, 3).unwrap();
+    let util = kpi(&s, Kpi::Utilisation, Scope::Team(0));
+    assert!(util <= 0.5 + 1e-9, "utilisation {util}");
+    assert!(util > 0.45, "one agent kept busy: utilisation {util}");
+}

@@ -126,14 +126,16 @@ impl Pool {
     }
 
     /// Whether an agent could take a contact of `kind` now: one of more than `need` free
-    /// agents, or one holding contacts of that kind below its concurrency limit. `None` for
-    /// work that needs a wholly free agent (an agent calling a customer back).
+    /// agents, or (with no reserve to keep) one holding contacts of that kind below its
+    /// concurrency limit. `None` for work that needs a wholly free agent (a call back).
     #[inline]
     pub(super) fn open_for(&self, kind: Option<ChannelKind>, need: u32) -> bool {
+        // A reserve (`need` > 0: deferred work at a blending team) counts free agents only.
         self.free() > need
-            || kind
-                .and_then(|k| self.shares.limit_of(k))
-                .is_some_and(|l| self.shares.pick(l).is_some())
+            || need == 0
+                && kind
+                    .and_then(|k| self.shares.limit_of(k))
+                    .is_some_and(|l| self.shares.pick(l).is_some())
     }
 
     /// Whether an agent could take some contact now (of some kind).

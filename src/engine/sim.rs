@@ -313,7 +313,10 @@ impl<'m, O: Observer> Sim<'m, O> {
             if open && c.counted {
                 self.stats.contact_open_at_end(Self::key(c));
             }
-            if matches!(c.state, State::Waiting | State::InService) && c.team != NO_TEAM {
+            if c.counted
+                && matches!(c.state, State::Waiting | State::InService)
+                && c.team != NO_TEAM
+            {
                 self.stats.team_open_at_end(c.team, end - c.enqueued);
             }
             // A chase's incident lives on in its original contact.
