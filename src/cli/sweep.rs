@@ -115,7 +115,7 @@ pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(default_folder(&a, &plan)));
-    let store = Store::open(&dir, &manifest)?;
+    let mut store = Store::open(&dir, &manifest)?;
     let shard = shard(a.shard.as_deref())?;
     let mine = match shard {
         Some((k, n)) => plan.shard(k, n),
@@ -150,6 +150,8 @@ pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
         Ok(())
     })?;
     bar.finish_and_clear();
+    // Point files were synced in the background as they came; this waits for the last.
+    store.sync_points()?;
     if shard.is_some_and(|(_, n)| n > 1) {
         sayln!(
             "shard done: {} points in {}; combine the shards with `tiersim merge`",

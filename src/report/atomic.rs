@@ -1,12 +1,23 @@
 //! Safe output: files written through exclusively created temporary files renamed into place
 //! (a planted symlink is never followed, a reader or a crash never sees half a file); output
 //! sets written into a fresh folder and swapped in whole (never a mix of two runs' files); a
-//! lock that refuses a second writer of one folder; and cleanup of what a killed run left.
+//! lock that refuses a second writer of one folder; cleanup of what a killed run left; and
+//! [`FolderSync`], which makes a folder's files durable on a background thread while the
+//! writer goes on working.
+//!
+//! What syncing protects against: a file renamed into place is whole for every reader and
+//! survives the writing process being killed (the kernel holds its data); only a crash of the
+//! operating system or a power cut before the data reached the disk can leave it empty or
+//! damaged. A file is therefore synced before anything announces it as a result: an output
+//! set's files before the set is swapped in (a reader never finds the new set with a damaged
+//! file in it), a sweep's point files before the sweep's final results are written.
 
 use crate::error::{Error, Result};
+use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Names of temporary files start with this, so a later run can clean them up.
 pub const TMP_PREFIX: &str = ".tiersim-tmp-";
@@ -44,50 +55,219 @@ pub fn temporary_in(path: &Path) -> Result<tempfile::NamedTempFile> {
         .map_err(|e| Error::io(dir, e))
 }
 
-/// Syncs `tmp` and renames it to `path`. In an output set's staging folder the sync waits for
-/// [`OutputSet::commit`], which syncs the whole set at once before swapping it in.
+/// Renames `tmp` to `path`, synced: now, or, in a folder a [`FolderSync`] watches (an output
+/// set being staged, a sweep's points), on its background thread.
 pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    if !staged(path) {
+    if !FolderSync::watches(parent_of(path)) {
         tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+        tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        return Ok(());
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    // Queued only once renamed, so that the background sync opens this file.
+    let file = tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    if !FolderSync::queue(path) {
+        file.sync_all().map_err(|e| Error::io(path, e))?;
+    }
     Ok(())
 }
 
-/// Whether `path` is a file directly in an output set's staging folder (`.NAME.new-*`, marked
-/// as a set): nobody reads it before the set is committed, and the commit syncs it.
-fn staged(path: &Path) -> bool {
-    let dir = parent_of(path);
-    dir.file_name()
-        .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n.starts_with('.') && n.contains(".new-"))
-        && dir.join(SET_MARKER).is_file()
+/// What a [`FolderSync`] shares with its background thread.
+#[derive(Default)]
+struct SyncQueue {
+    state: Mutex<QueueState>,
+    wake: Condvar,
 }
 
-/// Syncs every file directly in `dir`, then `dir` itself. The files' syncs run side by side
-/// (a few threads), so the file system commits them together instead of one after another.
-fn sync_folder(dir: &Path) -> Result<()> {
-    let files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .collect();
-    let sync = |p: &Path| {
-        File::open(p)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(p, e))
-    };
-    let per_thread = files.len().div_ceil(8).max(1);
-    std::thread::scope(|s| {
-        let jobs: Vec<_> = files
-            .chunks(per_thread)
-            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| sync(p))))
+#[derive(Default)]
+struct QueueState {
+    /// Files renamed into place, waiting for their sync.
+    pending: VecDeque<PathBuf>,
+    /// Files synced so far.
+    synced: HashSet<PathBuf>,
+    /// The first failure (reported by [`FolderSync::finish`]).
+    error: Option<Error>,
+    /// No more files: the thread stops once `pending` is empty (or at once if `abandon`).
+    closed: bool,
+    abandon: bool,
+}
+
+/// The folders being watched, each with its queue (a handful at most).
+static WATCHED: Mutex<Vec<(PathBuf, Arc<SyncQueue>)>> = Mutex::new(Vec::new());
+
+/// Syncs the files written directly into a folder on a background thread, as they are
+/// written, so that the writer does not wait for the disk after each file. [`FolderSync::finish`]
+/// waits for the files queued, syncs every other file in the folder (written by other means)
+/// and the folder itself. Dropped unfinished (the writer failed), it stops without syncing the
+/// rest. Files reach the queue through [`persist`] (so [`write_atomic`] too) and
+/// [`FolderSync::queue`].
+pub struct FolderSync {
+    dir: PathBuf,
+    queue: Arc<SyncQueue>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FolderSync {
+    /// Starts watching `dir` (files are matched by their parent as spelt here).
+    pub fn watch(dir: &Path) -> Self {
+        let queue = Arc::new(SyncQueue::default());
+        let q = Arc::clone(&queue);
+        let worker = std::thread::Builder::new()
+            .name("tiersim-sync".into())
+            .spawn(move || sync_worker(&q))
+            .ok();
+        let mut watched = WATCHED.lock().unwrap_or_else(|e| e.into_inner());
+        watched.push((dir.to_path_buf(), Arc::clone(&queue)));
+        FolderSync {
+            dir: dir.to_path_buf(),
+            queue,
+            worker,
+        }
+    }
+
+    /// Whether files written into `dir` are synced by a [`FolderSync`].
+    pub fn watches(dir: &Path) -> bool {
+        let watched = WATCHED.lock().unwrap_or_else(|e| e.into_inner());
+        watched.iter().any(|(d, _)| d == dir)
+    }
+
+    /// Queues `path`, a file already in its final place, for syncing if its folder is watched;
+    /// false if it is not (the caller syncs it itself).
+    pub fn queue(path: &Path) -> bool {
+        let dir = parent_of(path);
+        let watched = WATCHED.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((_, q)) = watched.iter().find(|(d, _)| d == dir) else {
+            return false;
+        };
+        let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.closed {
+            return false;
+        }
+        st.pending.push_back(path.to_path_buf());
+        q.wake.notify_one();
+        true
+    }
+
+    /// Stops watching; the queue is closed and later files are synced by their writers.
+    fn close(&mut self, abandon: bool) -> QueueState {
+        WATCHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(_, q)| !Arc::ptr_eq(q, &self.queue));
+        let rest = {
+            let mut st = self.queue.state.lock().unwrap_or_else(|e| e.into_inner());
+            st.closed = true;
+            st.abandon = abandon;
+            // The files still waiting are synced by the caller, side by side.
+            std::mem::take(&mut st.pending)
+        };
+        self.queue.wake.notify_all();
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+        let mut st = self.queue.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.pending = rest;
+        std::mem::take(&mut *st)
+    }
+
+    /// Waits until every file in the folder and the folder itself are synced.
+    pub fn finish(mut self) -> Result<()> {
+        let st = self.close(false);
+        if let Some(e) = st.error {
+            return Err(e);
+        }
+        let entries = match std::fs::read_dir(&self.dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            r => r.map_err(|e| Error::io(&self.dir, e))?,
+        };
+        let rest: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| !st.synced.contains(p))
             .collect();
-        jobs.into_iter()
-            .try_for_each(|j| j.join().expect("a sync thread panicked"))
-    })?;
-    sync(dir)
+        sync_all_of(&rest)?;
+        sync_path(&self.dir)
+    }
+}
+
+impl Drop for FolderSync {
+    fn drop(&mut self) {
+        if self.worker.is_some() {
+            self.close(true);
+        }
+    }
+}
+
+/// The background thread: syncs queued files one after another until the queue is closed.
+fn sync_worker(q: &SyncQueue) {
+    loop {
+        let next = {
+            let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if st.abandon {
+                    return;
+                }
+                if let Some(p) = st.pending.pop_front() {
+                    break p;
+                }
+                if st.closed {
+                    return;
+                }
+                st = q.wake.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let r = File::open(&next).and_then(|f| f.sync_all());
+        let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
+        match r {
+            Ok(()) => {
+                st.synced.insert(next);
+            }
+            // Removed since it was written: nothing left to make durable.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                st.error.get_or_insert(Error::io(&next, e));
+            }
+        }
+    }
+}
+
+fn sync_path(p: &Path) -> Result<()> {
+    File::open(p)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(p, e))
+}
+
+/// Syncs `files` side by side (a few threads), so that the file system commits them together
+/// instead of one after another.
+fn sync_all_of(files: &[PathBuf]) -> Result<()> {
+    match files {
+        [] => Ok(()),
+        [one] => sync_path(one),
+        _ => {
+            let per_thread = files.len().div_ceil(8).max(1);
+            std::thread::scope(|s| {
+                let jobs: Vec<_> = files
+                    .chunks(per_thread)
+                    .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| sync_path(p))))
+                    .collect();
+                jobs.into_iter()
+                    .try_for_each(|j| j.join().expect("a sync thread panicked"))
+            })
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically in an existing folder (missing folders are an error),
+/// synced as [`persist`] does; I/O errors as they are, for callers with their own error type.
+pub fn write_in_folder(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = builder(TMP_PREFIX, 0o644)
+        .suffix(".tmp")
+        .tempfile_in(parent_of(path))?;
+    tmp.write_all(bytes)?;
+    persist(tmp, path).map_err(|e| match e {
+        Error::Io { cause, .. } => cause,
+        e => std::io::Error::other(e.to_string()),
+    })
 }
 
 /// Writes `bytes` to `path` atomically, creating the folder if needed.
@@ -207,6 +387,8 @@ pub struct OutputSet {
     target: PathBuf,
     /// The target as the user gave it, for messages.
     shown: PathBuf,
+    /// Syncs the staged files as they are written (dropped before `staging` is removed).
+    sync: FolderSync,
     staging: tempfile::TempDir,
     _lock: DirLock,
 }
@@ -259,6 +441,7 @@ impl OutputSet {
         Ok(OutputSet {
             target,
             shown,
+            sync: FolderSync::watch(staging.path()),
             staging,
             _lock: lock,
         })
@@ -278,8 +461,16 @@ impl OutputSet {
 
     /// Swaps the new set in for the old one; returns the target folder.
     pub fn commit(self) -> Result<PathBuf> {
-        sync_folder(self.staging.path())?;
-        let target = self.target.clone();
+        let OutputSet {
+            target,
+            sync,
+            staging,
+            _lock,
+            ..
+        } = self;
+        // Every file is synced before the set is swapped in: a crash of the machine never
+        // leaves the new set in place with a file missing its data.
+        sync.finish()?;
         let parent = parent_of(&target).to_path_buf();
         let old = if target.exists() {
             let name = target
@@ -297,13 +488,41 @@ impl OutputSet {
         } else {
             None
         };
-        let staged = self.staging.keep();
+        let staged = staging.keep();
         std::fs::rename(&staged, &target).map_err(|e| Error::io(&target, e))?;
         if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
+            remove_side_by_side(&old);
         }
         Ok(target)
     }
+}
+
+/// Removes the folder `dir` and everything in it (best effort), its entries side by side on a
+/// few threads: where the file system discards freed blocks as files are removed (a `discard`
+/// mount), each removal waits for the disk, and a busy disk makes one after another slow.
+fn remove_side_by_side(dir: &Path) {
+    let entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let per_thread = entries.len().div_ceil(8).max(1);
+    std::thread::scope(|s| {
+        for chunk in entries.chunks(per_thread) {
+            s.spawn(move || {
+                for (p, is_dir) in chunk {
+                    let _ = if *is_dir {
+                        std::fs::remove_dir_all(p)
+                    } else {
+                        std::fs::remove_file(p)
+                    };
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]
@@ -331,16 +550,62 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_folder_gets_whole_files_at_once_and_is_synced_on_finish() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("points");
+        let sync = FolderSync::watch(&dir);
+        assert!(FolderSync::watches(&dir));
+        // Writers on several threads, as a sweep's workers are.
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let dir = &dir;
+                s.spawn(move || {
+                    for i in 0..25 {
+                        let p = dir.join(format!("p-{t}-{i}.json"));
+                        write_atomic(&p, format!("{t} {i}").as_bytes()).unwrap();
+                        // Renamed into place whole before the sync, not after it.
+                        assert_eq!(std::fs::read(&p).unwrap(), format!("{t} {i}").as_bytes());
+                    }
+                });
+            }
+        });
+        // A file written by other means is synced by `finish` too.
+        std::fs::write(dir.join("other"), b"x").unwrap();
+        sync.finish().unwrap();
+        assert!(!FolderSync::watches(&dir));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 101);
+        // Unwatched again: writes sync at once.
+        write_atomic(&dir.join("after.json"), b"y").unwrap();
+        assert_eq!(std::fs::read(dir.join("after.json")).unwrap(), b"y");
+    }
+
+    #[test]
+    fn a_folder_sync_dropped_unfinished_stops_watching() {
+        let d = tempfile::tempdir().unwrap();
+        let sync = FolderSync::watch(d.path());
+        write_atomic(&d.path().join("a"), b"a").unwrap();
+        drop(sync);
+        assert!(!FolderSync::watches(d.path()));
+        assert_eq!(std::fs::read(d.path().join("a")).unwrap(), b"a");
+        // Nothing written: finishing is a no-op, even for a folder that does not exist.
+        FolderSync::watch(&d.path().join("none")).finish().unwrap();
+    }
+
+    #[test]
     fn an_output_set_replaces_the_old_one_whole() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("out");
         for (round, files) in [["a.csv", "b.csv"], ["b.csv", "c.csv"]].iter().enumerate() {
             let set = OutputSet::begin(&out).unwrap();
-            // Writes into the staging folder wait for the commit's sync; others do not.
-            assert!(staged(&set.dir().join("x.csv")));
-            assert!(!staged(&d.path().join("x.csv")));
+            // Writes into the staging folder are synced in the background; others at once.
+            assert!(FolderSync::watches(set.dir()));
+            assert!(!FolderSync::watches(d.path()));
             for f in files {
                 write_atomic(&set.dir().join(f), round.to_string().as_bytes()).unwrap();
+            }
+            if round == 0 {
+                // A subfolder (a comparison's designs/) goes with the old set too.
+                write_atomic(&set.dir().join("designs/a/kpis.csv"), b"x").unwrap();
             }
             set.commit().unwrap();
         }
@@ -350,8 +615,8 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [SET_MARKER, "b.csv", "c.csv"]);
-        // Files in the committed folder are no longer staged (each write syncs again).
-        assert!(!staged(&out.join("b.csv")));
+        // The committed folder is not watched (each write syncs again).
+        assert!(!FolderSync::watches(&out));
         assert_eq!(std::fs::read(out.join("b.csv")).unwrap(), b"1");
         // Nothing is left beside it: no staging folder, no old set, no lock file.
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);

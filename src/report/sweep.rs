@@ -83,6 +83,8 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
 /// A sweep's output folder. Opened for writing, it holds the folder's lock.
 pub struct Store {
     pub dir: PathBuf,
+    /// Syncs point files in the background as they are written ([`Store::sync_points`]).
+    points_sync: Option<super::atomic::FolderSync>,
     _lock: Option<super::atomic::DirLock>,
 }
 
@@ -110,6 +112,7 @@ impl Store {
         let store = Store {
             dir: dir.to_path_buf(),
             _lock: Some(super::atomic::DirLock::acquire(&abs)?),
+            points_sync: Some(super::atomic::FolderSync::watch(&dir.join("points"))),
         };
         super::atomic::clean_temporaries(dir);
         super::atomic::clean_temporaries(&dir.join("points"));
@@ -142,6 +145,7 @@ impl Store {
     pub fn reader(dir: &Path) -> Self {
         Store {
             dir: dir.to_path_buf(),
+            points_sync: None,
             _lock: None,
         }
     }
@@ -189,7 +193,16 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores a finished point atomically.
+    /// Waits until every point file written is synced to disk (they are synced in the
+    /// background as they come, so the workers never wait for the disk). Call it before
+    /// announcing the points as done: before the final results, at the end of a shard.
+    pub fn sync_points(&mut self) -> Result<()> {
+        self.points_sync.take().map_or(Ok(()), |s| s.finish())
+    }
+
+    /// Stores a finished point atomically (whole for every reader at once; durable once
+    /// [`Store::sync_points`] returns. A point damaged by a machine crash before that is
+    /// found unreadable on resuming and computed again).
     pub fn save(&self, plan: &Plan, fingerprint: &str, r: &PointResult) -> Result<()> {
         let m = &r.model;
         let rows = rows(m, &r.summary)
