@@ -330,3 +330,26 @@ fn sweeps_vary_shared_pools() {
         .collect();
     assert!(util[0] > util[1] + 0.05, "experts' utilisation {util:?}");
 }
+
+#[test]
+fn point_files_of_an_earlier_version_are_still_used() {
+    // Point files are now written compact; earlier versions wrote them pretty-printed. A
+    // folder begun by an earlier version resumes with them and gives the same results.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s");
+    sweep(&out, &[]);
+    let full = read(&out.join("sweep.csv"));
+    let json = read(&out.join("sweep.json"));
+    for i in [0, 3] {
+        let p = out.join(format!("points/point-0000{i}.json"));
+        let v: serde_json::Value = serde_json::from_slice(&read(&p)).unwrap();
+        std::fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    }
+    std::fs::remove_file(out.join("points/point-00005.json")).unwrap();
+    std::fs::remove_file(out.join("sweep.csv")).unwrap();
+    let o = sweep(&out, &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("5 already done, computing 1"), "{err}");
+    assert_eq!(read(&out.join("sweep.csv")), full);
+    assert_eq!(read(&out.join("sweep.json")), json);
+}

@@ -37,7 +37,7 @@ pub(super) fn shard(arg: Option<&str>) -> Result<Option<(usize, usize)>> {
 
 pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
     use tiersim::experiment::{Param, Plan, SweepFile, parse_values, run_points};
-    use tiersim::report::sweep::{Manifest, Store, collect, write_final};
+    use tiersim::report::sweep::{Manifest, Store, write_final};
     let file: Option<SweepFile> = match &a.sweep {
         None => None,
         Some(p) => {
@@ -117,6 +117,11 @@ pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
         .unwrap_or_else(|| Path::new("results").join(default_folder(&a, &plan)));
     let mut store = Store::open(&dir, &manifest)?;
     let shard = shard(a.shard.as_deref())?;
+    let whole = shard.is_none_or(|(_, n)| n == 1);
+    if whole {
+        // The final results are built from the points in hand, not all read back.
+        store.keep_points();
+    }
     let mine = match shard {
         Some((k, n)) => plan.shard(k, n),
         None => (0..plan.points.len()).collect(),
@@ -152,7 +157,7 @@ pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
     bar.finish_and_clear();
     // Point files were synced in the background as they came; this waits for the last.
     store.sync_points()?;
-    if shard.is_some_and(|(_, n)| n > 1) {
+    if !whole {
         sayln!(
             "shard done: {} points in {}; combine the shards with `tiersim merge`",
             mine.len(),
@@ -160,7 +165,7 @@ pub(super) fn sweep(a: SweepArgs, quiet: bool) -> Result<()> {
         );
         return Ok(());
     }
-    let points = collect(&manifest, std::slice::from_ref(&dir))?;
+    let points = store.kept_points(&manifest)?;
     let written = write_final(&dir, &manifest, &points)?;
     finish(&dir, &written, a.format, quiet)
 }

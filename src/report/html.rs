@@ -338,7 +338,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let page = if dir.join("compare.json").is_file() {
         compare_page(dir)?
     } else if dir.join("sweep.json").is_file() {
-        sweep_page(dir)?
+        sweep_page_of_folder(dir)?
     } else if dir.join("pilot.json").is_file() {
         super::pilot::html_page(dir)?
     } else if dir.join("summary.json").is_file() {
@@ -1387,9 +1387,26 @@ struct SweepDoc {
     points: Vec<super::sweep::PointFile>,
 }
 
-fn sweep_page(dir: &Path) -> Result<Page> {
+/// Writes `DIR/report.html` for a sweep whose results are in hand (the page `tiersim report`
+/// builds from `sweep.json`); returns its path.
+pub fn write_sweep_report(
+    dir: &Path,
+    manifest: &super::sweep::Manifest,
+    points: &[super::sweep::PointFile],
+) -> Result<PathBuf> {
+    sweep_page(dir, manifest, points)?.write(dir)
+}
+
+fn sweep_page_of_folder(dir: &Path) -> Result<Page> {
     let doc: SweepDoc = read_json(&dir.join("sweep.json"))?;
-    let m = &doc.manifest;
+    sweep_page(dir, &doc.manifest, &doc.points)
+}
+
+fn sweep_page(
+    dir: &Path,
+    m: &super::sweep::Manifest,
+    points: &[super::sweep::PointFile],
+) -> Result<Page> {
     let mut page = Page::new(
         &format!("Sweep: {}", m.scenario),
         &format!(
@@ -1401,8 +1418,7 @@ fn sweep_page(dir: &Path) -> Result<Page> {
         ),
     );
     page.heading("Points");
-    let first_sl = doc
-        .points
+    let first_sl = points
         .first()
         .and_then(|p| p.rows.iter().find(|r| is_plain_service_level(&r.kpi)))
         .map(|r| r.kpi.clone())
@@ -1413,15 +1429,14 @@ fn sweep_page(dir: &Path) -> Result<Page> {
     let shown: Vec<&str> = kpis
         .into_iter()
         .filter(|k| {
-            doc.points
+            points
                 .first()
                 .is_some_and(|p| p.rows.iter().any(|r| r.kpi == *k && r.scope == "overall"))
         })
         .collect();
     let mut header: Vec<String> = m.params.clone();
     header.extend(shown.iter().map(|k| readable(k)));
-    let rows: Vec<Vec<String>> = doc
-        .points
+    let rows: Vec<Vec<String>> = points
         .iter()
         .map(|p| {
             let mut r: Vec<String> = m

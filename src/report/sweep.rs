@@ -85,6 +85,9 @@ pub struct Store {
     pub dir: PathBuf,
     /// Syncs point files in the background as they are written ([`Store::sync_points`]).
     points_sync: Option<super::atomic::FolderSync>,
+    /// With [`Store::keep_points`]: the points of this sweep as their files read, so that the
+    /// final results need not read them all back.
+    kept: Option<std::sync::Mutex<BTreeMap<usize, PointFile>>>,
     _lock: Option<super::atomic::DirLock>,
 }
 
@@ -113,6 +116,7 @@ impl Store {
             dir: dir.to_path_buf(),
             _lock: Some(super::atomic::DirLock::acquire(&abs)?),
             points_sync: Some(super::atomic::FolderSync::watch(&dir.join("points"))),
+            kept: None,
         };
         super::atomic::clean_temporaries(dir);
         super::atomic::clean_temporaries(&dir.join("points"));
@@ -146,22 +150,47 @@ impl Store {
         Store {
             dir: dir.to_path_buf(),
             points_sync: None,
+            kept: None,
             _lock: None,
         }
-    }
-
-    /// Indices of the points already stored for this sweep.
-    pub fn done(&self, fingerprint: &str) -> Result<Vec<usize>> {
-        Ok(self.scan(fingerprint)?.done)
     }
 
     /// The points stored for this sweep, and the `.json` files in `points/` that cannot be
     /// used (those points are simply computed again).
     pub fn scan(&self, fingerprint: &str) -> Result<Scan> {
+        let (scan, files) = self.read_points(fingerprint)?;
+        if let Some(kept) = &self.kept {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.extend(files.into_iter().map(|f| (f.index, f)));
+        }
+        Ok(scan)
+    }
+
+    /// Keeps the points found by [`Store::scan`] and stored by [`Store::save`], for
+    /// [`Store::kept_points`]. A stored point is kept as read back from the bytes of its file
+    /// (on the worker that computed it), so the final results are those a later
+    /// [`collect`] of the folder gives, byte for byte.
+    pub fn keep_points(&mut self) {
+        self.kept = Some(std::sync::Mutex::default());
+    }
+
+    /// Every point of `manifest`, as kept, or says which are missing.
+    pub fn kept_points(&mut self, manifest: &Manifest) -> Result<Vec<PointFile>> {
+        let kept = self
+            .kept
+            .take()
+            .map(|k| k.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .unwrap_or_default();
+        complete(manifest, kept)
+    }
+
+    /// [`Store::scan`] with the point files of this sweep as read (each file read once).
+    fn read_points(&self, fingerprint: &str) -> Result<(Scan, Vec<PointFile>)> {
         let dir = self.dir.join("points");
         let mut out = Scan::default();
+        let mut files = Vec::new();
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            return Ok(out);
+            return Ok((out, files));
         };
         for e in entries {
             let p = e.map_err(|e| Error::io(&dir, e))?.path();
@@ -185,12 +214,13 @@ impl Store {
                 (Some(_), Ok(f)) => {
                     if f.fingerprint == fingerprint {
                         out.done.push(f.index);
+                        files.push(f);
                     }
                 }
             }
         }
         out.done.sort_unstable();
-        Ok(out)
+        Ok((out, files))
     }
 
     /// Waits until every point file written is synced to disk (they are synced in the
@@ -239,11 +269,18 @@ impl Store {
             rows,
             queue_by_interval,
         };
-        write_atomic(&self.point_path(r.index), &json(&file)?)
-    }
-
-    fn load(&self, i: usize) -> Result<PointFile> {
-        read_json(&self.point_path(i))
+        // Compact (the final sweep.json is the readable one): less to write and to read back.
+        let bytes = serde_json::to_vec(&file)
+            .map_err(|e| Error::Usage(format!("JSON output failed: {e}")))?;
+        let path = self.point_path(r.index);
+        write_atomic(&path, &bytes)?;
+        if let Some(kept) = &self.kept {
+            let file: PointFile = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.insert(file.index, file);
+        }
+        Ok(())
     }
 }
 
@@ -260,13 +297,16 @@ pub fn collect(manifest: &Manifest, dirs: &[PathBuf]) -> Result<Vec<PointFile>> 
                 manifest.fingerprint
             )));
         }
-        let store = Store::reader(d);
-        for i in store.done(&manifest.fingerprint)? {
-            if let std::collections::btree_map::Entry::Vacant(e) = found.entry(i) {
-                e.insert(store.load(i)?);
-            }
+        let (_, files) = Store::reader(d).read_points(&manifest.fingerprint)?;
+        for f in files {
+            found.entry(f.index).or_insert(f);
         }
     }
+    complete(manifest, found)
+}
+
+/// The points of `manifest` in order, or which are missing.
+fn complete(manifest: &Manifest, found: BTreeMap<usize, PointFile>) -> Result<Vec<PointFile>> {
     let missing: Vec<usize> = (0..manifest.points.len())
         .filter(|i| !found.contains_key(i))
         .collect();
@@ -287,7 +327,39 @@ pub fn collect(manifest: &Manifest, dirs: &[PathBuf]) -> Result<Vec<PointFile>> 
 }
 
 /// Writes `sweep.csv`, `sweep.json` and the plots for complete results; returns the paths.
+/// The CSV, the JSON and the plots are made side by side on the command's threads (the only
+/// part of a sweep not spread over them otherwise).
 pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Result<Vec<PathBuf>> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        manifest: &'a Manifest,
+        points: &'a [PointFile],
+    }
+    let (csv_bytes, (json_bytes, plotted)) = rayon::join(
+        || sweep_csv(manifest, points),
+        || {
+            rayon::join(
+                || json(&Doc { manifest, points }),
+                || plots(dir, manifest, points),
+            )
+        },
+    );
+    let files = [
+        (dir.join("sweep.csv"), csv_bytes?),
+        (dir.join("sweep.json"), json_bytes?),
+    ];
+    for (p, b) in &files {
+        write_atomic(p, b)?;
+    }
+    let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
+    written.extend(plotted?);
+    // From the points in hand rather than sweep.json read back (23 MB for the bundled sweep).
+    written.push(super::html::write_sweep_report(dir, manifest, points)?);
+    Ok(written)
+}
+
+/// `sweep.csv`: a row per point and KPI.
+fn sweep_csv(manifest: &Manifest, points: &[PointFile]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Usage(format!("CSV output failed: {e}"));
     let mut header = vec!["point".to_string()];
@@ -306,53 +378,40 @@ pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Res
         .map(String::from),
     );
     w.write_record(&header).map_err(csv_err)?;
-    let opt = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+    // Numbers formatted into one reused buffer, fields written as they are: a sweep has
+    // points x KPI rows of them.
+    let mut num = String::new();
+    let mut number = |w: &mut csv::Writer<Vec<u8>>, x: Option<&dyn std::fmt::Display>| {
+        use std::fmt::Write as _;
+        num.clear();
+        if let Some(x) = x {
+            let _ = write!(num, "{x}");
+        }
+        w.write_field(&num)
+    };
     for p in points {
-        let values: Vec<String> = manifest
+        let values: Vec<Option<f64>> = manifest
             .params
             .iter()
-            .map(|name| {
-                p.point
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map_or(String::new(), |(_, v)| v.to_string())
-            })
+            .map(|name| p.point.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
             .collect();
         for r in &p.rows {
-            let mut rec = vec![p.index.to_string()];
-            rec.extend(values.iter().cloned());
-            rec.extend([
-                r.kpi.clone(),
-                r.scope.clone(),
-                r.name.clone(),
-                r.unit.clone(),
-                opt(r.mean),
-                opt(r.ci_low),
-                opt(r.ci_high),
-                r.replications.to_string(),
-            ]);
-            w.write_record(&rec).map_err(csv_err)?;
+            number(&mut w, Some(&p.index)).map_err(csv_err)?;
+            for v in &values {
+                number(&mut w, v.as_ref().map(|v| v as _)).map_err(csv_err)?;
+            }
+            for text in [&r.kpi, &r.scope, &r.name, &r.unit] {
+                w.write_field(text).map_err(csv_err)?;
+            }
+            for x in [r.mean, r.ci_low, r.ci_high] {
+                number(&mut w, x.as_ref().map(|v| v as _)).map_err(csv_err)?;
+            }
+            number(&mut w, Some(&r.replications)).map_err(csv_err)?;
+            w.write_record(None::<&[u8]>).map_err(csv_err)?;
         }
     }
-    let csv_bytes = w
-        .into_inner()
-        .map_err(|e| Error::Usage(format!("CSV output failed: {e}")))?;
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        manifest: &'a Manifest,
-        points: &'a [PointFile],
-    }
-    let files = [
-        (dir.join("sweep.csv"), csv_bytes),
-        (dir.join("sweep.json"), json(&Doc { manifest, points })?),
-    ];
-    for (p, b) in &files {
-        write_atomic(p, b)?;
-    }
-    let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
-    written.extend(plots(dir, manifest, points)?);
-    written.push(super::html::write_report(dir)?);
-    Ok(written)
+    w.into_inner()
+        .map_err(|e| Error::Usage(format!("CSV output failed: {e}")))
 }
 
 fn value_of(p: &PointFile, kpi: &str, scope: &str, name: &str) -> Option<(f64, f64, f64)> {
