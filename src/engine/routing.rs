@@ -61,9 +61,16 @@ pub(super) fn free_server(
     need: u32,
     kind: Option<ChannelKind>,
 ) -> Option<(PoolId, f64)> {
-    let mut open = servers(m, queue).iter().copied().filter(|&(p, _)| {
-        pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0
-    });
+    let usable =
+        |p: PoolId| pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0;
+    // One pool (the common case): every policy picks it if it can take the contact.
+    if let &[(p, proficiency)] = servers(m, queue) {
+        return usable(p).then_some((p, proficiency));
+    }
+    let mut open = servers(m, queue)
+        .iter()
+        .copied()
+        .filter(|&(p, _)| usable(p));
     match m.routing.agent {
         AgentSelection::Overflow => open.next(),
         AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {

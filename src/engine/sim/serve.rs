@@ -255,6 +255,10 @@ impl<O: Observer> Sim<'_, O> {
         let p = &self.pools[pool.index()];
         let free = p.free() > 0;
         let shared = p.shares.any_holding();
+        if !free && !shared && !p.overtime_free() {
+            // No agent could take anything (the usual case once the free one took work).
+            return None;
+        }
         let channels = &m.channels;
         let mut best: Option<((QueueId, bool, usize, Waiting, f64), Candidate)> = None;
         for &(q, proficiency) in routing::work_for(m, pool) {
