@@ -7,7 +7,7 @@ use super::kpi::{Kpi, QUANTILES, Scope};
 use super::series::Series;
 use super::tally::Tally;
 
-use crate::model::Model;
+use crate::model::{Model, PoolId};
 
 /// Service-level counts for one threshold, over the contacts of channels judged on it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -290,7 +290,10 @@ impl Collector {
                 })
                 .collect(),
             pools: (0..m.n_pools())
-                .map(|_| super::PoolStats::new(m.teams.len(), m.types.len()))
+                .map(|i| {
+                    let timed = i >= m.teams.len() || !m.concurrency(PoolId::at(i)).is_empty();
+                    super::PoolStats::new(m.teams.len(), m.types.len(), timed)
+                })
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),

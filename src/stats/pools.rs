@@ -22,10 +22,13 @@ pub struct PoolStats {
     busy: u32,
     capacity: u32,
     held: u32,
+    /// Whether the time integrals are kept: for shared pools, and for a team's own pool with
+    /// concurrency (without it they are the team's and [`emit`] reports none of them).
+    timed: bool,
 }
 
 impl PoolStats {
-    pub fn new(teams: usize, types: usize) -> Self {
+    pub fn new(teams: usize, types: usize, timed: bool) -> Self {
         PoolStats {
             busy_area: 0.0,
             capacity_area: 0.0,
@@ -37,6 +40,7 @@ impl PoolStats {
             busy: 0,
             capacity: 0,
             held: 0,
+            timed,
         }
     }
 
@@ -44,6 +48,9 @@ impl PoolStats {
     /// integrals run from `warmup`.
     #[inline]
     pub fn set(&mut self, now: f64, warmup: f64, busy: u32, held: u32, capacity: u32) {
+        if !self.timed {
+            return;
+        }
         let from = self.last.max(warmup);
         if now > from {
             let dt = now - from;

@@ -59,6 +59,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Puts a contact in a free slot of the slab (or a new one) and returns its index.
+    #[inline]
     fn place(&mut self, contact: Contact) -> u32 {
         match self.free.pop() {
             Some(i) => {
@@ -157,6 +158,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
     /// drawn, and admitted on its channel; unless a proactive case prevented it.
+    #[inline]
     fn start_incident(&mut self, src: Source, n: NewIncident) {
         if self.prevented(n.ty) {
             return self.schedule_arrival(src, self.now);
@@ -167,6 +169,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Places a new incident's first contact, its priority set by the urgency rule if any.
+    #[inline]
     pub(super) fn open_incident(&mut self, n: NewIncident) -> u32 {
         let m = self.m;
         let NewIncident {
@@ -230,6 +233,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// A placed first contact: its chase drawn, and admitted on its channel.
+    #[inline]
     pub(super) fn launch(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;
