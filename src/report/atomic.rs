@@ -192,9 +192,8 @@ impl FolderSync {
 
 impl Drop for FolderSync {
     fn drop(&mut self) {
-        if self.worker.is_some() {
-            self.close(true);
-        }
+        // Stops watching in every case (after `finish`, a no-op).
+        self.close(true);
     }
 }
 
