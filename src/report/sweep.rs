@@ -360,8 +360,7 @@ pub fn write_final(dir: &Path, manifest: &Manifest, points: &[PointFile]) -> Res
 
 /// `sweep.csv`: a row per point and KPI.
 fn sweep_csv(manifest: &Manifest, points: &[PointFile]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Usage(format!("CSV output failed: {e}"));
+    use rayon::prelude::*;
     let mut header = vec!["point".to_string()];
     header.extend(manifest.params.iter().cloned());
     header.extend(
@@ -377,9 +376,29 @@ fn sweep_csv(manifest: &Manifest, points: &[PointFile]) -> Result<Vec<u8>> {
         ]
         .map(String::from),
     );
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).map_err(csv_err)?;
-    // Numbers formatted into one reused buffer, fields written as they are: a sweep has
-    // points x KPI rows of them.
+    let mut out = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
+    // Each point's rows on its own (side by side on the command's threads): a record's bytes
+    // do not depend on the records before it.
+    let chunks: Vec<Vec<u8>> = points
+        .par_iter()
+        .map(|p| point_csv(&manifest.params, p))
+        .collect::<Result<_>>()?;
+    for c in chunks {
+        out.extend_from_slice(&c);
+    }
+    Ok(out)
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Usage(format!("CSV output failed: {e}"))
+}
+
+/// The rows of `sweep.csv` for one point.
+fn point_csv(params: &[String], p: &PointFile) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Numbers formatted into one reused buffer, fields written as they are.
     let mut num = String::new();
     let mut number = |w: &mut csv::Writer<Vec<u8>>, x: Option<&dyn std::fmt::Display>| {
         use std::fmt::Write as _;
@@ -389,29 +408,25 @@ fn sweep_csv(manifest: &Manifest, points: &[PointFile]) -> Result<Vec<u8>> {
         }
         w.write_field(&num)
     };
-    for p in points {
-        let values: Vec<Option<f64>> = manifest
-            .params
-            .iter()
-            .map(|name| p.point.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
-            .collect();
-        for r in &p.rows {
-            number(&mut w, Some(&p.index)).map_err(csv_err)?;
-            for v in &values {
-                number(&mut w, v.as_ref().map(|v| v as _)).map_err(csv_err)?;
-            }
-            for text in [&r.kpi, &r.scope, &r.name, &r.unit] {
-                w.write_field(text).map_err(csv_err)?;
-            }
-            for x in [r.mean, r.ci_low, r.ci_high] {
-                number(&mut w, x.as_ref().map(|v| v as _)).map_err(csv_err)?;
-            }
-            number(&mut w, Some(&r.replications)).map_err(csv_err)?;
-            w.write_record(None::<&[u8]>).map_err(csv_err)?;
+    let values: Vec<Option<f64>> = params
+        .iter()
+        .map(|name| p.point.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
+        .collect();
+    for r in &p.rows {
+        number(&mut w, Some(&p.index)).map_err(csv_err)?;
+        for v in &values {
+            number(&mut w, v.as_ref().map(|v| v as _)).map_err(csv_err)?;
         }
+        for text in [&r.kpi, &r.scope, &r.name, &r.unit] {
+            w.write_field(text).map_err(csv_err)?;
+        }
+        for x in [r.mean, r.ci_low, r.ci_high] {
+            number(&mut w, x.as_ref().map(|v| v as _)).map_err(csv_err)?;
+        }
+        number(&mut w, Some(&r.replications)).map_err(csv_err)?;
+        w.write_record(None::<&[u8]>).map_err(csv_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Usage(format!("CSV output failed: {e}")))
+    w.into_inner().map_err(|e| csv_err(e.into_error().into()))
 }
 
 fn value_of(p: &PointFile, kpi: &str, scope: &str, name: &str) -> Option<(f64, f64, f64)> {
