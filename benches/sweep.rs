@@ -5,7 +5,8 @@
 //! - bare engine: every replication of every point run back to back on one thread, nothing
 //!   else (the floor);
 //! - the sweep machinery on 1 thread: plan, parallel runner, summaries, atomic point files
-//!   (synced in the background, and waited for at the end);
+//!   (synced in the background, and waited for at the end), and the final files (CSV, JSON,
+//!   plots, report), all that the command does but start and parse;
 //! - the same on 2 threads (and more, if the machine has them).
 //!
 //! Reports wall times, the speed-up over 1 thread and the machinery's overhead over the bare
@@ -14,7 +15,7 @@
 use std::time::Instant;
 use tiersim::engine::{RunOptions, simulate};
 use tiersim::experiment::{Param, Plan, run_points};
-use tiersim::report::sweep::{Manifest, Store};
+use tiersim::report::sweep::{Manifest, Store, write_final};
 
 fn plan() -> Plan {
     let (base, source) = tiersim::scenario::load("scenarios/after.ron".as_ref()).unwrap();
@@ -39,16 +40,22 @@ fn sweep(plan: &Plan, threads: usize) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let manifest = Manifest::new(plan);
     let mut store = Store::open(dir.path(), &manifest).unwrap();
+    store.keep_points();
     let all: Vec<usize> = (0..plan.points.len()).collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
     let t = Instant::now();
-    pool.install(|| run_points(plan, &all, &|r| store.save(plan, &manifest.fingerprint, &r)))
-        .unwrap();
-    // Until every point file is on disk, as the command waits before its final results.
-    store.sync_points().unwrap();
+    pool.install(|| {
+        run_points(plan, &all, &|r| store.save(plan, &manifest.fingerprint, &r))?;
+        // Until every point file is on disk, as the command waits before its final results,
+        // then the final results themselves, as the command writes them.
+        store.sync_points()?;
+        let points = store.kept_points(&manifest)?;
+        write_final(dir.path(), &manifest, &points)
+    })
+    .unwrap();
     t.elapsed().as_secs_f64()
 }
 
