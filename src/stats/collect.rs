@@ -328,6 +328,21 @@ impl Collector {
         out
     }
 
+    /// Utilisation of pool `i` (busy over available agent-seconds). A team's own pool without
+    /// concurrency keeps no time integrals of its own (they would be the team's, and no KPI
+    /// reads them): its team's utilisation.
+    pub fn pool_utilisation(&self, i: usize) -> f64 {
+        if self.pools[i].timed() {
+            return self.pools[i].utilisation();
+        }
+        let t = &self.teams[i];
+        if t.capacity_area > 0.0 {
+            t.busy_area / t.capacity_area
+        } else {
+            f64::NAN
+        }
+    }
+
     /// The statistics of scope `i` (the overall ones for an alias).
     pub fn scope(&self, i: usize) -> &ScopeStats {
         &self.scopes[if self.alias[i] { 0 } else { i }]
@@ -576,13 +591,15 @@ impl Collector {
     ) {
         self.advance(team, now);
         let t = &mut self.teams[team as usize];
+        if now >= self.warmup {
+            // The length held until now counts too: it was the queue after the warm-up (one
+            // reported before the warm-up would otherwise be missed if it only shrank since).
+            t.queue_max = t.queue_max.max(t.queue).max(queue);
+        }
         t.busy = busy;
         t.capacity = capacity;
         t.scheduled = scheduled;
         t.queue = queue;
-        if now >= self.warmup && queue > t.queue_max {
-            t.queue_max = queue;
-        }
     }
 
     #[inline]

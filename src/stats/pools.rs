@@ -78,6 +78,11 @@ impl PoolStats {
     }
 
     /// Busy agent-time over available agent-time.
+    /// Whether the time integrals are kept (see the field).
+    pub fn timed(&self) -> bool {
+        self.timed
+    }
+
     pub fn utilisation(&self) -> f64 {
         if self.capacity_area > 0.0 {
             self.busy_area / self.capacity_area

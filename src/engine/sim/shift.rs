@@ -34,6 +34,7 @@ impl<O: Observer> Sim<'_, O> {
     /// The team closes (its own roster drops to zero). Each contact still waiting for its
     /// entry team goes as its channel says: served in overtime by the agents on the floor,
     /// left to wait for opening, or disconnected.
+    #[cold]
     fn close_team(&mut self, team: TeamId) {
         let m = self.m;
         let now = self.now;
