@@ -77,7 +77,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// The resolved incident of slot `idx` reopens later (its resolving team's rule for its
     /// type), or closes now.
-    #[inline]
+    #[inline(always)]
     fn reopen_or_close(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;

@@ -116,6 +116,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Reports `team`'s load (its own pool's agents, its queue's length) to the observer.
+    #[inline(always)]
     pub(super) fn team_changed(&mut self, team: TeamId) {
         let q = routing::queue_of(team);
         let load = self.pools[routing::own_pool(team).index()].load();
@@ -124,6 +125,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Reports `pool`'s load to the observer.
+    #[inline(always)]
     pub(super) fn pool_changed(&mut self, pool: PoolId) {
         let load = self.pools[pool.index()].load();
         self.stats.pool_state(pool, self.now, load);
