@@ -225,6 +225,11 @@ pub struct Collector {
     slot_span: (f64, f64),
     /// The last contact key (channel, type, priority) looked up, and its breakdowns.
     pub(super) last_ids: ((u16, u16, u8), ScopeIds),
+    /// Every SLA clock is the wall clock and nothing pauses it (no business calendar, no
+    /// waiting on the customer): the SLA-clock counts are then the wall-clock ones, so
+    /// [`crate::engine::Observer::sla_clock`] records nothing and the KPIs read the wall
+    /// counts (see [`super::cases`]).
+    pub(super) sla_on_wall: bool,
 }
 
 impl Collector {
@@ -303,6 +308,7 @@ impl Collector {
                 .collect(),
             slot_span: inside(0.0, m.interval),
             last_ids: ((0, 0, 0), ScopeIds { ids: [0; 4], n: 1 }),
+            sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
         };
         c.last_ids.1 = c.scope_ids(0, 0, 0);
         c
@@ -692,7 +698,9 @@ impl Collector {
                     .collect(),
                 _ => (0..self.thresholds.len()).collect(),
             };
-            scope_kpis(self.scope(i), &judged, &mut |k, v| emit(k, scope, v));
+            scope_kpis(self.scope(i), &judged, self.sla_on_wall, &mut |k, v| {
+                emit(k, scope, v)
+            });
         }
         let days = (m.horizon - m.warmup) / 86_400.0;
         let span = m.horizon - m.warmup;
@@ -760,8 +768,9 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// The contact and incident KPIs of one breakdown; `judged`: the thresholds reported.
-fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
+/// The contact and incident KPIs of one breakdown; `judged`: the thresholds reported;
+/// `sla_on_wall`: the SLA clock is the wall clock (see [`Collector::sla_on_wall`]).
+fn scope_kpis(s: &ScopeStats, judged: &[usize], sla_on_wall: bool, e: &mut dyn FnMut(Kpi, f64)) {
     e(Kpi::Arrived, s.arrived as f64);
     e(Kpi::Duplicates, s.duplicates as f64);
     e(Kpi::Resolved, s.resolved as f64);
@@ -846,7 +855,7 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
         Kpi::SlaResolutionOfArrived,
         ratio(s.sla_resolution_arrived.0, s.sla_resolution_arrived.1),
     );
-    super::cases::case_kpis(s, e);
+    super::cases::case_kpis(s, sla_on_wall, e);
 }
 
 /// What a team cost over the measured time: paid hours x `cost_per_hour`, or, for an external

@@ -152,6 +152,10 @@ impl Observer for Collector {
     }
     #[inline]
     fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel) {
+        if self.sla_on_wall {
+            // The wall-clock counts of incident_ended / incident_open_at_end are these.
+            return;
+        }
         let ids = self.ids(key);
         Collector::sla_clock(self, ids, times, (sla.response, sla.resolution));
     }
