@@ -176,16 +176,43 @@ impl TeamStats {
 /// everywhere), so nothing is recorded twice. Iterating yields the scope indices to record.
 #[derive(Clone, Copy, Debug)]
 pub struct ScopeIds {
-    ids: [usize; 4],
-    n: usize,
+    ids: [u32; 4],
+    n: u8,
+}
+
+/// The scope indices of a [`ScopeIds`], in order.
+#[derive(Clone, Debug)]
+pub struct ScopeIter {
+    ids: [u32; 4],
+    next: u8,
+    n: u8,
+}
+
+impl Iterator for ScopeIter {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.next < self.n {
+            // `n` is at most 4: the mask only spares a bounds check.
+            let i = self.ids[usize::from(self.next & 3)];
+            self.next += 1;
+            Some(i as usize)
+        } else {
+            None
+        }
+    }
 }
 
 impl IntoIterator for ScopeIds {
     type Item = usize;
-    type IntoIter = std::iter::Take<std::array::IntoIter<usize, 4>>;
+    type IntoIter = ScopeIter;
     #[inline]
-    fn into_iter(self) -> Self::IntoIter {
-        self.ids.into_iter().take(self.n)
+    fn into_iter(self) -> ScopeIter {
+        ScopeIter {
+            ids: self.ids,
+            next: 0,
+            n: self.n,
+        }
     }
 }
 
@@ -324,7 +351,8 @@ impl Collector {
             1 + self.n_channels + self.n_types + prio as usize,
         ] {
             if !self.alias[i] {
-                out.ids[out.n] = i;
+                // Scopes number 1 + channels + types + 4, channels and types u16 ids.
+                out.ids[usize::from(out.n)] = i as u32;
                 out.n += 1;
             }
         }
@@ -788,7 +816,7 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], sla_on_wall: bool, e: &mut dyn F
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::ResponseQuantile(k as u8), s.response.quantile(q));
     }
-    e(Kpi::ResponseMax, s.response.max);
+    e(Kpi::ResponseMax, s.response.max());
     let left = s.response.n + s.abandoned;
     e(
         Kpi::ResponseMeanInclAbandons,
@@ -840,12 +868,12 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], sla_on_wall: bool, e: &mut dyn F
             s.incident_queue_time.quantile(q),
         );
     }
-    e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max);
+    e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max());
     e(Kpi::ResolutionMean, s.resolution.mean());
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::ResolutionQuantile(k as u8), s.resolution.quantile(q));
     }
-    e(Kpi::ResolutionMax, s.resolution.max);
+    e(Kpi::ResolutionMax, s.resolution.max());
     e(Kpi::SlaResponse, ratio(s.sla_response.0, s.sla_response.1));
     e(
         Kpi::SlaResolution,
@@ -896,7 +924,7 @@ fn team_kpis(t: &TeamStats, cost: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi,
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::WaitQuantile(k as u8), t.wait.quantile(q));
     }
-    e(Kpi::WaitMax, t.wait.max);
+    e(Kpi::WaitMax, t.wait.max());
     e(Kpi::Utilisation, per(t.busy_area, t.capacity_area));
     e(Kpi::QueueMean, t.queue_area / span);
     e(Kpi::QueueMax, f64::from(t.queue_max));
