@@ -416,8 +416,9 @@ impl Collector {
             s.response.record(waited);
             s.answered_at_once += u64::from(waited <= 0.0);
             for &(k, t) in chan {
-                s.sl[k].answered += 1;
-                s.sl[k].within += u64::from(waited <= t);
+                let c = &mut s.sl[k];
+                c.answered += 1;
+                c.within += u64::from(waited <= t);
             }
         }
         let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
@@ -573,8 +574,9 @@ impl Collector {
         t.visits += 1;
         t.wait.record(waited);
         for &(k, limit) in &self.chan_thresholds[channel as usize] {
-            t.sl[k].visits += 1;
-            t.sl[k].within += u64::from(waited <= limit);
+            let c = &mut t.sl[k];
+            c.visits += 1;
+            c.within += u64::from(waited <= limit);
         }
         self.series.visit(team, self.slot, waited);
     }
@@ -619,7 +621,12 @@ impl Collector {
     #[inline]
     fn advance(&mut self, team: u16, now: f64) {
         let t = &mut self.teams[team as usize];
-        let from = t.last.max(self.warmup);
+        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
+        let from = if t.last > self.warmup {
+            t.last
+        } else {
+            self.warmup
+        };
         t.last = now;
         if now <= from {
             return;

@@ -44,7 +44,12 @@ impl PoolStats {
     /// integrals run from `warmup`.
     #[inline]
     pub fn set(&mut self, now: f64, warmup: f64, busy: u32, held: u32, capacity: u32) {
-        let from = self.last.max(warmup);
+        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
+        let from = if self.last > warmup {
+            self.last
+        } else {
+            warmup
+        };
         if now > from {
             let dt = now - from;
             self.busy_area += f64::from(self.busy) * dt;
