@@ -128,7 +128,10 @@ impl Tally {
         }
         if let Some(h) = &mut self.hist {
             // Durations are non-negative: adding 0.5 and truncating rounds without a libm call.
-            h.record((secs * 1000.0 + 0.5) as u64);
+            // The signed conversion is cheaper than `as u64` and keeps the same counter: both
+            // give 0 for NaN and negatives, the same below 2^63, and past that a value beyond
+            // the top bucket, which counts as MAX_MS either way.
+            h.record(((secs * 1000.0 + 0.5) as i64).max(0) as u64);
         }
     }
 
@@ -180,10 +183,30 @@ mod tests {
         assert_eq!(reference.distinct_values(), LEN);
         let mut ours = Tally::with_quantiles();
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+        // Negative, NaN and values past 2^63 ms too (as no duration should be), where the
+        // signed conversion in `record` must agree with `as u64`.
         let fixed = [
-            0.0, 0.0004, 0.0005, 0.001, 0.255, 0.256, 0.2565, 1.0, 86_400.0,
+            0.0,
+            0.0004,
+            0.0005,
+            0.001,
+            0.255,
+            0.256,
+            0.2565,
+            1.0,
+            86_400.0,
+            -0.0004,
+            -1.0,
+            f64::NAN,
         ];
-        let top = [MAX_MS as f64 / 1000.0, MAX_MS as f64 / 500.0, 1e12];
+        let top = [
+            MAX_MS as f64 / 1000.0,
+            MAX_MS as f64 / 500.0,
+            1e12,
+            9.3e15,
+            2e16,
+            f64::INFINITY,
+        ];
         for k in 0..200_000 {
             let secs = match k % 5 {
                 0 => fixed[k / 5 % fixed.len()],
