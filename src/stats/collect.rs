@@ -322,7 +322,10 @@ impl Collector {
                 })
                 .collect(),
             pools: (0..m.n_pools())
-                .map(|_| super::PoolStats::new(m.teams.len(), m.types.len()))
+                .map(|i| {
+                    let integrate = super::pools::integrals_used(m, i);
+                    super::PoolStats::new(m.teams.len(), m.types.len(), integrate)
+                })
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),

@@ -7,7 +7,8 @@ use crate::model::Model;
 /// One pool's statistics over one replication (after the warm-up).
 #[derive(Clone, Debug)]
 pub struct PoolStats {
-    /// Agent-seconds busy, and agent-seconds available (rostered, not on other duties).
+    /// Agent-seconds busy, and agent-seconds available (rostered, not on other duties); with
+    /// `held_area`, kept only where a KPI reads them ([`integrals_used`]), zero elsewhere.
     pub busy_area: f64,
     pub capacity_area: f64,
     /// Visits started, per team whose queue they came from.
@@ -22,10 +23,20 @@ pub struct PoolStats {
     busy: u32,
     capacity: u32,
     held: u32,
+    /// Whether the time integrals are kept.
+    pub(super) integrate: bool,
+}
+
+/// Whether any KPI reads pool `i`'s time integrals: a shared pool's utilisation, or a pool
+/// with concurrency (occupancy). A team's own pool without concurrency reports its
+/// utilisation as the team's ([`super::TeamStats`]), so its integrals would go unread.
+pub fn integrals_used(m: &Model, i: usize) -> bool {
+    i >= m.teams.len() || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
 }
 
 impl PoolStats {
-    pub fn new(teams: usize, types: usize) -> Self {
+    /// A pool's statistics; `integrate`: keep its time integrals ([`integrals_used`]).
+    pub fn new(teams: usize, types: usize, integrate: bool) -> Self {
         PoolStats {
             busy_area: 0.0,
             capacity_area: 0.0,
@@ -37,6 +48,7 @@ impl PoolStats {
             busy: 0,
             capacity: 0,
             held: 0,
+            integrate,
         }
     }
 
@@ -44,6 +56,9 @@ impl PoolStats {
     /// integrals run from `warmup`.
     #[inline]
     pub fn set(&mut self, now: f64, warmup: f64, busy: u32, held: u32, capacity: u32) {
+        if !self.integrate {
+            return;
+        }
         // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
         let from = if self.last > warmup {
             self.last
@@ -123,6 +138,7 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
         );
     }
     for (i, p) in pools.iter().enumerate() {
+        debug_assert!(p.integrate || !integrals_used(m, i));
         let k = m
             .concurrency(crate::model::PoolId::at(i))
             .iter()
@@ -171,7 +187,62 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
 
 #[cfg(test)]
 mod tests {
-    use super::busiest_tenth_share;
+    use super::{busiest_tenth_share, integrals_used};
+    use crate::engine::{Observer, PoolLoad};
+    use crate::model::{PoolId, load_model};
+    use crate::stats::Collector;
+
+    /// Every KPI of a collector fed the same pool loads, as bit patterns (NaN equals NaN).
+    fn kpis_after_loads(m: &crate::model::Model, integrate_all: bool) -> Vec<u64> {
+        let mut c = Collector::new(m);
+        if integrate_all {
+            c.pools.iter_mut().for_each(|p| p.integrate = true);
+        }
+        for k in 0..2_000u32 {
+            let load = PoolLoad {
+                busy: k % 7,
+                held: k % 7 + k % 3,
+                available: 7,
+                scheduled: 7,
+            };
+            let pool = PoolId::at(k as usize % m.n_pools());
+            c.pool_state(pool, f64::from(k) * 17.5, load);
+        }
+        let mut v = Vec::new();
+        c.kpis(m, |_, _, x| v.push(x.to_bits()));
+        v
+    }
+
+    /// A pool's time integrals are kept where a KPI reads them (shared pools, pools with
+    /// concurrency), and keeping them elsewhere changes no KPI.
+    #[test]
+    fn pool_integrals_are_kept_where_read() {
+        for (file, kept) in [
+            ("scenarios/validation/mmc.ron", None),
+            ("scenarios/vendor-skills.ron", Some(true)),
+            ("scenarios/case3-omnichannel.ron", Some(true)),
+        ] {
+            let m = load_model(file.as_ref()).unwrap();
+            let c = Collector::new(&m);
+            let flags: Vec<bool> = c.pools.iter().map(|p| p.integrate).collect();
+            assert!(
+                flags
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &f)| f == integrals_used(&m, i))
+            );
+            if kept.is_none() {
+                assert_eq!(flags, [false], "{file}");
+            } else {
+                assert!(flags.contains(&true), "{file}");
+            }
+            assert_eq!(
+                kpis_after_loads(&m, false),
+                kpis_after_loads(&m, true),
+                "{file}"
+            );
+        }
+    }
 
     #[test]
     fn busiest_tenth_share_is_the_top_ceil_tenth_over_all_agents() {
