@@ -250,8 +250,9 @@ pub struct Collector {
     /// Times surely inside the current interval (a hair inside its ends), where
     /// [`Collector::slot_of`] needs no division.
     slot_span: (f64, f64),
-    /// The last contact key (channel, type, priority) looked up, and its breakdowns.
-    pub(super) last_ids: ((u16, u16, u8), ScopeIds),
+    /// The last contact key looked up (channel, type and priority packed as
+    /// `channel | type << 16 | priority << 32`), and its breakdowns.
+    pub(super) last_ids: (u64, ScopeIds),
     /// Every SLA clock is the wall clock and nothing pauses it (no business calendar, no
     /// waiting on the customer): the SLA-clock counts are then the wall-clock ones, so
     /// [`crate::engine::Observer::sla_clock`] records nothing and the KPIs read the wall
@@ -337,7 +338,7 @@ impl Collector {
                 .map(|l| l.contains(&0))
                 .collect(),
             slot_span: inside(0.0, m.interval),
-            last_ids: ((0, 0, 0), ScopeIds { ids: [0; 4], n: 1 }),
+            last_ids: (0, ScopeIds { ids: [0; 4], n: 1 }),
             sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
         };
         c.last_ids.1 = c.scope_ids(0, 0, 0);
@@ -411,7 +412,8 @@ impl Collector {
 
     /// An agent picked up a contact on `channel` that arrived at `arrival`, `waited` seconds
     /// later (its first response). The interval series count it in the interval it arrived in.
-    #[inline]
+    /// (Inlined into [`crate::engine::Observer::answered`], its one caller.)
+    #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
         for i in ids {

@@ -8,14 +8,21 @@ use crate::model::{ChannelId, PoolId, SlaModel, TeamId, TypeId};
 
 impl Collector {
     /// The breakdowns of `k`, remembered for the next call: the facts of one contact come one
-    /// after another, with the same key.
+    /// after another, with the same key (compared as one packed word).
     #[inline]
     fn ids(&mut self, k: ContactKey) -> ScopeIds {
-        let key = (k.channel.0, k.ty.0, k.priority);
+        let key = u64::from(k.channel.0) | u64::from(k.ty.0) << 16 | u64::from(k.priority) << 32;
         if self.last_ids.0 != key {
-            self.last_ids = (key, self.scope_ids(key.0, key.1, key.2));
+            self.look_up_ids(k, key);
         }
         self.last_ids.1
+    }
+
+    /// [`Collector::ids`] for a key other than the last.
+    #[cold]
+    #[inline(never)]
+    fn look_up_ids(&mut self, k: ContactKey, key: u64) {
+        self.last_ids = (key, self.scope_ids(k.channel.0, k.ty.0, k.priority));
     }
 }
 
