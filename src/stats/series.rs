@@ -56,7 +56,8 @@ impl Series {
             self.arrivals[ch as usize][slot] += 1.0;
         }
     }
-    #[inline]
+    // One caller (Collector::answered): inlined there.
+    #[inline(always)]
     pub(crate) fn answered(&mut self, slot: Option<usize>, within: bool, waited: f64) {
         self.response_bins[cdf_bin(waited)] += 1.0;
         if let Some(slot) = slot {

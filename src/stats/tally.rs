@@ -118,8 +118,8 @@ impl Tally {
         }
     }
 
-    /// Records a duration in seconds.
-    #[inline]
+    /// Records a duration in seconds (a few dozen instructions: always inlined).
+    #[inline(always)]
     pub fn record(&mut self, secs: f64) {
         self.n += 1;
         self.sum += secs;
