@@ -258,6 +258,8 @@ pub struct Collector {
     /// [`crate::engine::Observer::sla_clock`] records nothing and the KPIs read the wall
     /// counts (see [`super::cases`]).
     pub(super) sla_on_wall: bool,
+    /// Whether the visits per pool, team and type are counted ([`super::pools::served_used`]).
+    pub(super) count_served: bool,
 }
 
 impl Collector {
@@ -340,6 +342,7 @@ impl Collector {
             slot_span: inside(0.0, m.interval),
             last_ids: (0, ScopeIds { ids: [0; 4], n: 1 }),
             sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
+            count_served: super::pools::served_used(m),
         };
         c.last_ids.1 = c.scope_ids(0, 0, 0);
         c

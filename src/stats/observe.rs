@@ -96,11 +96,15 @@ impl Observer for Collector {
     fn visit_started(&mut self, team: TeamId, pool: PoolId, channel: ChannelId, waited: f64) {
         Collector::visit_started(self, team.0, channel.0, waited);
         self.omni.visit_started(team.0, channel.0, waited);
-        self.pools[pool.index()].served[team.index()] += 1;
+        if self.count_served {
+            self.pools[pool.index()].served[team.index()] += 1;
+        }
     }
     #[inline]
     fn served_type(&mut self, pool: PoolId, ty: TypeId) {
-        self.pools[pool.index()].served_types[ty.index()] += 1;
+        if self.count_served {
+            self.pools[pool.index()].served_types[ty.index()] += 1;
+        }
     }
     #[inline]
     fn agent_worked(&mut self, pool: PoolId, agent: u32, from: f64, to: f64) {

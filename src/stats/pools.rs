@@ -11,9 +11,9 @@ pub struct PoolStats {
     /// `held_area`, kept only where a KPI reads them ([`integrals_used`]), zero elsewhere.
     pub busy_area: f64,
     pub capacity_area: f64,
-    /// Visits started, per team whose queue they came from.
+    /// Visits started, per team whose queue they came from, and contacts taken, per incident
+    /// type; counted only where a KPI reads them ([`served_used`]), zero elsewhere.
     pub served: Vec<u64>,
-    /// Contacts taken, per incident type.
     pub served_types: Vec<u64>,
     /// Seconds of work (handling and after-contact work) per agent, after the warm-up.
     pub agent_work: Vec<f64>,
@@ -25,6 +25,13 @@ pub struct PoolStats {
     held: u32,
     /// Whether the time integrals are kept.
     pub(super) integrate: bool,
+}
+
+/// Whether any KPI reads the visits pools served per team and per type: with shared pools
+/// (their visits and served shares) or a queue that more than one pool serves (its overflow
+/// share). Otherwise each team's own pool serves all its visits and nothing reads the counts.
+pub fn served_used(m: &Model) -> bool {
+    !m.shared_pools.is_empty() || m.servers.iter().any(|s| s.len() > 1)
 }
 
 /// Whether any KPI reads pool `i`'s time integrals: a shared pool's utilisation, or a pool
@@ -192,11 +199,13 @@ mod tests {
     use crate::model::{PoolId, load_model};
     use crate::stats::Collector;
 
-    /// Every KPI of a collector fed the same pool loads, as bit patterns (NaN equals NaN).
-    fn kpis_after_loads(m: &crate::model::Model, integrate_all: bool) -> Vec<u64> {
+    /// Every KPI of a collector fed the same pool loads and visits, as bit patterns (NaN
+    /// equals NaN); `keep_all`: keep every pool's integrals and visit counts.
+    fn kpis_after_loads(m: &crate::model::Model, keep_all: bool) -> Vec<u64> {
         let mut c = Collector::new(m);
-        if integrate_all {
+        if keep_all {
             c.pools.iter_mut().for_each(|p| p.integrate = true);
+            c.count_served = true;
         }
         for k in 0..2_000u32 {
             let load = PoolLoad {
@@ -207,6 +216,13 @@ mod tests {
             };
             let pool = PoolId::at(k as usize % m.n_pools());
             c.pool_state(pool, f64::from(k) * 17.5, load);
+            // Each team's queue served by the pools that serve it, in turn.
+            let team = k as usize % m.teams.len();
+            let servers = &m.servers[team];
+            let (server, _) = servers[k as usize / m.teams.len() % servers.len()];
+            let channel = crate::model::ChannelId(0);
+            Observer::visit_started(&mut c, crate::model::TeamId::at(team), server, channel, 1.0);
+            c.served_type(server, crate::model::TypeId(0));
         }
         let mut v = Vec::new();
         c.kpis(m, |_, _, x| v.push(x.to_bits()));
@@ -214,13 +230,14 @@ mod tests {
     }
 
     /// A pool's time integrals are kept where a KPI reads them (shared pools, pools with
-    /// concurrency), and keeping them elsewhere changes no KPI.
+    /// concurrency), and so are the visits per pool; keeping them elsewhere changes no KPI.
     #[test]
     fn pool_integrals_are_kept_where_read() {
-        for (file, kept) in [
-            ("scenarios/validation/mmc.ron", None),
-            ("scenarios/vendor-skills.ron", Some(true)),
-            ("scenarios/case3-omnichannel.ron", Some(true)),
+        // (scenario, some pool keeps integrals, visits per pool counted)
+        for (file, integrals, served) in [
+            ("scenarios/validation/mmc.ron", false, false),
+            ("scenarios/vendor-skills.ron", true, true),
+            ("scenarios/case3-omnichannel.ron", true, false),
         ] {
             let m = load_model(file.as_ref()).unwrap();
             let c = Collector::new(&m);
@@ -231,11 +248,8 @@ mod tests {
                     .enumerate()
                     .all(|(i, &f)| f == integrals_used(&m, i))
             );
-            if kept.is_none() {
-                assert_eq!(flags, [false], "{file}");
-            } else {
-                assert!(flags.contains(&true), "{file}");
-            }
+            assert_eq!(flags.contains(&true), integrals, "{file}");
+            assert_eq!(c.count_served, served, "{file}");
             assert_eq!(
                 kpis_after_loads(&m, false),
                 kpis_after_loads(&m, true),
