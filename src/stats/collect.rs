@@ -180,6 +180,11 @@ pub struct ScopeIds {
     n: u8,
 }
 
+impl ScopeIds {
+    /// The overall breakdown alone.
+    pub const OVERALL: ScopeIds = ScopeIds { ids: [0; 4], n: 1 };
+}
+
 /// The scope indices of a [`ScopeIds`], in order.
 #[derive(Clone, Debug)]
 pub struct ScopeIter {
@@ -260,6 +265,9 @@ pub struct Collector {
     pub(super) sla_on_wall: bool,
     /// Whether the visits per pool, team and type are counted ([`super::pools::served_used`]).
     pub(super) count_served: bool,
+    /// Every contact counts in the overall breakdown alone (one channel, one type, one
+    /// priority): [`ScopeIds::OVERALL`] without a look-up.
+    pub(super) overall_only: bool,
 }
 
 impl Collector {
@@ -340,11 +348,13 @@ impl Collector {
                 .map(|l| l.contains(&0))
                 .collect(),
             slot_span: inside(0.0, m.interval),
-            last_ids: (0, ScopeIds { ids: [0; 4], n: 1 }),
+            last_ids: (0, ScopeIds::OVERALL),
             sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
             count_served: super::pools::served_used(m),
+            overall_only: false,
         };
         c.last_ids.1 = c.scope_ids(0, 0, 0);
+        c.overall_only = c.alias[1..].iter().filter(|&&a| a).count() == 3;
         c
     }
 
@@ -1080,5 +1090,24 @@ mod slot_tests {
                 assert_eq!(c.slot_of(t), by_division(&c, t), "t = {t}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::Collector;
+
+    /// A model with one channel, one type and one priority counts every contact in the
+    /// overall breakdown alone, as the look-up would; one with several channels looks up.
+    #[test]
+    fn overall_only_where_every_key_aliases_the_overall_scope() {
+        let m = crate::model::load_model("scenarios/validation/mmc.ron".as_ref()).unwrap();
+        let c = Collector::new(&m);
+        assert!(c.overall_only);
+        let p = super::single_priority(&m).unwrap() as u8;
+        let ids = c.scope_ids(0, 0, p);
+        assert_eq!((ids.n, ids.ids[0]), (1, 0));
+        let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
+        assert!(m.channels.len() > 1 && !Collector::new(&m).overall_only);
     }
 }

@@ -11,6 +11,9 @@ impl Collector {
     /// after another, with the same key (compared as one packed word).
     #[inline]
     fn ids(&mut self, k: ContactKey) -> ScopeIds {
+        if self.overall_only {
+            return ScopeIds::OVERALL;
+        }
         let key = u64::from(k.channel.0) | u64::from(k.ty.0) << 16 | u64::from(k.priority) << 32;
         if self.last_ids.0 != key {
             self.look_up_ids(k, key);
@@ -46,9 +49,9 @@ impl Observer for Collector {
     }
     #[inline]
     fn entered(&mut self, team: TeamId, key: ContactKey, first_visit: bool, arrival: f64) {
-        let ids = self.ids(key);
         Collector::entered(self, team.0, key.channel.0);
         if first_visit {
+            let ids = self.ids(key);
             Collector::queued(self, ids, key.channel.0, arrival);
         }
     }
