@@ -93,6 +93,54 @@ pub struct Contact {
     pub stated_priority: u8,
 }
 
+impl Contact {
+    /// A free slot's placeholder, overwritten when the slot is used.
+    pub fn spent() -> Self {
+        Contact {
+            rng: Pcg64Mcg::new(0),
+            incident: 0,
+            first_arrival: 0.0,
+            arrival: 0.0,
+            enqueued: 0.0,
+            deadline: 0.0,
+            answered: f64::NAN,
+            incident_answered: f64::NAN,
+            queue_time: 0.0,
+            log_handling: -1.0,
+            chase_seed: 0,
+            vgen: 0,
+            channel: ChannelId(0),
+            first_channel: ChannelId(0),
+            ty: TypeId(0),
+            team: NO_TEAM,
+            pool: PoolId(u16::MAX),
+            target: None,
+            transfers: 0,
+            misroutes: 0,
+            handled_visits: 0,
+            visits: 0,
+            priority: 0,
+            first_priority: 0,
+            attempt: 0,
+            state: State::Free,
+            counted: false,
+            incident_counted: false,
+            holds_line: false,
+            chase: false,
+            overtime: false,
+            callback: false,
+            callback_tries: 0,
+            escalated: false,
+            paused: 0.0,
+            pause_start: f64::NAN,
+            agent: AgentId(u32::MAX),
+            mention: None,
+            record: Record::NONE,
+            stated_priority: 0,
+        }
+    }
+}
+
 /// A mention in triage: the feed it came from, and whether it really is a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mention {

@@ -80,7 +80,8 @@ pub trait Observer {
     /// A contact an agent resolved will reopen (its incident stays open).
     fn reopened(&mut self, key: ContactKey);
     /// An incident ended, or was open at the end, with `times` on its SLA clock (business
-    /// hours, waiting on the customer left out); `sla` holds its targets.
+    /// hours, waiting on the customer left out); `sla` holds its targets. Only called for
+    /// incidents with at least one target (without one there is nothing to judge).
     fn sla_clock(&mut self, key: ContactKey, times: &ClockTimes, sla: SlaModel);
     /// The run ended (after the last load changes, before the contacts still open are
     /// reported).

@@ -61,9 +61,14 @@ pub(super) fn free_server(
     need: u32,
     kind: Option<ChannelKind>,
 ) -> Option<(PoolId, f64)> {
-    let mut open = servers(m, queue).iter().copied().filter(|&(p, _)| {
-        pools[p.index()].open_for(kind, need) && m.routing.after(p, queue) == 0.0
-    });
+    // One pool (the common case): every policy picks it if it can take the contact.
+    if let &[(p, proficiency)] = servers(m, queue) {
+        return usable(m, &pools[p.index()], p, queue, need, kind).then_some((p, proficiency));
+    }
+    let mut open = servers(m, queue)
+        .iter()
+        .copied()
+        .filter(|&(p, _)| usable(m, &pools[p.index()], p, queue, need, kind));
     match m.routing.agent {
         AgentSelection::Overflow => open.next(),
         AgentSelection::LongestIdle => first_min_by(open, |&(p, _)| {
@@ -73,6 +78,20 @@ pub(super) fn free_server(
         }),
         AgentSelection::FewestSkills => first_min_by(open, |&(p, _)| work_for(m, p).len() as f64),
     }
+}
+
+/// Whether `pool` (`p`) can take a contact of `kind` arriving in `queue` now: it sees the
+/// contact at once and has an agent for it (see [`free_server`]).
+#[inline(always)]
+fn usable(
+    m: &Model,
+    pool: &Pool,
+    p: PoolId,
+    queue: QueueId,
+    need: u32,
+    kind: Option<ChannelKind>,
+) -> bool {
+    pool.open_for(kind, need) && m.routing.after(p, queue) == 0.0
 }
 
 /// The first item with the smallest key.

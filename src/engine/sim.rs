@@ -330,8 +330,10 @@ impl<'m, O: Observer> Sim<'m, O> {
                     first_response,
                     sla,
                 );
-                let times = cases::clock_times(c, clock, None, end);
-                self.stats.sla_clock(Self::incident_key(c), &times, sla);
+                if sla.response.is_some() || sla.resolution.is_some() {
+                    let times = cases::clock_times(c, clock, None, end);
+                    self.stats.sla_clock(Self::incident_key(c), &times, sla);
+                }
             }
         }
         Finished {

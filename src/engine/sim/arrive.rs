@@ -60,26 +60,32 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Puts a contact in a free slot of the slab (or a new one) and returns its index.
     fn place(&mut self, contact: Contact) -> u32 {
-        match self.free.pop() {
-            Some(i) => {
-                // Keep the generation rising so stale entries for this slot never match.
-                let vgen = self.contacts[i as usize].vgen;
-                self.contacts[i as usize] = Contact { vgen, ..contact };
-                i
-            }
-            None => {
-                if self.contacts.len() >= bounds::MAX_IN_SYSTEM && self.stop_reason.is_none() {
-                    self.stop_reason = Some(format!(
-                        "more than {} contacts in the system at once: the organisation cannot keep up \
-                         with the demand and memory would grow without end",
-                        bounds::MAX_IN_SYSTEM
-                    ));
-                    self.event_limit = 0;
-                }
-                self.contacts.push(contact);
-                (self.contacts.len() - 1) as u32
-            }
+        let i = self.slot();
+        let c = &mut self.contacts[i as usize];
+        *c = Contact {
+            vgen: c.vgen,
+            ..contact
+        };
+        i
+    }
+
+    /// A free slot of the slab (reused, or a new one holding a spent contact): its index.
+    /// A reused slot keeps its generation rising, so stale entries for it never match.
+    #[inline]
+    fn slot(&mut self) -> u32 {
+        if let Some(i) = self.free.pop() {
+            return i;
         }
+        if self.contacts.len() >= bounds::MAX_IN_SYSTEM && self.stop_reason.is_none() {
+            self.stop_reason = Some(format!(
+                "more than {} contacts in the system at once: the organisation cannot keep up \
+                 with the demand and memory would grow without end",
+                bounds::MAX_IN_SYSTEM
+            ));
+            self.event_limit = 0;
+        }
+        self.contacts.push(Contact::spent());
+        (self.contacts.len() - 1) as u32
     }
 
     /// Incident `k` of a stream arrives on the channel this design gives the stream. Its
@@ -157,6 +163,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// A new incident's first contact: placed, the source's next arrival scheduled, its chase
     /// drawn, and admitted on its channel; unless a proactive case prevented it.
+    #[inline]
     fn start_incident(&mut self, src: Source, n: NewIncident) {
         if self.prevented(n.ty) {
             return self.schedule_arrival(src, self.now);
@@ -167,6 +174,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Places a new incident's first contact, its priority set by the urgency rule if any.
+    #[inline]
     pub(super) fn open_incident(&mut self, n: NewIncident) -> u32 {
         let m = self.m;
         let NewIncident {
@@ -183,7 +191,9 @@ impl<O: Observer> Sim<'_, O> {
             .as_ref()
             .map_or(stated, |u| u.priority(stated, ty.index(), record, 0));
         let now = self.now;
-        let contact = Contact {
+        let idx = self.slot();
+        let slot = &mut self.contacts[idx as usize];
+        *slot = Contact {
             rng: contact_stream(s1, s2),
             incident: self.next_incident,
             first_arrival: now,
@@ -195,7 +205,7 @@ impl<O: Observer> Sim<'_, O> {
             queue_time: 0.0,
             log_handling,
             chase_seed: 0,
-            vgen: 0,
+            vgen: slot.vgen,
             channel: ch,
             first_channel: ch,
             ty,
@@ -226,10 +236,11 @@ impl<O: Observer> Sim<'_, O> {
             agent: AgentId(u32::MAX),
         };
         self.next_incident += 1;
-        self.place(contact)
+        idx
     }
 
     /// A placed first contact: its chase drawn, and admitted on its channel.
+    #[inline]
     pub(super) fn launch(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;

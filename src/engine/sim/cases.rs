@@ -47,6 +47,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// An agent resolved the incident of slot `idx`: it may wait on the customer first (the
     /// SLA clock stopped), then reopen or close.
+    #[inline]
     pub(super) fn resolved(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;
@@ -75,6 +76,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// The resolved incident of slot `idx` reopens later (its resolving team's rule for its
     /// type), or closes now.
+    #[inline]
     fn reopen_or_close(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;

@@ -97,8 +97,11 @@ impl<O: Observer> Sim<'_, O> {
             let (sla, clock) = m.cases.sla(c.ty, c.first_priority, c.first_channel);
             let key = Self::incident_key(c);
             self.stats.incident_ended(key, &record, sla);
-            let times = super::cases::clock_times(c, clock, Some(resolved), self.now);
-            self.stats.sla_clock(key, &times, sla);
+            // Without a target there is nothing to judge on the SLA clock.
+            if sla.response.is_some() || sla.resolution.is_some() {
+                let times = super::cases::clock_times(c, clock, Some(resolved), self.now);
+                self.stats.sla_clock(key, &times, sla);
+            }
         }
         self.free.push(idx);
     }

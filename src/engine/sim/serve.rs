@@ -33,15 +33,14 @@ impl<O: Observer> Sim<'_, O> {
         let need = self.free_needed(idx, team);
         // Straight to an agent only if nobody is waiting: a contact passed back to the team
         // that just finished it must not jump the queue.
-        let server = if self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0 {
-            routing::free_server(m, q, &self.pools, need, kind)
+        let idle = routing::free_server(m, q, &self.pools, need, kind);
+        let nobody_waits = self.queues[q.index()].len() == 0 && self.overtime[q.index()].len() == 0;
+        if let (Some((p, proficiency)), true) = (idle, nobody_waits) {
+            if self.start_service(idx, p, proficiency) {
+                self.team_changed(team);
+                self.pool_changed(p);
+            }
         } else {
-            None
-        };
-        if let Some((p, proficiency)) = server {
-            self.start_service(idx, p, proficiency);
-        } else {
-            let idle = routing::free_server(m, q, &self.pools, need, kind);
             self.push_waiting(q, team, idx, vgen);
             if first_visit && deadline.is_finite() {
                 self.cal
@@ -79,10 +78,11 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// A free agent of `pool` starts handling contact `idx`, taking `proficiency` times its
-    /// team's handling time.
-    fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) {
+    /// team's handling time. The caller reports the team's and the pool's new load, unless
+    /// this returns false (a call back that failed, already reported).
+    fn start_service(&mut self, idx: u32, pool: PoolId, proficiency: f64) -> bool {
         if self.contacts[idx as usize].callback && !self.call_back(idx, pool) {
-            return;
+            return false;
         }
         let m = self.m;
         let now = self.now;
@@ -125,8 +125,7 @@ impl<O: Observer> Sim<'_, O> {
             Some(l) => self.share(pool, agent, l, idx, handling),
             None => self.cal.schedule(now + handling, Event::ServiceEnd(idx)),
         }
-        self.team_changed(team);
-        self.pool_changed(pool);
+        true
     }
 
     /// Handling of contact `idx` ends: its agent is freed (or leaves for other duties) and
@@ -231,6 +230,7 @@ impl<O: Observer> Sim<'_, O> {
                 &mut self.queues[q.index()]
             };
             line.pop_lane(lane);
+            // Reported below, with every team this pool serves.
             self.start_service(w.contact, pool, proficiency);
         }
         for &(q, _) in work {
@@ -255,6 +255,10 @@ impl<O: Observer> Sim<'_, O> {
         let p = &self.pools[pool.index()];
         let free = p.free() > 0;
         let shared = p.shares.any_holding();
+        if !free && !shared && !p.overtime_free() {
+            // No agent could take anything (the usual case once the free one took work).
+            return None;
+        }
         let channels = &m.channels;
         let mut best: Option<((QueueId, bool, usize, Waiting, f64), Candidate)> = None;
         for &(q, proficiency) in routing::work_for(m, pool) {
