@@ -631,7 +631,8 @@ impl Collector {
         t.capacity = capacity;
         t.scheduled = scheduled;
         t.queue = queue;
-        if now >= self.warmup && queue > t.queue_max {
+        // The rarer test first: a new longest queue.
+        if queue > t.queue_max && now >= self.warmup {
             t.queue_max = queue;
         }
     }

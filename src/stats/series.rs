@@ -98,7 +98,7 @@ pub fn cdf_edges() -> Vec<f64> {
 /// The answer-time bin of `waited`: `[0, 1 s)` is bin 0, then `floor(log10(w) x 64 / 6.5) + 1`
 /// up to the last. Computed without a logarithm (see [`CdfLows`]); identical to
 /// [`cdf_bin_by_log`] for every value.
-#[inline]
+#[inline(always)]
 fn cdf_bin(waited: f64) -> usize {
     if waited < 1.0 {
         return 0;
@@ -122,7 +122,9 @@ fn cdf_bin(waited: f64) -> usize {
     bin
 }
 
-/// The answer-time bin of `waited` by its logarithm (the definition).
+/// The answer-time bin of `waited` by its logarithm (the definition); off the hot path.
+#[cold]
+#[inline(never)]
 fn cdf_bin_by_log(waited: f64) -> usize {
     if waited < 1.0 {
         return 0;
