@@ -34,11 +34,15 @@ pub fn served_used(m: &Model) -> bool {
     !m.shared_pools.is_empty() || m.servers.iter().any(|s| s.len() > 1)
 }
 
-/// Whether any KPI reads pool `i`'s time integrals: a shared pool's utilisation, or a pool
-/// with concurrency (occupancy). A team's own pool without concurrency reports its
-/// utilisation as the team's ([`super::TeamStats`]), so its integrals would go unread.
+/// Whether pool `i`'s time integrals are read: a shared pool's utilisation, a pool with
+/// concurrency (occupancy), and, where pools share work (any shared pool), every pool's
+/// utilisation ([`PoolStats::utilisation`], which tests/skills.rs checks against the Markov
+/// chain). Otherwise a team's own pool reports its utilisation as the team's
+/// ([`super::TeamStats`]), so its integrals would go unread.
 pub fn integrals_used(m: &Model, i: usize) -> bool {
-    i >= m.teams.len() || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
+    i >= m.teams.len()
+        || !m.shared_pools.is_empty()
+        || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
 }
 
 impl PoolStats {
