@@ -699,6 +699,14 @@ impl Collector {
     /// The run ended: the last interval's sums go into the series.
     pub fn run_ended(&mut self) {
         self.carry_slot_sums(false);
+        for (t, p) in self.teams.iter().zip(&mut self.pools) {
+            // The own pool's busy agents are the team's plus its overtime; its available
+            // agents (or the busy, if more) likewise, as available <= rostered.
+            p.take_team_areas([
+                t.busy_area + t.overtime_area,
+                t.capacity_area + t.overtime_area,
+            ]);
+        }
     }
 
     /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.

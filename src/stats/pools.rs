@@ -8,7 +8,8 @@ use crate::model::Model;
 #[derive(Clone, Debug)]
 pub struct PoolStats {
     /// Agent-seconds busy, and agent-seconds available (rostered, not on other duties); with
-    /// `held_area`, kept only where a KPI reads them ([`integrals_used`]), zero elsewhere.
+    /// `held_area`, integrated here where [`integrals_used`], elsewhere (a team's own pool
+    /// serving its team alone) taken from the team's integrals at the end of the run.
     pub busy_area: f64,
     pub capacity_area: f64,
     /// Visits started, per team whose queue they came from, and contacts taken, per incident
@@ -34,15 +35,13 @@ pub fn served_used(m: &Model) -> bool {
     !m.shared_pools.is_empty() || m.servers.iter().any(|s| s.len() > 1)
 }
 
-/// Whether pool `i`'s time integrals are read: a shared pool's utilisation, a pool with
-/// concurrency (occupancy), and, where pools share work (any shared pool), every pool's
-/// utilisation ([`PoolStats::utilisation`], which tests/skills.rs checks against the Markov
-/// chain). Otherwise a team's own pool reports its utilisation as the team's
-/// ([`super::TeamStats`]), so its integrals would go unread.
+/// Whether pool `i` integrates its own load over time: a shared pool, a pool with
+/// concurrency (held contacts differ from busy agents), and every pool where pools share work
+/// (shared pools, or a queue served by more than one pool: [`served_used`]). Otherwise a
+/// team's own pool serves its team alone, its load changes only with its team's, and it takes
+/// the team's integrals at the end of the run ([`PoolStats::take_team_areas`]).
 pub fn integrals_used(m: &Model, i: usize) -> bool {
-    i >= m.teams.len()
-        || !m.shared_pools.is_empty()
-        || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
+    i >= m.teams.len() || served_used(m) || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
 }
 
 impl PoolStats {
@@ -86,6 +85,18 @@ impl PoolStats {
         self.busy = busy;
         self.capacity = capacity;
         self.held = held;
+    }
+
+    /// A team's own pool that keeps no integrals takes them from its team's (busy agents,
+    /// available agents or the busy if more; held contacts are the busy agents without
+    /// concurrency), so that [`PoolStats::utilisation`] is the pool's all the same (to
+    /// rounding): the team integrates at every change of its own pool's load.
+    pub(super) fn take_team_areas(&mut self, [busy, capacity]: [f64; 2]) {
+        if !self.integrate {
+            self.busy_area = busy;
+            self.capacity_area = capacity;
+            self.held_area = busy;
+        }
     }
 
     /// Agent `agent` worked from `from` to `to` (nothing if `to <= from`); the table grows to
@@ -231,6 +242,39 @@ mod tests {
         let mut v = Vec::new();
         c.kpis(m, |_, _, x| v.push(x.to_bits()));
         v
+    }
+
+    /// A team's own pool that integrates nothing itself reports, at the end of the run, the
+    /// utilisation it would have integrated: the team's load changes with its pool's.
+    #[test]
+    fn own_pool_takes_its_teams_integrals() {
+        let m = load_model("scenarios/validation/mmc.ron".as_ref()).unwrap();
+        let utilisation = |integrate: bool| {
+            let mut c = Collector::new(&m);
+            c.pools[0].integrate = integrate;
+            for k in 0..5_000u32 {
+                // Busy agents beyond the available ones now and then (overtime).
+                let load = PoolLoad {
+                    busy: k * 7 % 13,
+                    held: k * 7 % 13,
+                    available: 9 + k % 3,
+                    scheduled: 11,
+                };
+                let now = m.warmup * 0.5 + f64::from(k) * 31.0;
+                Observer::team_state(&mut c, crate::model::TeamId::at(0), now, load, k % 5);
+                c.pool_state(PoolId::at(0), now, load);
+            }
+            c.run_ended();
+            let p = &c.pools[0];
+            (p.utilisation(), p.busy_area, p.held_area)
+        };
+        let (direct, folded) = (utilisation(true), utilisation(false));
+        assert!(direct.0 > 0.3 && direct.0 < 1.0, "{direct:?}");
+        assert!(
+            (folded.0 / direct.0 - 1.0).abs() < 1e-12,
+            "{folded:?} {direct:?}"
+        );
+        assert_eq!(folded.1, folded.2);
     }
 
     /// A pool's time integrals are kept where a KPI reads them (shared pools, pools with
