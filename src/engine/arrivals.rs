@@ -29,8 +29,33 @@ impl ArrivalGen {
     }
 
     /// The first arrival after `t` (strictly before the horizon), and the index of the log row
-    /// it replays.
+    /// it replays. The common case, a draw that stays inside the current slot, is inlined
+    /// where called; a draw that crosses the slot's end goes on from there, as the loop of
+    /// [`Self::next_from`] would.
+    #[inline(always)]
     pub fn next(
+        &mut self,
+        m: &Model,
+        arrivals: &ArrivalModel,
+        mut t: f64,
+    ) -> Option<(f64, Option<usize>)> {
+        if let ArrivalModel::Rates(_) = arrivals
+            && t < self.slot_end
+            && self.rate > 0.0
+            && t < m.horizon
+        {
+            let dt = <Exp1 as Distribution<f64>>::sample(&Exp1, &mut self.rng) / self.rate;
+            if t + dt < self.slot_end {
+                return (t + dt < m.horizon).then_some((t + dt, None));
+            }
+            t = self.slot_end;
+        }
+        self.next_from(m, arrivals, t)
+    }
+
+    /// [`Self::next`] without its inlined first step.
+    #[inline(never)]
+    fn next_from(
         &mut self,
         m: &Model,
         arrivals: &ArrivalModel,

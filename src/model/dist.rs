@@ -82,9 +82,19 @@ impl Sampler {
         })
     }
 
-    /// Draws one duration in seconds.
-    #[inline]
+    /// Draws one duration in seconds (the exponential and fixed cases inlined where called).
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Exp { mean } => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),
+            Sampler::Fixed(v) => *v,
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// [`Self::sample`] for the other distributions.
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Sampler::Exp { mean } => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),
             Sampler::LogNormal { d, .. } => d.sample(rng),

@@ -376,6 +376,13 @@ impl Collector {
         out
     }
 
+    /// Utilisation of pool `i` (busy over available agent-seconds). A team's own pool that
+    /// serves its team alone keeps no time integrals during the run but takes its team's at
+    /// the end ([`super::PoolStats::take_team_areas`]), so this is the pool's either way.
+    pub fn pool_utilisation(&self, i: usize) -> f64 {
+        self.pools[i].utilisation()
+    }
+
     /// The statistics of scope `i` (the overall ones for an alias).
     pub fn scope(&self, i: usize) -> &ScopeStats {
         &self.scopes[if self.alias[i] { 0 } else { i }]
@@ -627,14 +634,15 @@ impl Collector {
     ) {
         self.advance(team, now);
         let t = &mut self.teams[team as usize];
+        if now >= self.warmup {
+            // The length held until now counts too: it was the queue after the warm-up (one
+            // reported before the warm-up would otherwise be missed if it only shrank since).
+            t.queue_max = t.queue_max.max(t.queue).max(queue);
+        }
         t.busy = busy;
         t.capacity = capacity;
         t.scheduled = scheduled;
         t.queue = queue;
-        // The rarer test first: a new longest queue.
-        if queue > t.queue_max && now >= self.warmup {
-            t.queue_max = queue;
-        }
     }
 
     #[inline]

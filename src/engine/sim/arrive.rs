@@ -28,6 +28,7 @@ pub(super) struct NewIncident {
 
 impl<O: Observer> Sim<'_, O> {
     /// Schedules the next arrival of `src`.
+    #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, src: Source, after: f64) {
         let m = self.m;
         let (arrivals, model, pending, event) = match src {
@@ -174,7 +175,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Places a new incident's first contact, its priority set by the urgency rule if any.
-    #[inline]
+    #[inline(always)]
     pub(super) fn open_incident(&mut self, n: NewIncident) -> u32 {
         let m = self.m;
         let NewIncident {
@@ -240,7 +241,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// A placed first contact: its chase drawn, and admitted on its channel.
-    #[inline]
+    #[inline(always)]
     pub(super) fn launch(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;

@@ -114,6 +114,7 @@ impl<O: Observer> Sim<'_, O> {
     /// An agent of `pool` takes accepted callback `idx` and calls the customer. True if the
     /// call reaches them (the contact's service then starts as usual); false if not, and the
     /// agent spends the dial time on the failed call.
+    #[cold]
     pub(super) fn call_back(&mut self, idx: u32, pool: PoolId) -> bool {
         let m = self.m;
         let now = self.now;

@@ -13,6 +13,7 @@ impl<O: Observer> Sim<'_, O> {
     /// Self-service deflects contact `idx` (`duplicate`: not its incident's first): counted as
     /// demand avoided, never as an arrival. A deflected first contact never becomes an
     /// incident; a deflected later attempt ends its incident as deflected.
+    #[cold]
     pub(super) fn deflect(&mut self, idx: u32, duplicate: bool) {
         let m = self.m;
         let now = self.now;
@@ -76,7 +77,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// The resolved incident of slot `idx` reopens later (its resolving team's rule for its
     /// type), or closes now.
-    #[inline]
+    #[inline(always)]
     fn reopen_or_close(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;

@@ -11,6 +11,7 @@ use crate::model::PoolId;
 impl<O: Observer> Sim<'_, O> {
     /// Agent `agent` of `pool` takes contact `idx` under limit `l`, with `work` seconds of
     /// handling at normal speed; every contact it holds gets its end rescheduled.
+    #[cold]
     pub(super) fn share(&mut self, pool: PoolId, agent: AgentId, l: usize, idx: u32, work: f64) {
         self.pools[pool.index()]
             .shares

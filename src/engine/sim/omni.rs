@@ -181,6 +181,7 @@ impl<O: Observer> Sim<'_, O> {
     /// The router finished reading mention `idx`: right with its accuracy, the mention becomes
     /// a case (arrived at the mention's time, so triage counts in its response time) or is
     /// dropped.
+    #[cold]
     pub(super) fn on_triaged(&mut self, idx: u32) {
         let m = self.m;
         let now = self.now;
@@ -225,6 +226,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// A mention that leaves its router unread (disconnected at closing): dropped, and a real
     /// case among them is missed.
+    #[cold]
     pub(super) fn drop_mention(&mut self, idx: u32) {
         let c = &mut self.contacts[idx as usize];
         let real = c.mention.take().is_some_and(|x| x.real);

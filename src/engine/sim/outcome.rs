@@ -54,6 +54,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Hands the trace record of attempt `idx`, ending now with `end`, to the tracer.
+    #[inline(always)]
     pub(super) fn trace_end(&mut self, idx: u32, end: ContactEnd) {
         let c = &self.contacts[idx as usize];
         if let Some(trace) = &mut self.trace {
@@ -77,6 +78,7 @@ impl<O: Observer> Sim<'_, O> {
 
     /// The incident of slot `idx` ends for good with its last attempt's `end`: resolved,
     /// deflected, or failed.
+    #[inline(always)]
     pub(super) fn end_incident(&mut self, idx: u32, end: ContactEnd) {
         let c = &mut self.contacts[idx as usize];
         c.state = State::Free;

@@ -184,6 +184,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Agent `agent` of `pool` is done (with a contact or its after-contact work).
+    #[inline(always)]
     pub(super) fn free_agent(&mut self, pool: PoolId, agent: AgentId) {
         let ag = self.pools[pool.index()].agents()[agent.index()];
         if ag.holding > 1 {

@@ -34,6 +34,7 @@ impl<O: Observer> Sim<'_, O> {
     /// The team closes (its own roster drops to zero). Each contact still waiting for its
     /// entry team goes as its channel says: served in overtime by the agents on the floor,
     /// left to wait for opening, or disconnected.
+    #[cold]
     fn close_team(&mut self, team: TeamId) {
         let m = self.m;
         let now = self.now;
@@ -115,6 +116,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Reports `team`'s load (its own pool's agents, its queue's length) to the observer.
+    #[inline(always)]
     pub(super) fn team_changed(&mut self, team: TeamId) {
         let q = routing::queue_of(team);
         let load = self.pools[routing::own_pool(team).index()].load();
@@ -123,6 +125,7 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Reports `pool`'s load to the observer.
+    #[inline(always)]
     pub(super) fn pool_changed(&mut self, pool: PoolId) {
         let load = self.pools[pool.index()].load();
         self.stats.pool_state(pool, self.now, load);
