@@ -7,7 +7,7 @@ use super::kpi::{Kpi, QUANTILES, Scope};
 use super::series::Series;
 use super::tally::Tally;
 
-use crate::model::{Model, PoolId};
+use crate::model::Model;
 
 /// Service-level counts for one threshold, over the contacts of channels judged on it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -176,16 +176,48 @@ impl TeamStats {
 /// everywhere), so nothing is recorded twice. Iterating yields the scope indices to record.
 #[derive(Clone, Copy, Debug)]
 pub struct ScopeIds {
-    ids: [usize; 4],
-    n: usize,
+    ids: [u32; 4],
+    n: u8,
+}
+
+impl ScopeIds {
+    /// The overall breakdown alone.
+    pub const OVERALL: ScopeIds = ScopeIds { ids: [0; 4], n: 1 };
+}
+
+/// The scope indices of a [`ScopeIds`], in order.
+#[derive(Clone, Debug)]
+pub struct ScopeIter {
+    ids: [u32; 4],
+    next: u8,
+    n: u8,
+}
+
+impl Iterator for ScopeIter {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.next < self.n {
+            // `n` is at most 4: the mask only spares a bounds check.
+            let i = self.ids[usize::from(self.next & 3)];
+            self.next += 1;
+            Some(i as usize)
+        } else {
+            None
+        }
+    }
 }
 
 impl IntoIterator for ScopeIds {
     type Item = usize;
-    type IntoIter = std::iter::Take<std::array::IntoIter<usize, 4>>;
+    type IntoIter = ScopeIter;
     #[inline]
-    fn into_iter(self) -> Self::IntoIter {
-        self.ids.into_iter().take(self.n)
+    fn into_iter(self) -> ScopeIter {
+        ScopeIter {
+            ids: self.ids,
+            next: 0,
+            n: self.n,
+        }
     }
 }
 
@@ -223,8 +255,19 @@ pub struct Collector {
     /// Times surely inside the current interval (a hair inside its ends), where
     /// [`Collector::slot_of`] needs no division.
     slot_span: (f64, f64),
-    /// The last contact key (channel, type, priority) looked up, and its breakdowns.
-    pub(super) last_ids: ((u16, u16, u8), ScopeIds),
+    /// The last contact key looked up (channel, type and priority packed as
+    /// `channel | type << 16 | priority << 32`), and its breakdowns.
+    pub(super) last_ids: (u64, ScopeIds),
+    /// Every SLA clock is the wall clock and nothing pauses it (no business calendar, no
+    /// waiting on the customer): the SLA-clock counts are then the wall-clock ones, so
+    /// [`crate::engine::Observer::sla_clock`] records nothing and the KPIs read the wall
+    /// counts (see [`super::cases`]).
+    pub(super) sla_on_wall: bool,
+    /// Whether the visits per pool, team and type are counted ([`super::pools::served_used`]).
+    pub(super) count_served: bool,
+    /// Every contact counts in the overall breakdown alone (one channel, one type, one
+    /// priority): [`ScopeIds::OVERALL`] without a look-up.
+    pub(super) overall_only: bool,
 }
 
 impl Collector {
@@ -291,8 +334,8 @@ impl Collector {
                 .collect(),
             pools: (0..m.n_pools())
                 .map(|i| {
-                    let timed = i >= m.teams.len() || !m.concurrency(PoolId::at(i)).is_empty();
-                    super::PoolStats::new(m.teams.len(), m.types.len(), timed)
+                    let integrate = super::pools::integrals_used(m, i);
+                    super::PoolStats::new(m.teams.len(), m.types.len(), integrate)
                 })
                 .collect(),
             series: Series::new(m),
@@ -305,9 +348,13 @@ impl Collector {
                 .map(|l| l.contains(&0))
                 .collect(),
             slot_span: inside(0.0, m.interval),
-            last_ids: ((0, 0, 0), ScopeIds { ids: [0; 4], n: 1 }),
+            last_ids: (0, ScopeIds::OVERALL),
+            sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
+            count_served: super::pools::served_used(m),
+            overall_only: false,
         };
         c.last_ids.1 = c.scope_ids(0, 0, 0);
+        c.overall_only = c.alias[1..].iter().filter(|&&a| a).count() == 3;
         c
     }
 
@@ -321,26 +368,19 @@ impl Collector {
             1 + self.n_channels + self.n_types + prio as usize,
         ] {
             if !self.alias[i] {
-                out.ids[out.n] = i;
+                // Scopes number 1 + channels + types + 4, channels and types u16 ids.
+                out.ids[usize::from(out.n)] = i as u32;
                 out.n += 1;
             }
         }
         out
     }
 
-    /// Utilisation of pool `i` (busy over available agent-seconds). A team's own pool without
-    /// concurrency keeps no time integrals of its own (they would be the team's, and no KPI
-    /// reads them): its team's utilisation.
+    /// Utilisation of pool `i` (busy over available agent-seconds). A team's own pool that
+    /// serves its team alone keeps no time integrals during the run but takes its team's at
+    /// the end ([`super::PoolStats::take_team_areas`]), so this is the pool's either way.
     pub fn pool_utilisation(&self, i: usize) -> f64 {
-        if self.pools[i].timed() {
-            return self.pools[i].utilisation();
-        }
-        let t = &self.teams[i];
-        if t.capacity_area > 0.0 {
-            t.busy_area / t.capacity_area
-        } else {
-            f64::NAN
-        }
+        self.pools[i].utilisation()
     }
 
     /// The statistics of scope `i` (the overall ones for an alias).
@@ -392,7 +432,8 @@ impl Collector {
 
     /// An agent picked up a contact on `channel` that arrived at `arrival`, `waited` seconds
     /// later (its first response). The interval series count it in the interval it arrived in.
-    #[inline]
+    /// (Inlined into [`crate::engine::Observer::answered`], its one caller.)
+    #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
         for i in ids {
@@ -400,8 +441,9 @@ impl Collector {
             s.response.record(waited);
             s.answered_at_once += u64::from(waited <= 0.0);
             for &(k, t) in chan {
-                s.sl[k].answered += 1;
-                s.sl[k].within += u64::from(waited <= t);
+                let c = &mut s.sl[k];
+                c.answered += 1;
+                c.within += u64::from(waited <= t);
             }
         }
         let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
@@ -557,8 +599,9 @@ impl Collector {
         t.visits += 1;
         t.wait.record(waited);
         for &(k, limit) in &self.chan_thresholds[channel as usize] {
-            t.sl[k].visits += 1;
-            t.sl[k].within += u64::from(waited <= limit);
+            let c = &mut t.sl[k];
+            c.visits += 1;
+            c.within += u64::from(waited <= limit);
         }
         self.series.visit(team, self.slot, waited);
     }
@@ -605,7 +648,12 @@ impl Collector {
     #[inline]
     fn advance(&mut self, team: u16, now: f64) {
         let t = &mut self.teams[team as usize];
-        let from = t.last.max(self.warmup);
+        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
+        let from = if t.last > self.warmup {
+            t.last
+        } else {
+            self.warmup
+        };
         t.last = now;
         if now <= from {
             return;
@@ -659,6 +707,14 @@ impl Collector {
     /// The run ended: the last interval's sums go into the series.
     pub fn run_ended(&mut self) {
         self.carry_slot_sums(false);
+        for (t, p) in self.teams.iter().zip(&mut self.pools) {
+            // The own pool's busy agents are the team's plus its overtime; its available
+            // agents (or the busy, if more) likewise, as available <= rostered.
+            p.take_team_areas([
+                t.busy_area + t.overtime_area,
+                t.capacity_area + t.overtime_area,
+            ]);
+        }
     }
 
     /// The interval that ended at `now` closes; the next (slot of the week `next_slot`) starts.
@@ -712,7 +768,9 @@ impl Collector {
                     .collect(),
                 _ => (0..self.thresholds.len()).collect(),
             };
-            scope_kpis(self.scope(i), &judged, &mut |k, v| emit(k, scope, v));
+            scope_kpis(self.scope(i), &judged, self.sla_on_wall, &mut |k, v| {
+                emit(k, scope, v)
+            });
         }
         let days = (m.horizon - m.warmup) / 86_400.0;
         let span = m.horizon - m.warmup;
@@ -780,8 +838,9 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// The contact and incident KPIs of one breakdown; `judged`: the thresholds reported.
-fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
+/// The contact and incident KPIs of one breakdown; `judged`: the thresholds reported;
+/// `sla_on_wall`: the SLA clock is the wall clock (see [`Collector::sla_on_wall`]).
+fn scope_kpis(s: &ScopeStats, judged: &[usize], sla_on_wall: bool, e: &mut dyn FnMut(Kpi, f64)) {
     e(Kpi::Arrived, s.arrived as f64);
     e(Kpi::Duplicates, s.duplicates as f64);
     e(Kpi::Resolved, s.resolved as f64);
@@ -799,7 +858,7 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::ResponseQuantile(k as u8), s.response.quantile(q));
     }
-    e(Kpi::ResponseMax, s.response.max);
+    e(Kpi::ResponseMax, s.response.max());
     let left = s.response.n + s.abandoned;
     e(
         Kpi::ResponseMeanInclAbandons,
@@ -851,12 +910,12 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
             s.incident_queue_time.quantile(q),
         );
     }
-    e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max);
+    e(Kpi::QueueTimePerIncidentMax, s.incident_queue_time.max());
     e(Kpi::ResolutionMean, s.resolution.mean());
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::ResolutionQuantile(k as u8), s.resolution.quantile(q));
     }
-    e(Kpi::ResolutionMax, s.resolution.max);
+    e(Kpi::ResolutionMax, s.resolution.max());
     e(Kpi::SlaResponse, ratio(s.sla_response.0, s.sla_response.1));
     e(
         Kpi::SlaResolution,
@@ -866,7 +925,7 @@ fn scope_kpis(s: &ScopeStats, judged: &[usize], e: &mut dyn FnMut(Kpi, f64)) {
         Kpi::SlaResolutionOfArrived,
         ratio(s.sla_resolution_arrived.0, s.sla_resolution_arrived.1),
     );
-    super::cases::case_kpis(s, e);
+    super::cases::case_kpis(s, sla_on_wall, e);
 }
 
 /// What a team cost over the measured time: paid hours x `cost_per_hour`, or, for an external
@@ -907,7 +966,7 @@ fn team_kpis(t: &TeamStats, cost: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi,
     for (k, &q) in QUANTILES.iter().enumerate() {
         e(Kpi::WaitQuantile(k as u8), t.wait.quantile(q));
     }
-    e(Kpi::WaitMax, t.wait.max);
+    e(Kpi::WaitMax, t.wait.max());
     e(Kpi::Utilisation, per(t.busy_area, t.capacity_area));
     e(Kpi::QueueMean, t.queue_area / span);
     e(Kpi::QueueMax, f64::from(t.queue_max));
@@ -1048,5 +1107,24 @@ mod slot_tests {
                 assert_eq!(c.slot_of(t), by_division(&c, t), "t = {t}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::Collector;
+
+    /// A model with one channel, one type and one priority counts every contact in the
+    /// overall breakdown alone, as the look-up would; one with several channels looks up.
+    #[test]
+    fn overall_only_where_every_key_aliases_the_overall_scope() {
+        let m = crate::model::load_model("scenarios/validation/mmc.ron".as_ref()).unwrap();
+        let c = Collector::new(&m);
+        assert!(c.overall_only);
+        let p = super::single_priority(&m).unwrap() as u8;
+        let ids = c.scope_ids(0, 0, p);
+        assert_eq!((ids.n, ids.ids[0]), (1, 0));
+        let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
+        assert!(m.channels.len() > 1 && !Collector::new(&m).overall_only);
     }
 }

@@ -120,7 +120,7 @@ pub fn emit(o: &OmniStats, m: &Model, emit: &mut impl FnMut(Kpi, Scope, f64)) {
         emit(Kpi::CallbacksReached, scope, s.reached as f64);
         emit(Kpi::CallbacksFailed, scope, s.failed as f64);
         emit(Kpi::TimeToCallbackMean, scope, s.time_to_callback.mean());
-        emit(Kpi::TimeToCallbackMax, scope, s.time_to_callback.max);
+        emit(Kpi::TimeToCallbackMax, scope, s.time_to_callback.max());
     }
     for (t, tm) in m.teams.iter().enumerate() {
         let scope = Scope::Team(t as u16);

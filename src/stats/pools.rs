@@ -7,12 +7,14 @@ use crate::model::Model;
 /// One pool's statistics over one replication (after the warm-up).
 #[derive(Clone, Debug)]
 pub struct PoolStats {
-    /// Agent-seconds busy, and agent-seconds available (rostered, not on other duties).
+    /// Agent-seconds busy, and agent-seconds available (rostered, not on other duties); with
+    /// `held_area`, integrated here where [`integrals_used`], elsewhere (a team's own pool
+    /// serving its team alone) taken from the team's integrals at the end of the run.
     pub busy_area: f64,
     pub capacity_area: f64,
-    /// Visits started, per team whose queue they came from.
+    /// Visits started, per team whose queue they came from, and contacts taken, per incident
+    /// type; counted only where a KPI reads them ([`served_used`]), zero elsewhere.
     pub served: Vec<u64>,
-    /// Contacts taken, per incident type.
     pub served_types: Vec<u64>,
     /// Seconds of work (handling and after-contact work) per agent, after the warm-up.
     pub agent_work: Vec<f64>,
@@ -22,13 +24,29 @@ pub struct PoolStats {
     busy: u32,
     capacity: u32,
     held: u32,
-    /// Whether the time integrals are kept: for shared pools, and for a team's own pool with
-    /// concurrency (without it they are the team's and [`emit`] reports none of them).
-    timed: bool,
+    /// Whether the time integrals are kept.
+    pub(super) integrate: bool,
+}
+
+/// Whether any KPI reads the visits pools served per team and per type: with shared pools
+/// (their visits and served shares) or a queue that more than one pool serves (its overflow
+/// share). Otherwise each team's own pool serves all its visits and nothing reads the counts.
+pub fn served_used(m: &Model) -> bool {
+    !m.shared_pools.is_empty() || m.servers.iter().any(|s| s.len() > 1)
+}
+
+/// Whether pool `i` integrates its own load over time: a shared pool, a pool with
+/// concurrency (held contacts differ from busy agents), and every pool where pools share work
+/// (shared pools, or a queue served by more than one pool: [`served_used`]). Otherwise a
+/// team's own pool serves its team alone, its load changes only with its team's, and it takes
+/// the team's integrals at the end of the run ([`PoolStats::take_team_areas`]).
+pub fn integrals_used(m: &Model, i: usize) -> bool {
+    i >= m.teams.len() || served_used(m) || !m.concurrency(crate::model::PoolId::at(i)).is_empty()
 }
 
 impl PoolStats {
-    pub fn new(teams: usize, types: usize, timed: bool) -> Self {
+    /// A pool's statistics; `integrate`: keep its time integrals ([`integrals_used`]).
+    pub fn new(teams: usize, types: usize, integrate: bool) -> Self {
         PoolStats {
             busy_area: 0.0,
             capacity_area: 0.0,
@@ -40,7 +58,7 @@ impl PoolStats {
             busy: 0,
             capacity: 0,
             held: 0,
-            timed,
+            integrate,
         }
     }
 
@@ -48,10 +66,15 @@ impl PoolStats {
     /// integrals run from `warmup`.
     #[inline]
     pub fn set(&mut self, now: f64, warmup: f64, busy: u32, held: u32, capacity: u32) {
-        if !self.timed {
+        if !self.integrate {
             return;
         }
-        let from = self.last.max(warmup);
+        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
+        let from = if self.last > warmup {
+            self.last
+        } else {
+            warmup
+        };
         if now > from {
             let dt = now - from;
             self.busy_area += f64::from(self.busy) * dt;
@@ -62,6 +85,18 @@ impl PoolStats {
         self.busy = busy;
         self.capacity = capacity;
         self.held = held;
+    }
+
+    /// A team's own pool that keeps no integrals takes them from its team's (busy agents,
+    /// available agents or the busy if more; held contacts are the busy agents without
+    /// concurrency), so that [`PoolStats::utilisation`] is the pool's all the same (to
+    /// rounding): the team integrates at every change of its own pool's load.
+    pub(super) fn take_team_areas(&mut self, [busy, capacity]: [f64; 2]) {
+        if !self.integrate {
+            self.busy_area = busy;
+            self.capacity_area = capacity;
+            self.held_area = busy;
+        }
     }
 
     /// Agent `agent` worked from `from` to `to` (nothing if `to <= from`); the table grows to
@@ -78,11 +113,6 @@ impl PoolStats {
     }
 
     /// Busy agent-time over available agent-time.
-    /// Whether the time integrals are kept (see the field).
-    pub fn timed(&self) -> bool {
-        self.timed
-    }
-
     pub fn utilisation(&self) -> f64 {
         if self.capacity_area > 0.0 {
             self.busy_area / self.capacity_area
@@ -130,6 +160,7 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
         );
     }
     for (i, p) in pools.iter().enumerate() {
+        debug_assert!(p.integrate || !integrals_used(m, i));
         let k = m
             .concurrency(crate::model::PoolId::at(i))
             .iter()
@@ -178,7 +209,102 @@ pub fn emit(pools: &[PoolStats], m: &Model, emit: &mut impl FnMut(Kpi, Scope, f6
 
 #[cfg(test)]
 mod tests {
-    use super::busiest_tenth_share;
+    use super::{busiest_tenth_share, integrals_used};
+    use crate::engine::{Observer, PoolLoad};
+    use crate::model::{PoolId, load_model};
+    use crate::stats::Collector;
+
+    /// Every KPI of a collector fed the same pool loads and visits, as bit patterns (NaN
+    /// equals NaN); `keep_all`: keep every pool's integrals and visit counts.
+    fn kpis_after_loads(m: &crate::model::Model, keep_all: bool) -> Vec<u64> {
+        let mut c = Collector::new(m);
+        if keep_all {
+            c.pools.iter_mut().for_each(|p| p.integrate = true);
+            c.count_served = true;
+        }
+        for k in 0..2_000u32 {
+            let load = PoolLoad {
+                busy: k % 7,
+                held: k % 7 + k % 3,
+                available: 7,
+                scheduled: 7,
+            };
+            let pool = PoolId::at(k as usize % m.n_pools());
+            c.pool_state(pool, f64::from(k) * 17.5, load);
+            // Each team's queue served by the pools that serve it, in turn.
+            let team = k as usize % m.teams.len();
+            let servers = &m.servers[team];
+            let (server, _) = servers[k as usize / m.teams.len() % servers.len()];
+            let channel = crate::model::ChannelId(0);
+            Observer::visit_started(&mut c, crate::model::TeamId::at(team), server, channel, 1.0);
+            c.served_type(server, crate::model::TypeId(0));
+        }
+        let mut v = Vec::new();
+        c.kpis(m, |_, _, x| v.push(x.to_bits()));
+        v
+    }
+
+    /// A team's own pool that integrates nothing itself reports, at the end of the run, the
+    /// utilisation it would have integrated: the team's load changes with its pool's.
+    #[test]
+    fn own_pool_takes_its_teams_integrals() {
+        let m = load_model("scenarios/validation/mmc.ron".as_ref()).unwrap();
+        let utilisation = |integrate: bool| {
+            let mut c = Collector::new(&m);
+            c.pools[0].integrate = integrate;
+            for k in 0..5_000u32 {
+                // Busy agents beyond the available ones now and then (overtime).
+                let load = PoolLoad {
+                    busy: k * 7 % 13,
+                    held: k * 7 % 13,
+                    available: 9 + k % 3,
+                    scheduled: 11,
+                };
+                let now = m.warmup * 0.5 + f64::from(k) * 31.0;
+                Observer::team_state(&mut c, crate::model::TeamId::at(0), now, load, k % 5);
+                c.pool_state(PoolId::at(0), now, load);
+            }
+            c.run_ended();
+            let p = &c.pools[0];
+            (p.utilisation(), p.busy_area, p.held_area)
+        };
+        let (direct, folded) = (utilisation(true), utilisation(false));
+        assert!(direct.0 > 0.3 && direct.0 < 1.0, "{direct:?}");
+        assert!(
+            (folded.0 / direct.0 - 1.0).abs() < 1e-12,
+            "{folded:?} {direct:?}"
+        );
+        assert_eq!(folded.1, folded.2);
+    }
+
+    /// A pool's time integrals are kept where a KPI reads them (shared pools, pools with
+    /// concurrency), and so are the visits per pool; keeping them elsewhere changes no KPI.
+    #[test]
+    fn pool_integrals_are_kept_where_read() {
+        // (scenario, some pool keeps integrals, visits per pool counted)
+        for (file, integrals, served) in [
+            ("scenarios/validation/mmc.ron", false, false),
+            ("scenarios/vendor-skills.ron", true, true),
+            ("scenarios/case3-omnichannel.ron", true, false),
+        ] {
+            let m = load_model(file.as_ref()).unwrap();
+            let c = Collector::new(&m);
+            let flags: Vec<bool> = c.pools.iter().map(|p| p.integrate).collect();
+            assert!(
+                flags
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &f)| f == integrals_used(&m, i))
+            );
+            assert_eq!(flags.contains(&true), integrals, "{file}");
+            assert_eq!(c.count_served, served, "{file}");
+            assert_eq!(
+                kpis_after_loads(&m, false),
+                kpis_after_loads(&m, true),
+                "{file}"
+            );
+        }
+    }
 
     #[test]
     fn busiest_tenth_share_is_the_top_ceil_tenth_over_all_agents() {
