@@ -228,6 +228,10 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>, format: Format) -> R
     use tiersim::report::sweep::{Store, collect, write_final};
     let manifest = Store::manifest(&dirs[0])?;
     let points = collect(&manifest, dirs)?;
+    // A point file a killed sweep left unsynced is made durable before results rest on it.
+    for d in dirs {
+        tiersim::report::atomic::FolderSync::watch(&d.join("points")).finish()?;
+    }
     let out = out.unwrap_or_else(|| dirs[0].clone());
     // Held until the final files are written: a second writer of this folder is refused.
     let _store = Store::open(&out, &manifest)?;

@@ -142,6 +142,8 @@ impl FolderSync {
         if st.closed {
             return false;
         }
+        // Written again: an earlier sync no longer covers it.
+        st.synced.remove(path);
         st.pending.push_back(path.to_path_buf());
         q.wake.notify_one();
         true
@@ -179,12 +181,30 @@ impl FolderSync {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             r => r.map_err(|e| Error::io(&self.dir, e))?,
         };
-        let rest: Vec<PathBuf> = entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .filter(|p| !st.synced.contains(p))
-            .collect();
+        let mut rest = Vec::new();
+        let mut folders = Vec::new();
+        for e in entries {
+            let e = e.map_err(|e| Error::io(&self.dir, e))?;
+            let t = e.file_type().map_err(|err| Error::io(e.path(), err))?;
+            if t.is_file() && !st.synced.contains(&e.path()) {
+                rest.push(e.path());
+            } else if t.is_dir() {
+                folders.push(e.path());
+            }
+        }
+        // Folders inside (compare's designs/NAME/): their files, then themselves.
+        while let Some(dir) = folders.pop() {
+            for e in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+                let e = e.map_err(|e| Error::io(&dir, e))?;
+                let t = e.file_type().map_err(|err| Error::io(e.path(), err))?;
+                if t.is_file() {
+                    rest.push(e.path());
+                } else if t.is_dir() {
+                    folders.push(e.path());
+                }
+            }
+            rest.push(dir);
+        }
         sync_all_of(&rest)?;
         sync_path(&self.dir)
     }
@@ -218,6 +238,9 @@ fn sync_worker(q: &SyncQueue) {
         let r = File::open(&next).and_then(|f| f.sync_all());
         let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
         match r {
+            // Queued again while being synced: the sync may have caught the old file, so
+            // it counts only once the later entry is synced too.
+            Ok(()) if st.pending.contains(&next) => {}
             Ok(()) => {
                 st.synced.insert(next);
             }
@@ -244,13 +267,23 @@ fn sync_all_of(files: &[PathBuf]) -> Result<()> {
         [one] => sync_path(one),
         _ => {
             let per_thread = files.len().div_ceil(8).max(1);
+            let sync_chunk = |chunk: &[PathBuf]| chunk.iter().try_for_each(|p| sync_path(p));
             std::thread::scope(|s| {
+                // A chunk whose thread the system refuses is synced here, in turn.
                 let jobs: Vec<_> = files
                     .chunks(per_thread)
-                    .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| sync_path(p))))
+                    .map(|chunk| {
+                        std::thread::Builder::new()
+                            .spawn_scoped(s, move || sync_chunk(chunk))
+                            .map_err(|_| chunk)
+                    })
                     .collect();
-                jobs.into_iter()
-                    .try_for_each(|j| j.join().expect("a sync thread panicked"))
+                jobs.into_iter().try_for_each(|j| match j {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|_| Err(Error::Invariant("a sync thread panicked".into()))),
+                    Err(chunk) => sync_chunk(chunk),
+                })
             })
         }
     }
@@ -489,6 +522,9 @@ impl OutputSet {
         };
         let staged = staging.keep();
         std::fs::rename(&staged, &target).map_err(|e| Error::io(&target, e))?;
+        // The swap itself is made durable too (best effort: not every file system syncs a
+        // folder).
+        let _ = File::open(&parent).and_then(|f| f.sync_all());
         if let Some(old) = old {
             remove_side_by_side(&old);
         }
@@ -508,17 +544,24 @@ fn remove_side_by_side(dir: &Path) {
         Err(_) => Vec::new(),
     };
     let per_thread = entries.len().div_ceil(8).max(1);
+    let remove = |chunk: &[(PathBuf, bool)]| {
+        for (p, is_dir) in chunk {
+            let _ = if *is_dir {
+                std::fs::remove_dir_all(p)
+            } else {
+                std::fs::remove_file(p)
+            };
+        }
+    };
     std::thread::scope(|s| {
         for chunk in entries.chunks(per_thread) {
-            s.spawn(move || {
-                for (p, is_dir) in chunk {
-                    let _ = if *is_dir {
-                        std::fs::remove_dir_all(p)
-                    } else {
-                        std::fs::remove_file(p)
-                    };
-                }
-            });
+            // Where the system refuses a thread, the rest is removed below.
+            if std::thread::Builder::new()
+                .spawn_scoped(s, move || remove(chunk))
+                .is_err()
+            {
+                break;
+            }
         }
     });
     let _ = std::fs::remove_dir_all(dir);
@@ -576,6 +619,40 @@ mod tests {
         // Unwatched again: writes sync at once.
         write_atomic(&dir.join("after.json"), b"y").unwrap();
         assert_eq!(std::fs::read(dir.join("after.json")).unwrap(), b"y");
+    }
+
+    #[test]
+    fn a_file_written_again_is_not_counted_as_synced_by_its_first_sync() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().to_path_buf();
+        let sync = FolderSync::watch(&dir);
+        let x = dir.join("x");
+        write_atomic(&x, b"a").unwrap();
+        // Wait (at most 10 s) until the worker has synced the first version.
+        let synced = |p: &Path| sync.queue.state.lock().unwrap().synced.contains(p);
+        let t0 = std::time::Instant::now();
+        while !synced(&x) && t0.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(synced(&x), "the worker never synced the first version");
+        write_atomic(&x, b"b").unwrap();
+        // Now queued again: the first sync no longer counts for it (before the fix it still
+        // did, and `finish` skipped the second version if its sync had not run yet).
+        {
+            let st = sync.queue.state.lock().unwrap();
+            assert!(!(st.synced.contains(&x) && st.pending.contains(&x)));
+        }
+        sync.finish().unwrap();
+        assert_eq!(std::fs::read(&x).unwrap(), b"b");
+    }
+
+    #[test]
+    fn finishing_a_folder_with_folders_inside_succeeds() {
+        let d = tempfile::tempdir().unwrap();
+        let sync = FolderSync::watch(d.path());
+        std::fs::create_dir_all(d.path().join("designs/a")).unwrap();
+        std::fs::write(d.path().join("designs/a/kpis.csv"), b"k").unwrap();
+        sync.finish().unwrap();
     }
 
     #[test]
