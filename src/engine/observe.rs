@@ -62,6 +62,11 @@ pub trait Observer {
     fn team_state(&mut self, team: TeamId, now: f64, load: PoolLoad, queue: u32);
     /// A pool's load changed at `now`.
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad);
+    /// Whether [`Self::pool_state`] is wanted for `pool` (asked once per run; when not, the
+    /// engine makes no such calls for it).
+    fn wants_pool_state(&self, _pool: PoolId) -> bool {
+        true
+    }
     /// The interval ending at `now` closed; the next (slot of the day `next_slot`) starts.
     fn interval_boundary(&mut self, now: f64, interval: f64, next_slot: usize);
     /// A caller was offered a callback, and `accepted` it or not.

@@ -107,6 +107,8 @@ pub(super) struct Sim<'m, O: Observer> {
     callback_key: u64,
     /// Mention and monitoring feeds, and the prevention credits of proactive cases.
     omni: omni::OmniRt,
+    /// Per pool: whether the observer wants its load changes ([`Observer::wants_pool_state`]).
+    pool_state_wanted: Vec<bool>,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -163,7 +165,6 @@ impl<'m, O: Observer> Sim<'m, O> {
             pools,
             channels,
             streams,
-            stats,
             trace: opts.trace.then(|| Tracer::Keep(Vec::new())),
             now: 0.0,
             next_incident: 0,
@@ -175,6 +176,10 @@ impl<'m, O: Observer> Sim<'m, O> {
             scratch: Vec::new(),
             callback_key: callback::key(seed, rep),
             omni: omni::OmniRt::new(m, seed, rep),
+            pool_state_wanted: (0..m.n_pools())
+                .map(|p| stats.wants_pool_state(PoolId::at(p)))
+                .collect(),
+            stats,
         }
     }
 

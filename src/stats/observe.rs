@@ -119,6 +119,9 @@ impl Observer for Collector {
             self.pools[pool.index()].worked(agents - 1, 0.0, 0.0);
         }
     }
+    fn wants_pool_state(&self, pool: PoolId) -> bool {
+        self.pools[pool.index()].integrate
+    }
     #[inline]
     fn pool_state(&mut self, pool: PoolId, now: f64, load: PoolLoad) {
         let warmup = self.warmup;

@@ -127,6 +127,9 @@ impl<O: Observer> Sim<'_, O> {
     /// Reports `pool`'s load to the observer.
     #[inline(always)]
     pub(super) fn pool_changed(&mut self, pool: PoolId) {
+        if !self.pool_state_wanted[pool.index()] {
+            return;
+        }
         let load = self.pools[pool.index()].load();
         self.stats.pool_state(pool, self.now, load);
     }
