@@ -6,7 +6,6 @@
 use super::super::calendar::Event;
 use super::super::contact::{Contact, NO_TEAM, State};
 use super::super::observe::Observer;
-use super::super::pool::AgentId;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::{Sim, Source};
@@ -201,40 +200,21 @@ impl<O: Observer> Sim<'_, O> {
             arrival: now,
             enqueued: now,
             deadline: now + patience,
-            answered: f64::NAN,
-            incident_answered: f64::NAN,
-            queue_time: 0.0,
             log_handling,
-            chase_seed: 0,
             vgen: slot.vgen,
             channel: ch,
             first_channel: ch,
             ty,
-            team: NO_TEAM,
-            pool: PoolId(u16::MAX),
-            target: None,
-            transfers: 0,
-            misroutes: 0,
-            handled_visits: 0,
-            visits: 0,
             priority,
             first_priority: priority,
             attempt: 1,
             state: State::Waiting,
             counted: now >= m.warmup,
             incident_counted: now >= m.warmup,
-            holds_line: false,
-            chase: false,
-            overtime: false,
-            callback: false,
-            callback_tries: 0,
-            escalated: false,
-            mention: None,
             record,
             stated_priority: stated,
-            paused: 0.0,
-            pause_start: f64::NAN,
-            agent: AgentId(u32::MAX),
+            // Nothing answered, queued, passed on or paused yet.
+            ..Contact::spent()
         };
         self.next_incident += 1;
         idx
