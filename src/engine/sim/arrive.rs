@@ -4,12 +4,12 @@
 //! (closed hours, busy lines, informal hand-offs that forget, self-service).
 
 use super::super::calendar::Event;
-use super::super::contact::{Contact, NO_TEAM, State};
+use super::super::contact::{Contact, State};
 use super::super::observe::Observer;
 use super::super::routing;
 use super::super::streams::contact_stream;
 use super::{Sim, Source};
-use crate::model::{ArrivalModel, ChannelId, PoolId, Record, StreamId, TypeId, bounds, unit};
+use crate::model::{ArrivalModel, ChannelId, Record, StreamId, TypeId, bounds, unit};
 use crate::stats::ContactEnd;
 use rand::Rng;
 
@@ -262,33 +262,31 @@ impl<O: Observer> Sim<'_, O> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut rng));
+        // The incident's facts are the original's; the attempt starts afresh.
         let dup = Contact {
             rng,
+            incident: c.incident,
+            first_arrival: c.first_arrival,
             arrival: now,
             enqueued: now,
             deadline: now + patience,
-            answered: f64::NAN,
-            incident_answered: f64::NAN,
-            queue_time: 0.0,
-            log_handling: -1.0,
+            chase_seed: c.chase_seed,
             channel: chase.channel,
-            team: NO_TEAM,
-            pool: PoolId(u16::MAX),
-            target: None,
-            transfers: 0,
-            misroutes: 0,
-            handled_visits: 0,
-            visits: 0,
+            first_channel: c.first_channel,
+            ty: c.ty,
+            priority: c.priority,
+            first_priority: c.first_priority,
+            attempt: c.attempt,
             state: State::Waiting,
             counted: now >= m.warmup,
-            incident_counted: false,
-            holds_line: false,
             chase: true,
-            overtime: false,
-            callback: false,
-            callback_tries: 0,
-            escalated: false,
-            ..c.clone()
+            paused: c.paused,
+            pause_start: c.pause_start,
+            agent: c.agent,
+            mention: c.mention,
+            record: c.record,
+            stated_priority: c.stated_priority,
+            ..Contact::spent()
         };
         let slot = self.place(dup);
         if let Some(u) = &m.urgency {
