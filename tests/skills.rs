@@ -78,9 +78,7 @@ fn replicate(m: &Model) -> Vec<Rep> {
             Rep {
                 p_wait: [0, 1].map(|t| waited[t] as f64 / n[t] as f64),
                 wait: [0, 1].map(|t| total[t] / n[t] as f64),
-                util: (0..pools.len())
-                    .map(|i| out.collector.pool_utilisation(i))
-                    .collect(),
+                util: pools.iter().map(|p| p.utilisation()).collect(),
                 share1: pools
                     .iter()
                     .map(|p| p.served[0] as f64 / served1 as f64)

@@ -29,7 +29,7 @@ fn utilisations(m: &Model, pool: usize) -> Vec<f64> {
     (0..REPS)
         .map(|rep| {
             let out = simulate(m, 7, rep, &RunOptions::default()).unwrap();
-            out.collector.pool_utilisation(pool)
+            out.collector.pools[pool].utilisation()
         })
         .collect()
 }

@@ -376,13 +376,6 @@ impl Collector {
         out
     }
 
-    /// Utilisation of pool `i` (busy over available agent-seconds). A team's own pool that
-    /// serves its team alone keeps no time integrals during the run but takes its team's at
-    /// the end ([`super::PoolStats::take_team_areas`]), so this is the pool's either way.
-    pub fn pool_utilisation(&self, i: usize) -> f64 {
-        self.pools[i].utilisation()
-    }
-
     /// The statistics of scope `i` (the overall ones for an alias).
     pub fn scope(&self, i: usize) -> &ScopeStats {
         &self.scopes[if self.alias[i] { 0 } else { i }]
