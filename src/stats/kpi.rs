@@ -541,6 +541,10 @@ impl Kpi {
                 "contacts of the type taken by this pool / contacts of the type taken by any pool"
             }
             Saturation => "share of rostered time with no agent free",
+            QueueMean => "time-average contacts waiting in the team's queue, after the warm-up",
+            QueueMax => {
+                "longest the team's queue was after the warm-up (the queue the warm-up ends with included)"
+            }
             AgentsPresent => "mean agents available while rostered (never above the roster)",
             OvertimeHours => {
                 "agent-hours of handling beyond the roster: after closing or past a shift's end"
