@@ -64,9 +64,32 @@ impl Hist {
         }
     }
 
-    #[inline]
-    fn record(&mut self, ms: u64) {
-        self.counts[Self::index(ms)] += 1;
+    /// The counter of `x` milliseconds (a duration x 1000 + 0.5, rounded by truncation): the
+    /// counter of [`Hist::index`] for `x` truncated to an integer (negatives and NaN as 0,
+    /// past 2^63 as 2^63 - 1), read from the double's bits without converting it. From 256 ms
+    /// (bucket `e - 7` for `2^e <= x < 2^(e + 1)`), the counter is `(e - 6) x 128` plus the
+    /// top 7 bits of the mantissa, which is the exponent and mantissa fields shifted down, less
+    /// the bias; below, it is the value itself (bucket 0).
+    #[inline(always)]
+    fn index_of(x: f64) -> usize {
+        if x >= (2 * HALF) as f64 {
+            let i = (x.to_bits() >> (52 - HALF_MAGNITUDE))
+                - ((1023 + HALF_MAGNITUDE as u64 - 1) << HALF_MAGNITUDE);
+            if i < LEN as u64 {
+                i as usize
+            } else {
+                Self::index(MAX_MS)
+            }
+        } else {
+            // Below 256 (or NaN): the saturating conversion to a byte is the truncation, 0
+            // for negatives and NaN.
+            usize::from(x as u8)
+        }
+    }
+
+    #[inline(always)]
+    fn record(&mut self, x: f64) {
+        self.counts[Self::index_of(x)] += 1;
     }
 
     /// The lowest value of counter `i`, and the width of its range.
@@ -127,11 +150,9 @@ impl Tally {
             self.max = secs;
         }
         if let Some(h) = &mut self.hist {
-            // Durations are non-negative: adding 0.5 and truncating rounds without a libm call.
-            // The signed conversion is cheaper than `as u64` and keeps the same counter: both
-            // give 0 for NaN and negatives, the same below 2^63, and past that a value beyond
-            // the top bucket, which counts as MAX_MS either way.
-            h.record(((secs * 1000.0 + 0.5) as i64).max(0) as u64);
+            // Durations are non-negative: adding 0.5 and truncating rounds without a libm call
+            // (the truncation is in [`Hist::index_of`]).
+            h.record(secs * 1000.0 + 0.5);
         }
     }
 
@@ -223,6 +244,49 @@ mod tests {
                     assert_eq!(ours.quantile(q), want, "q {q} after {} values", k + 1);
                 }
             }
+        }
+    }
+
+    /// The counter read from the double's bits is the one of the truncated integer, at and
+    /// around every power of two (to the ulp), at the ends, for negatives, NaN and infinities,
+    /// and at a million values spread over the range.
+    #[test]
+    fn counter_from_bits_is_the_integer_counter() {
+        let by_integer = |x: f64| Hist::index((x as i64).max(0) as u64);
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            -1.0,
+            0.5,
+            255.0,
+            255.999,
+            256.0,
+            MAX_MS as f64,
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+        ];
+        for e in -2..80 {
+            let p = 2f64.powi(e);
+            let (mut up, mut down) = (p, p);
+            for _ in 0..16 {
+                xs.extend([up, down, up + 0.5, down - 0.5]);
+                up = up.next_up();
+                down = down.next_down();
+            }
+            xs.extend((1..128).map(|k| p * (1.0 + f64::from(k) / 128.0)));
+        }
+        let mut r = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..1_000_000 {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            xs.push(10f64.powf((r >> 11) as f64 / (1u64 << 53) as f64 * 20.0 - 1.0));
+        }
+        for x in xs {
+            assert_eq!(Hist::index_of(x), by_integer(x), "x = {x:e}");
         }
     }
 
