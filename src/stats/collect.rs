@@ -221,6 +221,35 @@ impl IntoIterator for ScopeIds {
     }
 }
 
+impl ScopeIds {
+    /// The breakdowns after the overall one.
+    fn others(self) -> ScopeIter {
+        ScopeIter {
+            ids: self.ids,
+            next: 1,
+            n: self.n,
+        }
+    }
+}
+
+/// Applies `f` to the statistics of each breakdown in `ids`, in order: the overall one (every
+/// contact counts there, first) inlined, the others, where the model has any, out of line.
+#[inline(always)]
+fn each_scope<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, mut f: F) {
+    f(&mut scopes[0]);
+    if ids.n > 1 {
+        other_scopes(scopes, ids, &mut f);
+    }
+}
+
+/// The breakdowns of [`each_scope`] after the overall one.
+#[inline(never)]
+fn other_scopes<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, f: &mut F) {
+    for i in ids.others() {
+        f(&mut scopes[i]);
+    }
+}
+
 /// Marks a breakdown whose statistics are the overall ones. [`ScopeIds`] leaves such
 /// breakdowns out, so it never yields this value.
 pub const ALIAS: usize = usize::MAX;
@@ -384,10 +413,10 @@ impl Collector {
     /// A contact (first or repeated attempt) arrived.
     #[inline]
     pub fn arrived(&mut self, ids: ScopeIds, duplicate: bool, channel: u16) {
-        for i in ids {
-            self.scopes[i].arrived += 1;
-            self.scopes[i].duplicates += u64::from(duplicate);
-        }
+        each_scope(&mut self.scopes, ids, |s| {
+            s.arrived += 1;
+            s.duplicates += u64::from(duplicate);
+        });
         self.series.arrival(channel, self.slot);
     }
 
@@ -410,13 +439,12 @@ impl Collector {
     #[inline]
     pub fn queued(&mut self, ids: ScopeIds, channel: u16, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        for i in ids {
-            let s = &mut self.scopes[i];
+        each_scope(&mut self.scopes, ids, |s| {
             s.queued += 1;
             for &(k, _) in chan {
                 s.sl[k].offered += 1;
             }
-        }
+        });
         if self.in_headline(channel) {
             let slot = self.slot_of(arrival);
             self.series.offered(slot);
@@ -429,8 +457,7 @@ impl Collector {
     #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        for i in ids {
-            let s = &mut self.scopes[i];
+        each_scope(&mut self.scopes, ids, |s| {
             s.response.record(waited);
             s.answered_at_once += u64::from(waited <= 0.0);
             for &(k, t) in chan {
@@ -438,7 +465,7 @@ impl Collector {
                 c.answered += 1;
                 c.within += u64::from(waited <= t);
             }
-        }
+        });
         let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
         self.series
             .answered(slot, waited <= self.thresholds[0], waited);
@@ -457,8 +484,7 @@ impl Collector {
         let chan = &self.chan_thresholds[channel as usize];
         let waited = now - arrival;
         let short = self.short_abandon;
-        for i in ids {
-            let s = &mut self.scopes[i];
+        each_scope(&mut self.scopes, ids, |s| {
             match end {
                 ContactEnd::Resolved => s.resolved += 1,
                 ContactEnd::Abandoned => {
@@ -482,7 +508,7 @@ impl Collector {
                 // Deflections are counted when they happen, never as contact ends.
                 ContactEnd::Deflected => {}
             }
-        }
+        });
         if matches!(end, ContactEnd::Abandoned | ContactEnd::Blocked) && self.in_headline(channel) {
             let slot = self.slot_of(arrival);
             if end == ContactEnd::Abandoned {
@@ -501,8 +527,7 @@ impl Collector {
         r: &IncidentRecord,
         sla: (Option<f64>, Option<f64>),
     ) {
-        for i in ids {
-            let s = &mut self.scopes[i];
+        each_scope(&mut self.scopes, ids, |s| {
             s.incidents += 1;
             s.reassignments += u64::from(r.transfers);
             s.misroutes += u64::from(r.misroutes);
@@ -527,7 +552,7 @@ impl Collector {
                 None if r.deflected => s.cases.incidents_deflected += 1,
                 None => s.incidents_unresolved += 1,
             }
-        }
+        });
     }
 
     /// A counted contact still open (waiting, in service or in self-service) at the end.
@@ -1119,5 +1144,31 @@ mod scope_tests {
         assert_eq!((ids.n, ids.ids[0]), (1, 0));
         let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
         assert!(m.channels.len() > 1 && !Collector::new(&m).overall_only);
+    }
+
+    /// `each_scope` visits the breakdowns of a key as iterating its ids does, overall first.
+    #[test]
+    fn each_scope_visits_the_ids_in_order() {
+        let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
+        let mut c = Collector::new(&m);
+        for channel in 0..m.channels.len() as u16 {
+            for ty in 0..m.types.len() as u16 {
+                let ids = c.scope_ids(channel, ty, 1);
+                let want: Vec<usize> = ids.into_iter().collect();
+                assert!(want.len() > 1 && want[0] == 0);
+                for s in c.scopes.iter_mut() {
+                    s.arrived = 0;
+                }
+                let mut order = 0;
+                super::each_scope(&mut c.scopes, ids, |s| {
+                    order += 1;
+                    s.arrived = order;
+                });
+                let seen: Vec<usize> = (1..=order)
+                    .map(|k| c.scopes.iter().position(|s| s.arrived == k).unwrap())
+                    .collect();
+                assert_eq!(seen, want);
+            }
+        }
     }
 }
