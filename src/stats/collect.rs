@@ -234,17 +234,19 @@ impl ScopeIds {
 
 /// Applies `f` to the statistics of each breakdown in `ids`, in order: the overall one (every
 /// contact counts there, first) inlined, the others, where the model has any, out of line.
+/// `f` is best a `move` closure, passed on by value: then nothing it captures need be stored
+/// for the breakdowns a contact is not counted in.
 #[inline(always)]
 fn each_scope<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, mut f: F) {
     f(&mut scopes[0]);
     if ids.n > 1 {
-        other_scopes(scopes, ids, &mut f);
+        other_scopes(scopes, ids, f);
     }
 }
 
 /// The breakdowns of [`each_scope`] after the overall one.
 #[inline(never)]
-fn other_scopes<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, f: &mut F) {
+fn other_scopes<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, mut f: F) {
     for i in ids.others() {
         f(&mut scopes[i]);
     }
@@ -413,7 +415,7 @@ impl Collector {
     /// A contact (first or repeated attempt) arrived.
     #[inline]
     pub fn arrived(&mut self, ids: ScopeIds, duplicate: bool, channel: u16) {
-        each_scope(&mut self.scopes, ids, |s| {
+        each_scope(&mut self.scopes, ids, move |s| {
             s.arrived += 1;
             s.duplicates += u64::from(duplicate);
         });
@@ -439,7 +441,7 @@ impl Collector {
     #[inline]
     pub fn queued(&mut self, ids: ScopeIds, channel: u16, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        each_scope(&mut self.scopes, ids, |s| {
+        each_scope(&mut self.scopes, ids, move |s| {
             s.queued += 1;
             for &(k, _) in chan {
                 s.sl[k].offered += 1;
@@ -457,7 +459,7 @@ impl Collector {
     #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        each_scope(&mut self.scopes, ids, |s| {
+        each_scope(&mut self.scopes, ids, move |s| {
             s.response.record(waited);
             s.answered_at_once += u64::from(waited <= 0.0);
             for &(k, t) in chan {
@@ -484,7 +486,7 @@ impl Collector {
         let chan = &self.chan_thresholds[channel as usize];
         let waited = now - arrival;
         let short = self.short_abandon;
-        each_scope(&mut self.scopes, ids, |s| {
+        each_scope(&mut self.scopes, ids, move |s| {
             match end {
                 ContactEnd::Resolved => s.resolved += 1,
                 ContactEnd::Abandoned => {
@@ -527,7 +529,7 @@ impl Collector {
         r: &IncidentRecord,
         sla: (Option<f64>, Option<f64>),
     ) {
-        each_scope(&mut self.scopes, ids, |s| {
+        each_scope(&mut self.scopes, ids, move |s| {
             s.incidents += 1;
             s.reassignments += u64::from(r.transfers);
             s.misroutes += u64::from(r.misroutes);
