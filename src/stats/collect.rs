@@ -104,7 +104,11 @@ pub struct TeamSl {
 }
 
 /// A team's statistics: visits, waits, and time averages of busy agents and queue length.
+///
+/// Laid out in declaration order (`repr(C)`), so that each running total sits next to its
+/// current interval's sum: one vector addition updates both.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct TeamStats {
     pub visits: u64,
     pub handled: u64,
@@ -121,12 +125,20 @@ pub struct TeamStats {
     /// past a shift's end) is `overtime_area`.
     pub busy_area: f64,
     pub capacity_area: f64,
+    /// The current interval's series sums of busy and available agent-seconds, queue
+    /// contact-seconds and open time, each next to its total: carried here from the series at
+    /// the interval's start and back at its end ([`Collector::run_ended`] for the last), the
+    /// same additions in the same order, without indexing the series.
+    slot_busy_capacity: [f64; 2],
+    pub queue_area: f64,
+    slot_queue: f64,
+    pub open_time: f64,
+    slot_open: f64,
+    pub all_busy_time: f64,
+    slot_all_busy: f64,
     pub overtime_area: f64,
     /// Agents rostered (on the floor or on other duties), agent-seconds.
     pub scheduled_area: f64,
-    pub queue_area: f64,
-    pub open_time: f64,
-    pub all_busy_time: f64,
     pub queue_max: u32,
     pub saturated_intervals: u64,
     /// Contacts open here at the end, and the age of the oldest.
@@ -142,12 +154,7 @@ pub struct TeamStats {
     capacity: u32,
     scheduled: u32,
     queue: u32,
-    slot_all_busy: f64,
     slot_queue_start: u32,
-    /// The current interval's series sums (busy, capacity, queue, open time), carried here
-    /// from the series at the interval's start and back at its end ([`Collector::run_ended`]
-    /// for the last): the same additions in the same order, without indexing the series.
-    slot_sums: [f64; 4],
 }
 
 /// How a contact attempt ended.
@@ -342,11 +349,15 @@ impl Collector {
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
+                    slot_busy_capacity: [0.0; 2],
+                    queue_area: 0.0,
+                    slot_queue: 0.0,
+                    open_time: 0.0,
+                    slot_open: 0.0,
+                    all_busy_time: 0.0,
+                    slot_all_busy: 0.0,
                     overtime_area: 0.0,
                     scheduled_area: 0.0,
-                    queue_area: 0.0,
-                    open_time: 0.0,
-                    all_busy_time: 0.0,
                     queue_max: 0,
                     saturated_intervals: 0,
                     open_end: 0,
@@ -358,9 +369,7 @@ impl Collector {
                     capacity: 0,
                     scheduled: 0,
                     queue: 0,
-                    slot_all_busy: 0.0,
                     slot_queue_start: 0,
-                    slot_sums: [0.0; 4],
                 })
                 .collect(),
             pools: (0..m.n_pools())
@@ -682,25 +691,32 @@ impl Collector {
         // Agents busy beyond the roster work overtime; the rest count against open time.
         let busy = t.busy.min(t.scheduled);
         let cap = t.capacity.max(busy);
-        t.busy_area += f64::from(busy) * dt;
-        t.capacity_area += f64::from(cap) * dt;
-        t.overtime_area += f64::from(t.busy - busy) * dt;
-        t.queue_area += f64::from(t.queue) * dt;
-        t.scheduled_area += f64::from(t.scheduled) * dt;
-        let open = t.scheduled > 0;
-        if open {
+        let (busy_dt, cap_dt) = (f64::from(busy) * dt, f64::from(cap) * dt);
+        t.busy_area += busy_dt;
+        t.capacity_area += cap_dt;
+        t.slot_busy_capacity[0] += busy_dt;
+        t.slot_busy_capacity[1] += cap_dt;
+        // A term that is zero is left out: adding +0 leaves every sum as it is (they start at
+        // +0 and never go negative), and most of the time no one works overtime, the queue
+        // is empty or (closed) no one is rostered.
+        if t.busy > busy {
+            t.overtime_area += f64::from(t.busy - busy) * dt;
+        }
+        if t.queue > 0 {
+            let queue_dt = f64::from(t.queue) * dt;
+            t.queue_area += queue_dt;
+            t.slot_queue += queue_dt;
+        }
+        if t.scheduled > 0 {
             // Open time: someone is rostered. Saturated: no agent free to take a contact.
+            t.scheduled_area += f64::from(t.scheduled) * dt;
             t.open_time += dt;
+            t.slot_open += dt;
             if busy >= cap {
                 t.all_busy_time += dt;
                 t.slot_all_busy += dt;
             }
         }
-        let sums = &mut t.slot_sums;
-        sums[0] += f64::from(busy) * dt;
-        sums[1] += f64::from(cap) * dt;
-        sums[2] += f64::from(t.queue) * dt;
-        sums[3] += if open { dt } else { 0.0 };
     }
 
     /// Moves each team's sums for the current interval into the series (then `slot` is the
@@ -714,7 +730,9 @@ impl Collector {
                 &mut series.queue_area[i][slot],
                 &mut series.open_time[i][slot],
             ];
-            for (cell, sum) in cells.into_iter().zip(&mut t.slot_sums) {
+            let [busy, capacity] = &mut t.slot_busy_capacity;
+            let sums = [busy, capacity, &mut t.slot_queue, &mut t.slot_open];
+            for (cell, sum) in cells.into_iter().zip(sums) {
                 if load {
                     *sum = *cell;
                 } else {
