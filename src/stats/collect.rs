@@ -139,6 +139,8 @@ pub struct TeamStats {
     pub overtime_area: f64,
     /// Agents rostered (on the floor or on other duties), agent-seconds.
     pub scheduled_area: f64,
+    /// The current interval's sum and count of visit waits, carried like the sums above.
+    slot_wait: [f64; 2],
     pub queue_max: u32,
     pub saturated_intervals: u64,
     /// Contacts open here at the end, and the age of the oldest.
@@ -284,6 +286,9 @@ pub struct Collector {
     pub pools: Vec<super::PoolStats>,
     pub series: Series,
     slot: usize,
+    /// Per channel, the current interval's arrivals, carried from the series and back like
+    /// the teams' interval sums ([`Collector::carry_slot_sums`]).
+    slot_arrivals: Vec<f64>,
     /// Callbacks, blended work and escalations.
     pub omni: super::OmniStats,
     /// Mentions, monitoring, prevention and per-segment waits.
@@ -358,6 +363,7 @@ impl Collector {
                     slot_all_busy: 0.0,
                     overtime_area: 0.0,
                     scheduled_area: 0.0,
+                    slot_wait: [0.0; 2],
                     queue_max: 0,
                     saturated_intervals: 0,
                     open_end: 0,
@@ -380,6 +386,7 @@ impl Collector {
                 .collect(),
             series: Series::new(m),
             slot: (m.start_weekday * m.slots_per_day) % (7 * m.slots_per_day).max(1),
+            slot_arrivals: vec![0.0; m.channels.len()],
             omni: super::OmniStats::new(m),
             feeds: super::FeedStats::new(m),
             headline: m
@@ -428,7 +435,7 @@ impl Collector {
             s.arrived += 1;
             s.duplicates += u64::from(duplicate);
         });
-        self.series.arrival(channel, self.slot);
+        self.slot_arrivals[usize::from(channel)] += 1.0;
     }
 
     /// The slot of the week containing time `t`.
@@ -632,7 +639,8 @@ impl Collector {
             c.visits += 1;
             c.within += u64::from(waited <= limit);
         }
-        self.series.visit(team, self.slot, waited);
+        t.slot_wait[0] += waited;
+        t.slot_wait[1] += 1.0;
     }
 
     /// A contact gave up waiting in a team's queue.
@@ -719,26 +727,29 @@ impl Collector {
         }
     }
 
-    /// Moves each team's sums for the current interval into the series (then `slot` is the
-    /// current one), or out of them (`load`).
+    /// Moves each team's and channel's sums for the current interval into the series (then
+    /// `slot` is the current one), or out of them (`load`).
     fn carry_slot_sums(&mut self, load: bool) {
         let (slot, series) = (self.slot, &mut self.series);
-        for (i, t) in self.teams.iter_mut().enumerate() {
-            let cells = [
-                &mut series.busy_area[i][slot],
-                &mut series.capacity_area[i][slot],
-                &mut series.queue_area[i][slot],
-                &mut series.open_time[i][slot],
-            ];
-            let [busy, capacity] = &mut t.slot_busy_capacity;
-            let sums = [busy, capacity, &mut t.slot_queue, &mut t.slot_open];
-            for (cell, sum) in cells.into_iter().zip(sums) {
-                if load {
-                    *sum = *cell;
-                } else {
-                    *cell = *sum;
-                }
+        let carry = |cell: &mut f64, sum: &mut f64| {
+            if load {
+                *sum = *cell;
+            } else {
+                *cell = *sum;
             }
+        };
+        for (i, t) in self.teams.iter_mut().enumerate() {
+            let [busy, capacity] = &mut t.slot_busy_capacity;
+            let [wait_sum, wait_n] = &mut t.slot_wait;
+            carry(&mut series.busy_area[i][slot], busy);
+            carry(&mut series.capacity_area[i][slot], capacity);
+            carry(&mut series.queue_area[i][slot], &mut t.slot_queue);
+            carry(&mut series.open_time[i][slot], &mut t.slot_open);
+            carry(&mut series.wait_sum[i][slot], wait_sum);
+            carry(&mut series.wait_n[i][slot], wait_n);
+        }
+        for (cells, sum) in series.arrivals.iter_mut().zip(&mut self.slot_arrivals) {
+            carry(&mut cells[slot], sum);
         }
     }
 
@@ -1144,6 +1155,44 @@ mod slot_tests {
             ] {
                 assert_eq!(c.slot_of(t), by_division(&c, t), "t = {t}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod carry_tests {
+    use super::Collector;
+
+    /// Arrivals and visit waits counted in the current interval's sums reach the series cell
+    /// of their slot of the week, summed over the weeks, the last interval's at the run's end.
+    #[test]
+    fn interval_sums_reach_the_series() {
+        let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
+        let mut c = Collector::new(&m);
+        let slots = c.series.slots;
+        let spd = m.slots_per_day;
+        let first = (m.start_weekday * spd) % slots;
+        let mut slot = first;
+        for k in 0..2 * slots + 3 {
+            if k > 0 {
+                slot = (k + m.start_weekday * spd) % slots;
+                c.interval_boundary(k as f64 * m.interval, m.interval, slot);
+            }
+            for _ in 0..slot % 5 {
+                c.arrived(super::ScopeIds::OVERALL, false, 1);
+                c.visit_started(0, 1, slot as f64);
+            }
+        }
+        c.run_ended();
+        for s in 0..slots {
+            // Slots from `first` on are visited three times (two weeks and three intervals
+            // more), the others twice.
+            let weeks = 2.0 + f64::from(u8::from((s + slots - first) % slots < 3));
+            let n = (s % 5) as f64 * weeks;
+            assert_eq!(c.series.arrivals[1][s], n, "slot {s}");
+            assert_eq!(c.series.arrivals[0][s], 0.0);
+            assert_eq!(c.series.wait_n[0][s], n);
+            assert_eq!(c.series.wait_sum[0][s], n * s as f64);
         }
     }
 }

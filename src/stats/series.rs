@@ -50,12 +50,6 @@ impl Series {
             open_time: grid(m.teams.len()),
         }
     }
-    #[inline]
-    pub(crate) fn arrival(&mut self, ch: u16, slot: usize) {
-        {
-            self.arrivals[ch as usize][slot] += 1.0;
-        }
-    }
     // One caller (Collector::answered): inlined there.
     #[inline(always)]
     pub(crate) fn answered(&mut self, slot: Option<usize>, within: bool, waited: f64) {
@@ -73,13 +67,6 @@ impl Series {
     pub(crate) fn abandoned(&mut self, slot: usize) {
         {
             self.abandoned[slot] += 1.0;
-        }
-    }
-    #[inline]
-    pub(crate) fn visit(&mut self, team: u16, slot: usize, waited: f64) {
-        {
-            self.wait_sum[team as usize][slot] += waited;
-            self.wait_n[team as usize][slot] += 1.0;
         }
     }
 }
