@@ -67,7 +67,8 @@ impl Observer for Collector {
         let ids = self.ids(key);
         Collector::contact_ended(self, ids, key.channel.0, end, arrival, now);
     }
-    #[inline]
+    // One call site in the engine: inlined, the call and the record's copy go.
+    #[inline(always)]
     fn incident_ended(&mut self, key: ContactKey, record: &IncidentRecord, sla: SlaModel) {
         let ids = self.ids(key);
         Collector::incident_ended(self, ids, record, (sla.response, sla.resolution));
