@@ -475,15 +475,21 @@ impl Collector {
     #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
         let chan = &self.chan_thresholds[channel as usize];
-        each_scope(&mut self.scopes, ids, move |s| {
-            s.response.record(waited);
-            s.answered_at_once += u64::from(waited <= 0.0);
-            for &(k, t) in chan {
-                let c = &mut s.sl[k];
-                c.answered += 1;
-                c.within += u64::from(waited <= t);
-            }
-        });
+        // The closure inlined, as (with a second call site in `other_scopes`) it would not be.
+        each_scope(
+            &mut self.scopes,
+            ids,
+            #[inline(always)]
+            move |s| {
+                s.response.record(waited);
+                s.answered_at_once += u64::from(waited <= 0.0);
+                for &(k, t) in chan {
+                    let c = &mut s.sl[k];
+                    c.answered += 1;
+                    c.within += u64::from(waited <= t);
+                }
+            },
+        );
         let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
         self.series
             .answered(slot, waited <= self.thresholds[0], waited);
@@ -545,32 +551,38 @@ impl Collector {
         r: &IncidentRecord,
         sla: (Option<f64>, Option<f64>),
     ) {
-        each_scope(&mut self.scopes, ids, move |s| {
-            s.incidents += 1;
-            s.reassignments += u64::from(r.transfers);
-            s.misroutes += u64::from(r.misroutes);
-            s.incident_queue_time.record(r.queue_time);
-            if let Some(limit) = sla.0 {
-                s.sla_response.1 += 1;
-                s.sla_response.0 += u64::from(r.first_response.is_some_and(|t| t <= limit));
-            }
-            if let Some(limit) = sla.1 {
-                let met = u64::from(r.resolution.is_some_and(|t| t <= limit));
-                s.sla_resolution.1 += 1;
-                s.sla_resolution.0 += met;
-                s.sla_resolution_arrived.1 += 1;
-                s.sla_resolution_arrived.0 += met;
-            }
-            match r.resolution {
-                Some(t) => {
-                    s.incidents_resolved += 1;
-                    s.resolution.record(t);
-                    s.fcr += u64::from(r.first_contact);
+        // The closure inlined, as (with a second call site in `other_scopes`) it would not be.
+        each_scope(
+            &mut self.scopes,
+            ids,
+            #[inline(always)]
+            move |s| {
+                s.incidents += 1;
+                s.reassignments += u64::from(r.transfers);
+                s.misroutes += u64::from(r.misroutes);
+                s.incident_queue_time.record(r.queue_time);
+                if let Some(limit) = sla.0 {
+                    s.sla_response.1 += 1;
+                    s.sla_response.0 += u64::from(r.first_response.is_some_and(|t| t <= limit));
                 }
-                None if r.deflected => s.cases.incidents_deflected += 1,
-                None => s.incidents_unresolved += 1,
-            }
-        });
+                if let Some(limit) = sla.1 {
+                    let met = u64::from(r.resolution.is_some_and(|t| t <= limit));
+                    s.sla_resolution.1 += 1;
+                    s.sla_resolution.0 += met;
+                    s.sla_resolution_arrived.1 += 1;
+                    s.sla_resolution_arrived.0 += met;
+                }
+                match r.resolution {
+                    Some(t) => {
+                        s.incidents_resolved += 1;
+                        s.resolution.record(t);
+                        s.fcr += u64::from(r.first_contact);
+                    }
+                    None if r.deflected => s.cases.incidents_deflected += 1,
+                    None => s.incidents_unresolved += 1,
+                }
+            },
+        );
     }
 
     /// A counted contact still open (waiting, in service or in self-service) at the end.
