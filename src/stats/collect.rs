@@ -183,37 +183,48 @@ impl TeamStats {
 /// The breakdowns a contact is counted in: overall, then its channel, type and priority, less
 /// those that alias the overall one (a single channel, a single type, or one priority
 /// everywhere), so nothing is recorded twice. Iterating yields the scope indices to record.
+/// Eight bytes, so that it passes in a register (scopes number at most 1 + 2 x 1000 + 4).
 #[derive(Clone, Copy, Debug)]
 pub struct ScopeIds {
-    ids: [u32; 4],
-    n: u8,
+    /// The breakdowns after the overall one (index 0): the first `others`.
+    ids: [u16; 3],
+    others: u8,
 }
 
 impl ScopeIds {
     /// The overall breakdown alone.
-    pub const OVERALL: ScopeIds = ScopeIds { ids: [0; 4], n: 1 };
+    pub const OVERALL: ScopeIds = ScopeIds {
+        ids: [0; 3],
+        others: 0,
+    };
+
+    /// The breakdowns after the overall one.
+    fn others(self) -> ScopeIter {
+        ScopeIter { ids: self, next: 1 }
+    }
 }
 
 /// The scope indices of a [`ScopeIds`], in order.
 #[derive(Clone, Debug)]
 pub struct ScopeIter {
-    ids: [u32; 4],
+    ids: ScopeIds,
+    /// 0 for the overall breakdown, `k` for `ids.ids[k - 1]`.
     next: u8,
-    n: u8,
 }
 
 impl Iterator for ScopeIter {
     type Item = usize;
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.next < self.n {
-            // `n` is at most 4: the mask only spares a bounds check.
-            let i = self.ids[usize::from(self.next & 3)];
-            self.next += 1;
-            Some(i as usize)
-        } else {
-            None
+        let k = self.next;
+        if k > self.ids.others {
+            return None;
         }
+        self.next += 1;
+        Some(match k {
+            0 => 0,
+            k => usize::from(self.ids.ids[usize::from(k - 1)]),
+        })
     }
 }
 
@@ -222,22 +233,7 @@ impl IntoIterator for ScopeIds {
     type IntoIter = ScopeIter;
     #[inline]
     fn into_iter(self) -> ScopeIter {
-        ScopeIter {
-            ids: self.ids,
-            next: 0,
-            n: self.n,
-        }
-    }
-}
-
-impl ScopeIds {
-    /// The breakdowns after the overall one.
-    fn others(self) -> ScopeIter {
-        ScopeIter {
-            ids: self.ids,
-            next: 1,
-            n: self.n,
-        }
+        ScopeIter { ids: self, next: 0 }
     }
 }
 
@@ -248,7 +244,7 @@ impl ScopeIds {
 #[inline(always)]
 fn each_scope<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: ScopeIds, mut f: F) {
     f(&mut scopes[0]);
-    if ids.n > 1 {
+    if ids.others > 0 {
         other_scopes(scopes, ids, f);
     }
 }
@@ -316,6 +312,9 @@ pub struct Collector {
 impl Collector {
     pub fn new(m: &Model) -> Self {
         let n_scopes = 1 + m.channels.len() + m.types.len() + 4;
+        // Channels and types are at most 1000 each (`bounds::LIST_LEN`): scope indices fit
+        // [`ScopeIds`]'s 16 bits.
+        assert!(n_scopes <= usize::from(u16::MAX), "{n_scopes} breakdowns");
         let mut alias = vec![false; n_scopes];
         alias[1] = m.channels.len() == 1;
         alias[1 + m.channels.len()] = m.types.len() == 1;
@@ -408,16 +407,16 @@ impl Collector {
     /// Scope indices of a contact on `channel` of type `ty` and priority `prio`.
     #[inline]
     pub fn scope_ids(&self, channel: u16, ty: u16, prio: u8) -> ScopeIds {
-        let mut out = ScopeIds { ids: [0; 4], n: 1 };
+        let mut out = ScopeIds::OVERALL;
         for i in [
             1 + channel as usize,
             1 + self.n_channels + ty as usize,
             1 + self.n_channels + self.n_types + prio as usize,
         ] {
             if !self.alias[i] {
-                // Scopes number 1 + channels + types + 4, channels and types u16 ids.
-                out.ids[usize::from(out.n)] = i as u32;
-                out.n += 1;
+                // Fewer than 2^16 scopes (checked in `new`).
+                out.ids[usize::from(out.others)] = i as u16;
+                out.others += 1;
             }
         }
         out
@@ -1222,7 +1221,7 @@ mod scope_tests {
         assert!(c.overall_only);
         let p = super::single_priority(&m).unwrap() as u8;
         let ids = c.scope_ids(0, 0, p);
-        assert_eq!((ids.n, ids.ids[0]), (1, 0));
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), [0]);
         let m = crate::model::load_model("scenarios/before.ron".as_ref()).unwrap();
         assert!(m.channels.len() > 1 && !Collector::new(&m).overall_only);
     }
