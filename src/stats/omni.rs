@@ -3,7 +3,7 @@
 //! the channels and teams that use a mechanism report its KPIs.
 
 use super::kpi::{Kpi, Scope};
-use super::tally::Tally;
+use super::tally::Summary;
 use crate::model::Model;
 
 /// Callback counts for one breakdown.
@@ -14,7 +14,7 @@ pub struct CallbackStats {
     pub reached: u64,
     pub failed: u64,
     /// Arrival to the call back that reached the customer.
-    pub time_to_callback: Tally,
+    pub time_to_callback: Summary,
 }
 
 impl CallbackStats {
@@ -24,7 +24,7 @@ impl CallbackStats {
             accepted: 0,
             reached: 0,
             failed: 0,
-            time_to_callback: Tally::mean_only(),
+            time_to_callback: Summary::new(),
         }
     }
 }
@@ -35,8 +35,8 @@ pub struct OmniStats {
     /// Overall, then per channel.
     pub callbacks: Vec<CallbackStats>,
     /// Per team: waits of the visits of live and of deferred contacts (blending teams).
-    pub live_wait: Vec<Tally>,
-    pub deferred_wait: Vec<Tally>,
+    pub live_wait: Vec<Summary>,
+    pub deferred_wait: Vec<Summary>,
     /// Per team: contacts that escalated out of its queue.
     pub escalations: Vec<u64>,
     /// Per channel: written (deferred at a blending team).
@@ -52,8 +52,8 @@ impl OmniStats {
             callbacks: (0..=m.channels.len())
                 .map(|_| CallbackStats::new())
                 .collect(),
-            live_wait: (0..teams).map(|_| Tally::mean_only()).collect(),
-            deferred_wait: (0..teams).map(|_| Tally::mean_only()).collect(),
+            live_wait: (0..teams).map(|_| Summary::new()).collect(),
+            deferred_wait: (0..teams).map(|_| Summary::new()).collect(),
             escalations: vec![0; teams],
             written: m.channels.iter().map(|c| c.kind.is_written()).collect(),
             blends: m.teams.iter().map(|t| t.blend.is_some()).collect(),

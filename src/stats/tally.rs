@@ -10,14 +10,27 @@
 /// recorded as this.
 const MAX_MS: u64 = 400 * 86_400_000;
 
-/// Count, sum, max and a histogram of durations in seconds.
+/// Count, sum and max of durations in seconds, for KPIs reported as means and maxima.
 #[derive(Clone, Debug)]
-pub struct Tally {
+pub struct Summary {
     pub n: u64,
     pub sum: f64,
-    /// The largest value recorded; minus infinity while empty ([`Tally::max`] says NaN).
+    /// The largest value recorded; minus infinity while empty ([`Summary::max`] says NaN).
     max: f64,
-    hist: Option<Hist>,
+}
+
+/// A [`Summary`] (read through it) and a histogram of durations in seconds, for quantiles.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    summary: Summary,
+    hist: Hist,
+}
+
+impl std::ops::Deref for Tally {
+    type Target = Summary;
+    fn deref(&self) -> &Summary {
+        &self.summary
+    }
 }
 
 /// Log2 of half the sub-buckets per bucket (2 significant digits need 256 sub-buckets).
@@ -120,39 +133,22 @@ impl Hist {
     }
 }
 
-impl Tally {
-    /// A tally that also keeps a histogram for quantiles.
-    pub fn with_quantiles() -> Self {
-        Tally {
+impl Summary {
+    pub fn new() -> Self {
+        Summary {
             n: 0,
             sum: 0.0,
             max: f64::NEG_INFINITY,
-            hist: Some(Hist::new()),
         }
     }
 
-    /// A tally of count, sum and max only (no quantiles), for KPIs reported as means.
-    pub fn mean_only() -> Self {
-        Tally {
-            n: 0,
-            sum: 0.0,
-            max: f64::NEG_INFINITY,
-            hist: None,
-        }
-    }
-
-    /// Records a duration in seconds (a few dozen instructions: always inlined).
+    /// Records a duration in seconds.
     #[inline(always)]
     pub fn record(&mut self, secs: f64) {
         self.n += 1;
         self.sum += secs;
         if secs > self.max {
             self.max = secs;
-        }
-        if let Some(h) = &mut self.hist {
-            // Durations are non-negative: adding 0.5 and truncating rounds without a libm call
-            // (the truncation is in [`Hist::index_of`]).
-            h.record(secs * 1000.0 + 0.5);
         }
     }
 
@@ -169,12 +165,37 @@ impl Tally {
             self.sum / self.n as f64
         }
     }
+}
 
-    /// Quantile `q` in seconds (NaN when empty or kept without histogram).
+impl Default for Summary {
+    fn default() -> Self {
+        Summary::new()
+    }
+}
+
+impl Tally {
+    /// An empty tally.
+    pub fn with_quantiles() -> Self {
+        Tally {
+            summary: Summary::new(),
+            hist: Hist::new(),
+        }
+    }
+
+    /// Records a duration in seconds (a few dozen instructions: always inlined).
+    #[inline(always)]
+    pub fn record(&mut self, secs: f64) {
+        self.summary.record(secs);
+        // Durations are non-negative: adding 0.5 and truncating rounds without a libm call
+        // (the truncation is in [`Hist::index_of`]).
+        self.hist.record(secs * 1000.0 + 0.5);
+    }
+
+    /// Quantile `q` in seconds (NaN when empty).
     pub fn quantile(&self, q: f64) -> f64 {
-        match &self.hist {
-            Some(h) if self.n > 0 => h.value_at_quantile(q, self.n) as f64 / 1000.0,
-            _ => f64::NAN,
+        match self.n {
+            0 => f64::NAN,
+            n => self.hist.value_at_quantile(q, n) as f64 / 1000.0,
         }
     }
 }
@@ -294,7 +315,7 @@ mod tests {
     fn empty_tally_is_nan_not_zero() {
         let t = Tally::with_quantiles();
         assert!(t.mean().is_nan() && t.quantile(0.5).is_nan() && t.max().is_nan());
-        let mut z = Tally::mean_only();
+        let mut z = Summary::new();
         z.record(0.0);
         assert_eq!((z.max(), z.mean()), (0.0, 0.0));
     }
