@@ -41,7 +41,9 @@ pub struct ScopeStats {
     pub abandon_wait: f64,
     pub response: Tally,
     /// Per threshold.
-    pub sl: Vec<SlCounts>,
+    /// Per threshold (the model's first [`Collector::thresholds`] of the fixed
+    /// [`MAX_THRESHOLDS`], so that indexing by a threshold's bit needs no bounds check).
+    pub sl: Box<[SlCounts; MAX_THRESHOLDS]>,
     pub incidents: u64,
     pub incidents_resolved: u64,
     pub incidents_unresolved: u64,
@@ -62,7 +64,7 @@ pub struct ScopeStats {
 }
 
 impl ScopeStats {
-    fn new(thresholds: usize) -> Self {
+    fn new() -> Self {
         ScopeStats {
             arrived: 0,
             duplicates: 0,
@@ -76,7 +78,7 @@ impl ScopeStats {
             answered_at_once: 0,
             abandon_wait: 0.0,
             response: Tally::with_quantiles(),
-            sl: vec![SlCounts::default(); thresholds],
+            sl: Box::new([SlCounts::default(); MAX_THRESHOLDS]),
             incidents: 0,
             incidents_resolved: 0,
             incidents_unresolved: 0,
@@ -118,7 +120,7 @@ pub struct TeamStats {
     /// Contacts that joined its queue.
     pub entered: u64,
     /// Per threshold: contacts that joined, visits, visits started within it.
-    pub sl: Vec<TeamSl>,
+    pub sl: Box<[TeamSl; MAX_THRESHOLDS]>,
     pub wait: Tally,
     /// Integrals over time (agent-seconds, contact-seconds, seconds). `busy_area` and
     /// `capacity_area` cover rostered agents only; work beyond the roster (after closing or
@@ -257,6 +259,37 @@ fn other_scopes<F: FnMut(&mut ScopeStats)>(scopes: &mut [ScopeStats], ids: Scope
     }
 }
 
+/// Most service-level thresholds a model may have (`bounds::THRESHOLDS`): one bit each in
+/// [`Judged`].
+pub const MAX_THRESHOLDS: usize = 32;
+
+/// The thresholds a channel's contacts are judged on, one bit each; iterating yields their
+/// indices, ascending.
+#[derive(Clone, Copy, Debug)]
+struct Judged(u32);
+
+impl Iterator for Judged {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let k = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        // Below 32: the mask only spares a bounds check.
+        Some(k & (MAX_THRESHOLDS - 1))
+    }
+}
+
+/// What the statistics of a contact's facts need to know of its channel.
+#[derive(Clone, Copy, Debug)]
+struct ChannelPlan {
+    judged: Judged,
+    /// Judged on the headline (first) threshold: counted in the interval series.
+    headline: bool,
+}
+
 /// Marks a breakdown whose statistics are the overall ones. [`ScopeIds`] leaves such
 /// breakdowns out, so it never yields this value.
 pub const ALIAS: usize = usize::MAX;
@@ -269,8 +302,13 @@ pub struct Collector {
     /// Slot of the week at time zero (the scenario's start weekday).
     week_offset: usize,
     thresholds: Vec<f64>,
-    /// Per channel: (threshold index, seconds) of the thresholds its contacts are judged on.
-    chan_thresholds: Vec<Vec<(usize, f64)>>,
+    /// The thresholds in seconds, at their indices (the rest unused).
+    limits: [f64; MAX_THRESHOLDS],
+    /// Per channel: the indices of the thresholds its contacts are judged on, in the model's
+    /// order (the order its KPIs are reported in).
+    chan_thresholds: Vec<Vec<usize>>,
+    /// Per channel: what each contact fact needs to know of it.
+    chan: Vec<ChannelPlan>,
     short_abandon: f64,
     n_channels: usize,
     n_types: usize,
@@ -289,8 +327,6 @@ pub struct Collector {
     pub omni: super::OmniStats,
     /// Mentions, monitoring, prevention and per-segment waits.
     pub feeds: super::FeedStats,
-    /// Per channel: judged on the headline (first) threshold.
-    headline: Vec<bool>,
     /// Times surely inside the current interval (a hair inside its ends), where
     /// [`Collector::slot_of`] needs no division.
     slot_span: (f64, f64),
@@ -311,6 +347,12 @@ pub struct Collector {
 
 impl Collector {
     pub fn new(m: &Model) -> Self {
+        // At most 32 thresholds (`bounds::THRESHOLDS`).
+        assert!(
+            m.thresholds.len() <= MAX_THRESHOLDS,
+            "{} thresholds",
+            m.thresholds.len()
+        );
         let n_scopes = 1 + m.channels.len() + m.types.len() + 4;
         // Channels and types are at most 1000 each (`bounds::LIST_LEN`): scope indices fit
         // [`ScopeIds`]'s 16 bits.
@@ -326,21 +368,24 @@ impl Collector {
             interval: m.interval,
             week_offset: m.start_weekday * m.slots_per_day,
             thresholds: m.thresholds.clone(),
+            limits: std::array::from_fn(|k| m.thresholds.get(k).copied().unwrap_or(f64::NAN)),
             chan_thresholds: m
                 .channel_thresholds
                 .iter()
-                .map(|l| {
-                    l.iter()
-                        .map(|&k| (k as usize, m.thresholds[k as usize]))
-                        .collect()
+                .map(|l| l.iter().map(|&k| usize::from(k)).collect())
+                .collect(),
+            chan: m
+                .channel_thresholds
+                .iter()
+                .map(|l| ChannelPlan {
+                    judged: Judged(l.iter().fold(0, |bits, &k| bits | 1 << k)),
+                    headline: l.contains(&0),
                 })
                 .collect(),
             short_abandon: m.short_abandon,
             n_channels: m.channels.len(),
             n_types: m.types.len(),
-            scopes: (0..n_scopes)
-                .map(|_| ScopeStats::new(m.thresholds.len()))
-                .collect(),
+            scopes: (0..n_scopes).map(|_| ScopeStats::new()).collect(),
             alias,
             teams: (0..m.teams.len())
                 .map(|_| TeamStats {
@@ -349,7 +394,7 @@ impl Collector {
                     misrouted: 0,
                     abandoned: 0,
                     entered: 0,
-                    sl: vec![TeamSl::default(); m.thresholds.len()],
+                    sl: Box::new([TeamSl::default(); MAX_THRESHOLDS]),
                     wait: Tally::with_quantiles(),
                     busy_area: 0.0,
                     capacity_area: 0.0,
@@ -388,11 +433,6 @@ impl Collector {
             slot_arrivals: vec![0.0; m.channels.len()],
             omni: super::OmniStats::new(m),
             feeds: super::FeedStats::new(m),
-            headline: m
-                .channel_thresholds
-                .iter()
-                .map(|l| l.contains(&0))
-                .collect(),
             slot_span: inside(0.0, m.interval),
             last_ids: (0, ScopeIds::OVERALL),
             sla_on_wall: m.cases.clocks.is_empty() && m.cases.pause.iter().all(Option::is_none),
@@ -446,23 +486,17 @@ impl Collector {
         ((t / self.interval) as usize + self.week_offset) % self.series.slots
     }
 
-    /// Whether a channel's contacts are in the headline (first threshold) interval series.
-    #[inline]
-    fn in_headline(&self, channel: u16) -> bool {
-        self.headline[channel as usize]
-    }
-
     /// A contact that arrived at `arrival` on `channel` joined its entry team's queue.
     #[inline]
     pub fn queued(&mut self, ids: ScopeIds, channel: u16, arrival: f64) {
-        let chan = &self.chan_thresholds[channel as usize];
+        let chan = self.chan[usize::from(channel)];
         each_scope(&mut self.scopes, ids, move |s| {
             s.queued += 1;
-            for &(k, _) in chan {
+            for k in chan.judged {
                 s.sl[k].offered += 1;
             }
         });
-        if self.in_headline(channel) {
+        if chan.headline {
             let slot = self.slot_of(arrival);
             self.series.offered(slot);
         }
@@ -473,7 +507,8 @@ impl Collector {
     /// (Inlined into [`crate::engine::Observer::answered`], its one caller.)
     #[inline(always)]
     pub fn answered(&mut self, ids: ScopeIds, channel: u16, waited: f64, arrival: f64) {
-        let chan = &self.chan_thresholds[channel as usize];
+        let chan = self.chan[usize::from(channel)];
+        let limits = &self.limits;
         // The closure inlined, as (with a second call site in `other_scopes`) it would not be.
         each_scope(
             &mut self.scopes,
@@ -482,14 +517,14 @@ impl Collector {
             move |s| {
                 s.response.record(waited);
                 s.answered_at_once += u64::from(waited <= 0.0);
-                for &(k, t) in chan {
+                for k in chan.judged {
                     let c = &mut s.sl[k];
                     c.answered += 1;
-                    c.within += u64::from(waited <= t);
+                    c.within += u64::from(waited <= limits[k]);
                 }
             },
         );
-        let slot = self.in_headline(channel).then(|| self.slot_of(arrival));
+        let slot = chan.headline.then(|| self.slot_of(arrival));
         self.series
             .answered(slot, waited <= self.thresholds[0], waited);
     }
@@ -504,7 +539,8 @@ impl Collector {
         arrival: f64,
         now: f64,
     ) {
-        let chan = &self.chan_thresholds[channel as usize];
+        let chan = self.chan[usize::from(channel)];
+        let limits = &self.limits;
         let waited = now - arrival;
         let short = self.short_abandon;
         each_scope(&mut self.scopes, ids, move |s| {
@@ -513,16 +549,16 @@ impl Collector {
                 ContactEnd::Abandoned => {
                     s.abandoned += 1;
                     s.abandon_wait += waited;
-                    for &(k, t) in chan {
+                    for k in chan.judged {
                         let c = &mut s.sl[k];
                         c.abandoned += 1;
-                        c.abandoned_within += u64::from(waited <= t);
+                        c.abandoned_within += u64::from(waited <= limits[k]);
                         c.abandoned_long += u64::from(waited > short);
                     }
                 }
                 ContactEnd::Blocked => {
                     s.blocked += 1;
-                    for &(k, _) in chan {
+                    for k in chan.judged {
                         s.sl[k].offered += 1;
                     }
                 }
@@ -532,7 +568,7 @@ impl Collector {
                 ContactEnd::Deflected => {}
             }
         });
-        if matches!(end, ContactEnd::Abandoned | ContactEnd::Blocked) && self.in_headline(channel) {
+        if matches!(end, ContactEnd::Abandoned | ContactEnd::Blocked) && chan.headline {
             let slot = self.slot_of(arrival);
             if end == ContactEnd::Abandoned {
                 self.series.abandoned(slot);
@@ -634,7 +670,7 @@ impl Collector {
     pub fn entered(&mut self, team: u16, channel: u16) {
         let t = &mut self.teams[team as usize];
         t.entered += 1;
-        for &(k, _) in &self.chan_thresholds[channel as usize] {
+        for k in self.chan[usize::from(channel)].judged {
             t.sl[k].entered += 1;
         }
     }
@@ -645,10 +681,10 @@ impl Collector {
         let t = &mut self.teams[team as usize];
         t.visits += 1;
         t.wait.record(waited);
-        for &(k, limit) in &self.chan_thresholds[channel as usize] {
+        for k in self.chan[usize::from(channel)].judged {
             let c = &mut t.sl[k];
             c.visits += 1;
-            c.within += u64::from(waited <= limit);
+            c.within += u64::from(waited <= self.limits[k]);
         }
         t.slot_wait[0] += waited;
         t.slot_wait[1] += 1.0;
@@ -822,10 +858,7 @@ impl Collector {
             };
             // A channel reports only the thresholds it is judged on.
             let judged: Vec<usize> = match scope {
-                Scope::Channel(c) => self.chan_thresholds[c as usize]
-                    .iter()
-                    .map(|&(k, _)| k)
-                    .collect(),
+                Scope::Channel(c) => self.chan_thresholds[c as usize].clone(),
                 _ => (0..self.thresholds.len()).collect(),
             };
             scope_kpis(self.scope(i), &judged, self.sla_on_wall, &mut |k, v| {
@@ -835,7 +868,8 @@ impl Collector {
         let days = (m.horizon - m.warmup) / 86_400.0;
         let span = m.horizon - m.warmup;
         for (i, t) in self.teams.iter().enumerate() {
-            team_kpis(t, team_cost(t, &m.teams[i]), span, &mut |k, v| {
+            let n = self.thresholds.len();
+            team_kpis(t, n, team_cost(t, &m.teams[i]), span, &mut |k, v| {
                 emit(k, Scope::Team(i as u16), v)
             });
         }
@@ -1003,14 +1037,21 @@ fn team_cost(t: &TeamStats, tm: &crate::model::TeamModel) -> Option<f64> {
 }
 
 /// A team's KPIs over `span` measured seconds; `cost`: its cost over that span, if known.
-fn team_kpis(t: &TeamStats, cost: Option<f64>, span: f64, e: &mut dyn FnMut(Kpi, f64)) {
+/// `thresholds`: how many the model has.
+fn team_kpis(
+    t: &TeamStats,
+    thresholds: usize,
+    cost: Option<f64>,
+    span: f64,
+    e: &mut dyn FnMut(Kpi, f64),
+) {
     let per = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     e(Kpi::Entered, t.entered as f64);
     e(Kpi::Visits, t.visits as f64);
     e(Kpi::Handled, t.handled as f64);
     e(Kpi::Misrouted, t.misrouted as f64);
     e(Kpi::Abandoned, t.abandoned as f64);
-    for (k, c) in t.sl.iter().enumerate() {
+    for (k, c) in t.sl[..thresholds].iter().enumerate() {
         if c.entered > 0 {
             e(Kpi::ServiceLevel(k as u8), ratio(c.within, c.entered));
             e(
@@ -1167,6 +1208,24 @@ mod slot_tests {
                 assert_eq!(c.slot_of(t), by_division(&c, t), "t = {t}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod judged_tests {
+    use super::Judged;
+
+    /// A channel's threshold bits yield the thresholds' indices, ascending, the last (31)
+    /// included.
+    #[test]
+    fn judged_bits_yield_the_threshold_indices() {
+        assert_eq!(Judged(0b1010_0001).collect::<Vec<_>>(), [0, 5, 7]);
+        assert_eq!(Judged(1 << 31 | 2).collect::<Vec<_>>(), [1, 31]);
+        assert_eq!(Judged(0).count(), 0);
+        assert_eq!(
+            Judged(u32::MAX).collect::<Vec<_>>(),
+            (0..32).collect::<Vec<_>>()
+        );
     }
 }
 
