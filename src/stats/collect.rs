@@ -186,18 +186,20 @@ impl TeamStats {
 /// those that alias the overall one (a single channel, a single type, or one priority
 /// everywhere), so nothing is recorded twice. Iterating yields the scope indices to record.
 /// Eight bytes, so that it passes in a register (scopes number at most 1 + 2 x 1000 + 4).
+/// `others` is laid out first (`repr(C)`): the low byte of the register, tested as it is.
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub struct ScopeIds {
+    others: u8,
     /// The breakdowns after the overall one (index 0): the first `others`.
     ids: [u16; 3],
-    others: u8,
 }
 
 impl ScopeIds {
     /// The overall breakdown alone.
     pub const OVERALL: ScopeIds = ScopeIds {
-        ids: [0; 3],
         others: 0,
+        ids: [0; 3],
     };
 
     /// The breakdowns after the overall one.
