@@ -541,6 +541,11 @@ impl Collector {
         arrival: f64,
         now: f64,
     ) {
+        if end == ContactEnd::Resolved {
+            // The common end: one count, no threshold, no interval series.
+            each_scope(&mut self.scopes, ids, |s| s.resolved += 1);
+            return;
+        }
         let chan = self.chan[usize::from(channel)];
         let limits = &self.limits;
         let waited = now - arrival;

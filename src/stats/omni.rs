@@ -43,6 +43,8 @@ pub struct OmniStats {
     written: Vec<bool>,
     /// Per team: blends live and deferred work.
     blends: Vec<bool>,
+    /// Some team does (most models have none: one test per visit then).
+    any_blend: bool,
 }
 
 impl OmniStats {
@@ -57,6 +59,7 @@ impl OmniStats {
             escalations: vec![0; teams],
             written: m.channels.iter().map(|c| c.kind.is_written()).collect(),
             blends: m.teams.iter().map(|t| t.blend.is_some()).collect(),
+            any_blend: m.teams.iter().any(|t| t.blend.is_some()),
         }
     }
 
@@ -90,7 +93,7 @@ impl OmniStats {
     #[inline]
     pub fn visit_started(&mut self, team: u16, channel: u16, waited: f64) {
         let t = team as usize;
-        if self.blends[t] {
+        if self.any_blend && self.blends[t] {
             if self.written[channel as usize] {
                 self.deferred_wait[t].record(waited);
             } else {
