@@ -527,8 +527,7 @@ impl Collector {
             },
         );
         let slot = chan.headline.then(|| self.slot_of(arrival));
-        self.series
-            .answered(slot, waited <= self.thresholds[0], waited);
+        self.series.answered(slot, waited <= self.limits[0], waited);
     }
 
     /// A contact attempt on `channel` that arrived at `arrival` ended at `now`.
@@ -723,9 +722,10 @@ impl Collector {
         scheduled: u32,
         queue: u32,
     ) {
-        self.advance(team, now);
+        let warmup = self.warmup;
         let t = &mut self.teams[team as usize];
-        if now >= self.warmup {
+        // Integrated up to now: now is past the warm-up.
+        if t.advance(now, warmup) || now >= warmup {
             // The length held until now counts too: it was the queue after the warm-up (one
             // reported before the warm-up would otherwise be missed if it only shrank since).
             t.queue_max = t.queue_max.max(t.queue).max(queue);
@@ -735,19 +735,19 @@ impl Collector {
         t.scheduled = scheduled;
         t.queue = queue;
     }
+}
 
+impl TeamStats {
+    /// Integrates the team's state from its last change (or the warm-up) to `now`; whether
+    /// there was any time to integrate (then `now` is past the warm-up).
     #[inline]
-    fn advance(&mut self, team: u16, now: f64) {
-        let t = &mut self.teams[team as usize];
+    fn advance(&mut self, now: f64, warmup: f64) -> bool {
+        let t = self;
         // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
-        let from = if t.last > self.warmup {
-            t.last
-        } else {
-            self.warmup
-        };
+        let from = if t.last > warmup { t.last } else { warmup };
         t.last = now;
         if now <= from {
-            return;
+            return false;
         }
         let dt = now - from;
         // Agents busy beyond the roster work overtime; the rest count against open time.
@@ -779,8 +779,11 @@ impl Collector {
                 t.slot_all_busy += dt;
             }
         }
+        true
     }
+}
 
+impl Collector {
     /// Moves each team's and channel's sums for the current interval into the series (then
     /// `slot` is the current one), or out of them (`load`).
     fn carry_slot_sums(&mut self, load: bool) {
@@ -826,8 +829,8 @@ impl Collector {
         // Series run by slot of the week; a day starts at every multiple of a day's slots.
         let midnight = next_slot.is_multiple_of((self.series.slots / 7).max(1));
         for team in 0..self.teams.len() {
-            self.advance(team as u16, now);
             let t = &mut self.teams[team];
+            t.advance(now, warmup);
             // Saturated: all agents busy the whole interval and the queue longer at its end.
             if now - interval >= self.warmup
                 && t.slot_all_busy >= interval * (1.0 - 1e-9)

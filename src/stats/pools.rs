@@ -103,13 +103,19 @@ impl PoolStats {
     /// the pool's largest roster once, then stays.
     #[inline]
     pub fn worked(&mut self, agent: u32, from: f64, to: f64) {
-        let a = agent as usize;
-        if self.agent_work.len() <= a {
-            self.agent_work.resize(a + 1, 0.0);
+        match self.agent_work.get_mut(agent as usize) {
+            Some(w) if to > from => *w += to - from,
+            Some(_) => {}
+            None => self.worked_past_table(agent, from, to),
         }
-        if to > from {
-            self.agent_work[a] += to - from;
-        }
+    }
+
+    /// [`PoolStats::worked`] by an agent the table does not have yet.
+    #[cold]
+    #[inline(never)]
+    fn worked_past_table(&mut self, agent: u32, from: f64, to: f64) {
+        self.agent_work.resize(agent as usize + 1, 0.0);
+        self.worked(agent, from, to);
     }
 
     /// Busy agent-time over available agent-time.
@@ -304,6 +310,19 @@ mod tests {
                 "{file}"
             );
         }
+    }
+
+    #[test]
+    fn work_table_grows_to_the_agent_and_adds_only_positive_spans() {
+        let mut p = super::PoolStats::new(1, 1, false);
+        p.worked(3, 1.0, 3.5);
+        assert_eq!(p.agent_work, [0.0, 0.0, 0.0, 2.5]);
+        p.worked(1, 5.0, 4.0);
+        p.worked(3, 2.0, 2.0);
+        p.worked(1, 4.0, 5.0);
+        assert_eq!(p.agent_work, [0.0, 1.0, 0.0, 2.5]);
+        p.worked(5, 0.0, 0.0);
+        assert_eq!(p.agent_work.len(), 6);
     }
 
     #[test]
