@@ -712,7 +712,7 @@ impl Collector {
 
     /// A team's state changes at `now`: busy agents, agents available (rostered and not on
     /// other duties), agents rostered, and the queue length.
-    #[inline]
+    #[inline(always)]
     pub fn team_state(
         &mut self,
         team: u16,
@@ -740,7 +740,7 @@ impl Collector {
 impl TeamStats {
     /// Integrates the team's state from its last change (or the warm-up) to `now`; whether
     /// there was any time to integrate (then `now` is past the warm-up).
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, now: f64, warmup: f64) -> bool {
         let t = self;
         // max(last, warm-up) without f64::max's NaN handling (neither is NaN).

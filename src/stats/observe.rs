@@ -138,7 +138,8 @@ impl Observer for Collector {
     fn handled(&mut self, team: TeamId, misrouted: bool) {
         Collector::handled(self, team.0, misrouted);
     }
-    #[inline]
+    // Inlined into the engine's call sites: no call, the load read in place.
+    #[inline(always)]
     fn team_state(&mut self, team: TeamId, now: f64, load: PoolLoad, queue: u32) {
         Collector::team_state(
             self,
