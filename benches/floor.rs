@@ -9,7 +9,7 @@
 //!
 //! Each makes either the draws an M/M/c needs (`--draws minimal`, the default) or every draw
 //! the engine makes (`--draws engine`: then the streams and every KPI are the engine's,
-//! checked by `tests/floor.rs`).
+//! checked by `tests/floor_loop.rs`).
 //!
 //! ```text
 //! floor [--bare | --stats] [--days N] [--seed S] [--draws minimal|engine] [--scenario PATH]
@@ -63,7 +63,13 @@ fn parse_args() -> Result<Args, String> {
             "--days" => a.days = Some(number(&value("a number of days")?)?),
             "--seed" => a.seed = number(&value("a seed")?)?,
             "--scenario" => a.scenario = value("a path")?,
-            "--check" => a.check = Some(number(&value("a number of replications")?)?),
+            "--check" => {
+                let reps = number(&value("a number of replications")?)?;
+                if reps < 2 {
+                    return Err(format!("--check needs at least 2 replications, got {reps}"));
+                }
+                a.check = Some(reps);
+            }
             "--draws" => {
                 a.draws = match value("minimal or engine")?.as_str() {
                     "minimal" => Draws::Minimal,
@@ -114,10 +120,10 @@ fn timed(
     for _ in 0..times.max(1) {
         let t = Instant::now();
         out = if stats {
-            let done = mmc::run(p, seed, 0, draws, Collector::new(m));
+            let done = mmc::run(m, p, seed, 0, draws, Collector::new(m));
             (done.events, Some(headline(&done.observer, m)))
         } else {
-            (mmc::run(p, seed, 0, draws, Bare).events, None)
+            (mmc::run(m, p, seed, 0, draws, Bare).events, None)
         };
         secs.push(t.elapsed().as_secs_f64());
     }
@@ -148,12 +154,13 @@ fn check(m: &Model, p: &Plain, seed: u64, reps: usize) -> bool {
     for a in agreement(m, p, seed, reps) {
         ok &= a.ok();
         println!(
-            "  {}: {:.4} +- {:.4} (95%), Erlang C {:.4}, off by {:.1} standard errors: {}",
+            "  {}: {:.4} +- {:.4} (95%), Erlang C {:.4}, off by {:.1} standard errors (limit {:.1}): {}",
             a.name,
             a.mean,
             a.half_width,
             a.analytic,
             a.standard_errors,
+            a.limit,
             if a.ok() { "ok" } else { "FAILED" }
         );
     }
@@ -177,7 +184,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(reps) = a.check {
-        return if check(&m, &p, a.seed, reps.max(2)) {
+        return if check(&m, &p, a.seed, reps) {
             ExitCode::SUCCESS
         } else {
             ExitCode::FAILURE

@@ -14,21 +14,15 @@
 # Environment: FLOOR (the bench binary; default: built and found with `cargo bench --bench
 # floor --no-run`), SEED (default 1).
 set -euo pipefail
-SCENARIO="${1:-../shared/peers/tiersim/mmc.ron}"
-SHORT="${2:-20}"
-LONG="${3:-40}"
-SEED="${SEED:-1}"
-command -v valgrind > /dev/null || { echo "valgrind is required (apt-get install valgrind)" >&2; exit 2; }
-[ -f "$SCENARIO" ] || { echo "no scenario $SCENARIO" >&2; exit 2; }
+# shellcheck source=benches/per-event.sh
+source "$(dirname "$0")/per-event.sh"
 if [ -z "${FLOOR:-}" ]; then
   # The bench target's artifact line carries its executable's path.
   FLOOR=$(cargo bench --bench floor --no-run --message-format=json-render-diagnostics \
     | grep '"kind":\["bench"\]' | grep '"name":"floor"' \
-    | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d '"' -f 4)
+    | grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d '"' -f 4 || true)
 fi
 [ -x "$FLOOR" ] || { echo "no floor bench binary (${FLOOR:-not found})" >&2; exit 2; }
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
 
 # count VARIANT DRAWS DAYS: prints "instructions events" for one run.
 count() {
@@ -37,7 +31,7 @@ count() {
     "$FLOOR" "--$1" --draws "$2" --days "$3" --seed "$SEED" --scenario "$SCENARIO" \
     > "$TMP/out-$tag" 2> "$TMP/vg-$tag" || { cat "$TMP/vg-$tag" "$TMP/out-$tag" >&2; exit 1; }
   local ir events
-  ir=$(grep -E '^(summary|totals):' "$TMP/cg-$tag" | head -n 1 | awk '{ print $2 }')
+  ir=$(instructions "$TMP/cg-$tag")
   events=$(awk '$1 == "events" { print $2 }' "$TMP/out-$tag")
   echo "$ir $events"
 }
