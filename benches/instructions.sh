@@ -10,16 +10,10 @@
 # summary.json) is the cost of one event.
 # Environment: TIERSIM (binary, default target/release/tiersim), SEED (default 1).
 set -euo pipefail
-SCENARIO="${1:-../shared/peers/tiersim/mmc.ron}"
-SHORT="${2:-20}"
-LONG="${3:-40}"
+# shellcheck source=benches/per-event.sh
+source "$(dirname "$0")/per-event.sh"
 TIERSIM="${TIERSIM:-target/release/tiersim}"
-SEED="${SEED:-1}"
-command -v valgrind > /dev/null || { echo "valgrind is required (apt-get install valgrind)" >&2; exit 2; }
 [ -x "$TIERSIM" ] || { echo "no $TIERSIM: run cargo build --release first" >&2; exit 2; }
-[ -f "$SCENARIO" ] || { echo "no scenario $SCENARIO" >&2; exit 2; }
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
 
 # count DAYS: prints "instructions events" for one run of DAYS days.
 count() {
@@ -28,7 +22,7 @@ count() {
     "$TIERSIM" run "$SCENARIO" -n 1 --threads 1 --seed "$SEED" --days "$days" -q --out "$out" \
     > /dev/null 2> "$TMP/vg-$days" || { cat "$TMP/vg-$days" >&2; exit 1; }
   local ir events
-  ir=$(grep -E '^(summary|totals):' "$TMP/cg-$days" | head -n 1 | awk '{ print $2 }')
+  ir=$(instructions "$TMP/cg-$days")
   events=$(grep -o '"events": *[0-9]*' "$out/summary.json" | grep -o '[0-9]*$')
   echo "$ir $events"
 }

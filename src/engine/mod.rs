@@ -26,10 +26,11 @@ mod routing;
 mod sim;
 mod streams;
 
+pub use arrivals::ArrivalGen;
 pub use calendar::{Calendar, Event};
 pub use observe::{ContactKey, Observer};
 pub use pool::PoolLoad;
-pub use streams::{Purpose, stream};
+pub use streams::{Purpose, contact_stream, stream};
 
 use crate::error::Error;
 use crate::model::Model;

@@ -27,6 +27,8 @@ pub struct TeamQueue {
     by_priority: bool,
     /// Contacts really waiting (stale entries excluded).
     len: u32,
+    /// Whether a stale entry may be left in a lane (a contact left since the last clearing).
+    stale: bool,
 }
 
 impl TeamQueue {
@@ -36,6 +38,7 @@ impl TeamQueue {
             deferred: Vec::new(),
             by_priority,
             len: 0,
+            stale: false,
         }
     }
     #[inline]
@@ -68,6 +71,7 @@ impl TeamQueue {
     #[inline]
     pub fn forget_one(&mut self) {
         self.len -= 1;
+        self.stale = true;
     }
     /// Moves the live entries that `pick` selects into `out` (in queue order), dropping stale
     /// ones; `pick` returns `None` for a stale entry, `Some(true)` to take a live one.
@@ -104,6 +108,18 @@ impl TeamQueue {
         Some(w)
     }
 
+    /// With nobody waiting, drops the stale entries left behind (contacts that gave up or
+    /// were taken elsewhere), so memory stays bounded by the live queue.
+    #[inline]
+    pub fn drop_stale(&mut self) {
+        debug_assert_eq!(self.len, 0);
+        if self.stale {
+            self.lanes.iter_mut().for_each(VecDeque::clear);
+            self.deferred.iter_mut().for_each(VecDeque::clear);
+            self.stale = false;
+        }
+    }
+
     /// The next live entry that `ok` accepts, and its lane, left in place: the head of the
     /// most urgent live lane whose live head `ok` accepts, then (if `deferred` allows them)
     /// the deferred lanes likewise. Stale entries met on the way are dropped; `live` says
@@ -116,9 +132,7 @@ impl TeamQueue {
         deferred: bool,
     ) -> Option<(usize, Waiting)> {
         if self.len == 0 {
-            // Drop stale entries so memory stays bounded by the live queue.
-            self.lanes.iter_mut().for_each(VecDeque::clear);
-            self.deferred.iter_mut().for_each(VecDeque::clear);
+            self.drop_stale();
             return None;
         }
         let deferred_lanes = if deferred {
@@ -192,6 +206,33 @@ mod tests {
         assert_eq!(got.contact, 3);
         assert_eq!(q.pop(|_| true).unwrap().contact, 1);
         assert!(q.pop(|_| true).is_none());
+    }
+
+    #[test]
+    fn stale_entries_are_dropped_once_nobody_waits() {
+        let mut q = TeamQueue::new(true);
+        let w = |contact| Waiting { contact, vgen: 0 };
+        q.push_lane(w(1), 0, false);
+        q.push_lane(w(2), 3, true);
+        q.forget_one();
+        q.forget_one();
+        assert_eq!(q.len(), 0);
+        let entries = |q: &TeamQueue| {
+            q.lanes
+                .iter()
+                .chain(&q.deferred)
+                .map(VecDeque::len)
+                .sum::<usize>()
+        };
+        assert_eq!(entries(&q), 2, "left in place until cleared");
+        q.drop_stale();
+        assert_eq!(entries(&q), 0);
+        // Nothing left to clear: a later call is a no-op, and new entries stay.
+        q.push(w(3), 0);
+        q.pop_lane(0);
+        q.drop_stale();
+        q.push(w(4), 0);
+        assert_eq!(q.pop(|_| true).unwrap().contact, 4);
     }
 
     #[test]

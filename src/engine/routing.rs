@@ -153,6 +153,7 @@ pub(super) enum Next {
 /// Draws what happens after team `tm` handled a contact of type `ty`, from the contact's
 /// own stream: its route, then (for a hand-off) whether triage sends it to a wrong team,
 /// chosen uniformly among the team's confusable ones.
+#[inline]
 pub(super) fn after_handling(tm: &TeamModel, ty: TypeId, rng: &mut Pcg64Mcg) -> Next {
     let route = tm.routes[ty.index()]
         .as_ref()

@@ -190,6 +190,8 @@ impl<'m, O: Observer> Sim<'m, O> {
     }
 
     /// Why the guard stopped the run, at the current time.
+    #[cold]
+    #[inline(never)]
     fn runaway(&self) -> Error {
         let day = self.now / 86_400.0;
         let why = self.stop_reason.clone().unwrap_or_else(|| {
@@ -226,14 +228,19 @@ impl<'m, O: Observer> Sim<'m, O> {
             if t > m.horizon {
                 break;
             }
-            if t == self.now {
+            let same = t == self.now;
+            self.now = t;
+            self.events += 1;
+            // The stall limit is checked only when the clock did not move.
+            if same {
                 self.same_instant += 1;
+                if self.same_instant >= self.stall_limit {
+                    return Err(self.runaway());
+                }
             } else {
                 self.same_instant = 0;
             }
-            self.now = t;
-            self.events += 1;
-            if self.events > self.event_limit || self.same_instant >= self.stall_limit {
+            if self.events > self.event_limit {
                 return Err(self.runaway());
             }
             match ev {

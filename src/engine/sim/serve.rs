@@ -263,6 +263,12 @@ impl<O: Observer> Sim<'_, O> {
         let channels = &m.channels;
         let mut best: Option<((QueueId, bool, usize, Waiting, f64), Candidate)> = None;
         for &(q, proficiency) in routing::work_for(m, pool) {
+            if queues[q.index()].len() == 0 && overtime[q.index()].len() == 0 {
+                // Nothing waits here (the usual case when an agent is freed).
+                queues[q.index()].drop_stale();
+                overtime[q.index()].drop_stale();
+                continue;
+            }
             let team = routing::team_of(q);
             let live = |w: Waiting| {
                 let c = &contacts[w.contact as usize];
