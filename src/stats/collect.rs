@@ -1219,29 +1219,6 @@ mod slot_tests {
             }
         }
     }
-}
-
-#[cfg(test)]
-mod judged_tests {
-    use super::Judged;
-
-    /// A channel's threshold bits yield the thresholds' indices, ascending, the last (31)
-    /// included.
-    #[test]
-    fn judged_bits_yield_the_threshold_indices() {
-        assert_eq!(Judged(0b1010_0001).collect::<Vec<_>>(), [0, 5, 7]);
-        assert_eq!(Judged(1 << 31 | 2).collect::<Vec<_>>(), [1, 31]);
-        assert_eq!(Judged(0).count(), 0);
-        assert_eq!(
-            Judged(u32::MAX).collect::<Vec<_>>(),
-            (0..32).collect::<Vec<_>>()
-        );
-    }
-}
-
-#[cfg(test)]
-mod carry_tests {
-    use super::Collector;
 
     /// Arrivals and visit waits counted in the current interval's sums reach the series cell
     /// of their slot of the week, summed over the weeks, the last interval's at the run's end.
@@ -1274,6 +1251,24 @@ mod carry_tests {
             assert_eq!(c.series.wait_n[0][s], n);
             assert_eq!(c.series.wait_sum[0][s], n * s as f64);
         }
+    }
+}
+
+#[cfg(test)]
+mod judged_tests {
+    use super::Judged;
+
+    /// A channel's threshold bits yield the thresholds' indices, ascending, the last (31)
+    /// included.
+    #[test]
+    fn judged_bits_yield_the_threshold_indices() {
+        assert_eq!(Judged(0b1010_0001).collect::<Vec<_>>(), [0, 5, 7]);
+        assert_eq!(Judged(1 << 31 | 2).collect::<Vec<_>>(), [1, 31]);
+        assert_eq!(Judged(0).count(), 0);
+        assert_eq!(
+            Judged(u32::MAX).collect::<Vec<_>>(),
+            (0..32).collect::<Vec<_>>()
+        );
     }
 }
 

@@ -196,13 +196,7 @@ mod tests {
             waits.extend([e * (1.0 + 1e-12), e * (1.0 - 1e-12), e * 1.001, e * 0.999]);
         }
         waits.extend((0..80).map(|e| 2f64.powi(e)));
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..1_000_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            waits.push(10f64.powf((x >> 11) as f64 / (1u64 << 53) as f64 * 8.0 - 0.5));
-        }
+        waits.extend(super::super::tally::log_spread(1_000_000, -0.5, 8.0));
         for w in waits {
             assert_eq!(cdf_bin(w), cdf_bin_by_log(w), "wait {w:e}");
         }

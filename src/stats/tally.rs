@@ -200,6 +200,19 @@ impl Tally {
     }
 }
 
+/// `n` values spread evenly on a log scale over `decades` decades from `10^low`, from a fixed
+/// xorshift sequence: for tests that compare two ways of binning a value.
+#[cfg(test)]
+pub(super) fn log_spread(n: usize, low: f64, decades: f64) -> impl Iterator<Item = f64> {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        10f64.powf((x >> 11) as f64 / (1u64 << 53) as f64 * decades + low)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,13 +312,7 @@ mod tests {
             }
             xs.extend((1..128).map(|k| p * (1.0 + f64::from(k) / 128.0)));
         }
-        let mut r = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..1_000_000 {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            xs.push(10f64.powf((r >> 11) as f64 / (1u64 << 53) as f64 * 20.0 - 1.0));
-        }
+        xs.extend(log_spread(1_000_000, -1.0, 20.0));
         for x in xs {
             assert_eq!(Hist::index_of(x), by_integer(x), "x = {x:e}");
         }
