@@ -107,8 +107,9 @@ pub struct TeamSl {
 
 /// A team's statistics: visits, waits, and time averages of busy agents and queue length.
 ///
-/// Laid out in declaration order (`repr(C)`), so that each running total sits next to its
-/// current interval's sum: one vector addition updates both.
+/// Laid out in declaration order (`repr(C)`), so that the busy and available running totals
+/// sit next to their current interval's sums: one vector addition updates both (the overtime
+/// and rostered totals have no interval sum).
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub struct TeamStats {
@@ -242,7 +243,7 @@ impl IntoIterator for ScopeIds {
 }
 
 /// Applies `f` to the statistics of each breakdown in `ids`, in order: the overall one (every
-/// contact counts there, first) inlined, the others, where the model has any, out of line.
+/// contact counts there, first) inlined, the others, where the contact has any, out of line.
 /// `f` is best a `move` closure, passed on by value: then nothing it captures need be stored
 /// for the breakdowns a contact is not counted in.
 #[inline(always)]
@@ -743,8 +744,7 @@ impl TeamStats {
     #[inline(always)]
     fn advance(&mut self, now: f64, warmup: f64) -> bool {
         let t = self;
-        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
-        let from = if t.last > warmup { t.last } else { warmup };
+        let from = super::counted_from(t.last, warmup);
         t.last = now;
         if now <= from {
             return false;

@@ -20,4 +20,12 @@ pub use omni::{CallbackStats, OmniStats};
 pub use pools::PoolStats;
 pub use series::{CDF_BINS, Series, cdf_edges};
 pub use summary::{Estimate, estimate, paired_estimate, t_quantile};
-pub use tally::Tally;
+pub use tally::{Summary as DurationSummary, Tally};
+
+/// The later of `t` and the warm-up's end: where time starts counting. A comparison, without
+/// `f64::max`'s NaN handling (neither is NaN: times come from the calendar, the warm-up is
+/// validated).
+#[inline(always)]
+pub(crate) fn counted_from(t: f64, warmup: f64) -> f64 {
+    if t > warmup { t } else { warmup }
+}

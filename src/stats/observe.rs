@@ -113,9 +113,7 @@ impl Observer for Collector {
     #[inline]
     fn agent_worked(&mut self, pool: PoolId, agent: u32, from: f64, to: f64) {
         let warmup = self.warmup;
-        // max(from, warm-up) without f64::max's NaN handling (neither is NaN).
-        let from = if from > warmup { from } else { warmup };
-        self.pools[pool.index()].worked(agent, from, to);
+        self.pools[pool.index()].worked(agent, super::counted_from(from, warmup), to);
     }
     fn pool_agents(&mut self, pool: PoolId, agents: u32) {
         if agents > 0 {

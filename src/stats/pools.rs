@@ -69,12 +69,7 @@ impl PoolStats {
         if !self.integrate {
             return;
         }
-        // max(last, warm-up) without f64::max's NaN handling (neither is NaN).
-        let from = if self.last > warmup {
-            self.last
-        } else {
-            warmup
-        };
+        let from = super::counted_from(self.last, warmup);
         if now > from {
             let dt = now - from;
             self.busy_area += f64::from(self.busy) * dt;

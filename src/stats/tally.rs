@@ -174,7 +174,7 @@ impl Default for Summary {
 }
 
 impl Tally {
-    /// An empty tally.
+    /// An empty tally (every tally keeps its histogram, so it answers quantiles).
     pub fn with_quantiles() -> Self {
         Tally {
             summary: Summary::new(),
@@ -239,7 +239,7 @@ mod tests {
         let mut ours = Tally::with_quantiles();
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
         // Negative, NaN and values past 2^63 ms too (as no duration should be), where the
-        // signed conversion in `record` must agree with `as u64`.
+        // counter read from the bits in `record` must agree with the reference.
         let fixed = [
             0.0,
             0.0004,
