@@ -20,7 +20,8 @@
 //! of draws, 365 days each, 5 times, with the median events per second and the statistics
 //! run's KPIs beside Erlang C's. `--check REPS` runs REPS replications of N days (default
 //! 100) with statistics and fails unless mean wait, service level and utilisation agree with
-//! Erlang C (within four standard errors).
+//! Erlang C (each within the Student's t limit a correct loop exceeds once in 10,000
+//! checks: `Agreement::ok`).
 
 #[path = "floor/mmc.rs"]
 mod mmc;

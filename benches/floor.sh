@@ -15,7 +15,7 @@
 # floor --no-run`), SEED (default 1).
 set -euo pipefail
 # shellcheck source=benches/per-event.sh
-source "$(dirname "$0")/per-event.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/per-event.sh"
 if [ -z "${FLOOR:-}" ]; then
   # The bench target's artifact line carries its executable's path.
   FLOOR=$(cargo bench --bench floor --no-run --message-format=json-render-diagnostics \

@@ -11,7 +11,7 @@
 # Environment: TIERSIM (binary, default target/release/tiersim), SEED (default 1).
 set -euo pipefail
 # shellcheck source=benches/per-event.sh
-source "$(dirname "$0")/per-event.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/per-event.sh"
 TIERSIM="${TIERSIM:-target/release/tiersim}"
 [ -x "$TIERSIM" ] || { echo "no $TIERSIM: run cargo build --release first" >&2; exit 2; }
 

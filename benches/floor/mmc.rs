@@ -614,7 +614,7 @@ impl Agreement {
     /// independent and, over many days (the queue forgets its past within hours at this
     /// load), their values are nearly normal, so a correct loop fails a KPI about once in
     /// 10,000 checks (three KPIs: once in 3,300). With 20 replications the limit is 4.9
-    /// standard errors; with 8, 8.9.
+    /// standard errors; with 8, 7.9.
     pub fn ok(&self) -> bool {
         self.standard_errors <= self.limit
     }

@@ -27,8 +27,8 @@ pub struct TeamQueue {
     by_priority: bool,
     /// Contacts really waiting (stale entries excluded).
     len: u32,
-    /// Whether a stale entry may be left in a lane (a contact left since the last clearing).
-    stale: bool,
+    /// Stale entries left in the lanes (contacts that left while waiting, not yet dropped).
+    stale: u32,
 }
 
 impl TeamQueue {
@@ -38,7 +38,7 @@ impl TeamQueue {
             deferred: Vec::new(),
             by_priority,
             len: 0,
-            stale: false,
+            stale: 0,
         }
     }
     #[inline]
@@ -71,7 +71,23 @@ impl TeamQueue {
     #[inline]
     pub fn forget_one(&mut self) {
         self.len -= 1;
-        self.stale = true;
+        self.stale += 1;
+    }
+    /// Whether stale entries outnumber the live ones (and a few more): then
+    /// [`Self::compact`] is due, so the lanes stay within twice the live queue even when it
+    /// never empties (a busy team whose low-priority callers give up).
+    #[inline]
+    pub fn bloated(&self) -> bool {
+        self.stale > self.len + 64
+    }
+    /// Drops every stale entry (`live` says whether an entry is still waiting), keeping the
+    /// others in order.
+    #[cold]
+    pub fn compact(&mut self, live: impl Fn(Waiting) -> bool) {
+        for lane in self.lanes.iter_mut().chain(&mut self.deferred) {
+            lane.retain(|&w| live(w));
+        }
+        self.stale = 0;
     }
     /// Moves the live entries that `pick` selects into `out` (in queue order), dropping stale
     /// ones; `pick` returns `None` for a stale entry, `Some(true)` to take a live one.
@@ -89,6 +105,8 @@ impl TeamQueue {
             });
         }
         self.len -= taken;
+        // Every stale entry met is dropped.
+        self.stale = 0;
     }
     /// The next live entry; `live` says whether an entry is still waiting.
     #[cfg(test)]
@@ -113,10 +131,10 @@ impl TeamQueue {
     #[inline]
     pub fn drop_stale(&mut self) {
         debug_assert_eq!(self.len, 0);
-        if self.stale {
+        if self.stale > 0 {
             self.lanes.iter_mut().for_each(VecDeque::clear);
             self.deferred.iter_mut().for_each(VecDeque::clear);
-            self.stale = false;
+            self.stale = 0;
         }
     }
 
@@ -144,6 +162,7 @@ impl TeamQueue {
             while let Some(&w) = lane.front() {
                 if !live(w) {
                     lane.pop_front();
+                    self.stale = self.stale.saturating_sub(1);
                     continue;
                 }
                 if ok(w) {
@@ -233,6 +252,50 @@ mod tests {
         q.drop_stale();
         q.push(w(4), 0);
         assert_eq!(q.pop(|_| true).unwrap().contact, 4);
+    }
+
+    #[test]
+    fn a_queue_that_never_empties_keeps_its_stale_entries_bounded() {
+        // Priority lanes: urgent contacts keep the queue busy while low-priority ones give up
+        // behind them, so the queue never empties and head() never reaches the stale ones.
+        let mut q = TeamQueue::new(true);
+        let entries = |q: &TeamQueue| {
+            q.lanes
+                .iter()
+                .chain(&q.deferred)
+                .map(VecDeque::len)
+                .sum::<usize>()
+        };
+        let mut gone = std::collections::HashSet::new();
+        q.push(
+            Waiting {
+                contact: 0,
+                vgen: 0,
+            },
+            0,
+        );
+        for c in 1..10_000 {
+            q.push(
+                Waiting {
+                    contact: c,
+                    vgen: 0,
+                },
+                3,
+            );
+            q.forget_one();
+            gone.insert(c);
+            if q.bloated() {
+                q.compact(|w| !gone.contains(&w.contact));
+            }
+            assert!(
+                entries(&q) <= 2 * q.len() as usize + 66,
+                "{} entries",
+                entries(&q)
+            );
+        }
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.pop(|w| !gone.contains(&w.contact)).unwrap().contact, 0);
+        assert!(q.pop(|w| !gone.contains(&w.contact)).is_none());
     }
 
     #[test]

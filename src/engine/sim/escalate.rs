@@ -6,7 +6,6 @@
 use super::super::calendar::Event;
 use super::super::contact::State;
 use super::super::observe::Observer;
-use super::super::routing;
 use super::Sim;
 use crate::model::TeamId;
 
@@ -36,12 +35,7 @@ impl<O: Observer> Sim<'_, O> {
         c.escalated = true;
         c.transfers = c.transfers.saturating_add(1);
         let (counted, overtime) = (c.counted, c.overtime);
-        let q = routing::queue_of(from).index();
-        if overtime {
-            self.overtime[q].forget_one();
-        } else {
-            self.queues[q].forget_one();
-        }
+        self.leave_queue(from, overtime);
         if counted {
             self.stats.escalated(from);
         }

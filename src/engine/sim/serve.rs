@@ -327,13 +327,27 @@ impl<O: Observer> Sim<'_, O> {
         if counted {
             self.stats.abandoned_from(team);
         }
-        let q = routing::queue_of(team).index();
-        if overtime {
-            self.overtime[q].forget_one();
-        } else {
-            self.queues[q].forget_one();
-        }
+        self.leave_queue(team, overtime);
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);
+    }
+
+    /// A contact left `team`'s queue (its overtime line if `overtime`) while waiting: its
+    /// entry goes stale, and the line drops its stale entries once they outnumber the live.
+    pub(super) fn leave_queue(&mut self, team: TeamId, overtime: bool) {
+        let q = routing::queue_of(team).index();
+        let line = if overtime {
+            &mut self.overtime[q]
+        } else {
+            &mut self.queues[q]
+        };
+        line.forget_one();
+        if line.bloated() {
+            let contacts = &self.contacts;
+            line.compact(|w| {
+                let c = &contacts[w.contact as usize];
+                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+            });
+        }
     }
 }
