@@ -35,7 +35,7 @@ impl<O: Observer> Sim<'_, O> {
         c.escalated = true;
         c.transfers = c.transfers.saturating_add(1);
         let (counted, overtime) = (c.counted, c.overtime);
-        self.leave_queue(from, overtime);
+        self.leave_queue(idx, from, overtime);
         if counted {
             self.stats.escalated(from);
         }

@@ -327,14 +327,15 @@ impl<O: Observer> Sim<'_, O> {
         if counted {
             self.stats.abandoned_from(team);
         }
-        self.leave_queue(team, overtime);
+        self.leave_queue(idx, team, overtime);
         self.team_changed(team);
         self.end_contact(idx, ContactEnd::Abandoned);
     }
 
-    /// A contact left `team`'s queue (its overtime line if `overtime`) while waiting: its
-    /// entry goes stale, and the line drops its stale entries once they outnumber the live.
-    pub(super) fn leave_queue(&mut self, team: TeamId, overtime: bool) {
+    /// Contact `idx` left `team`'s queue (its overtime line if `overtime`) while waiting: its
+    /// entry goes stale, and the line drops its stale entries (its own included, though it
+    /// still reads as waiting) once they outnumber the live.
+    pub(super) fn leave_queue(&mut self, idx: u32, team: TeamId, overtime: bool) {
         let q = routing::queue_of(team).index();
         let line = if overtime {
             &mut self.overtime[q]
@@ -346,7 +347,7 @@ impl<O: Observer> Sim<'_, O> {
             let contacts = &self.contacts;
             line.compact(|w| {
                 let c = &contacts[w.contact as usize];
-                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
+                w.contact != idx && c.vgen == w.vgen && c.state == State::Waiting && c.team == team
             });
         }
     }
