@@ -53,7 +53,7 @@ pub(super) fn work_for(m: &Model, pool: PoolId) -> &[(QueueId, f64)] {
 /// agent for a contact of `kind` (more than `need` free: a blending team's reserve for deferred work; or one holding that kind below its concurrency limit): the first in
 /// overflow order, the one whose agent has been idle longest, or the one with the fewest skills
 /// (ties by overflow order).
-#[inline]
+#[inline(always)]
 pub(super) fn free_server(
     m: &Model,
     queue: QueueId,
@@ -65,6 +65,18 @@ pub(super) fn free_server(
     if let &[(p, proficiency)] = servers(m, queue) {
         return usable(m, &pools[p.index()], p, queue, need, kind).then_some((p, proficiency));
     }
+    free_server_among(m, queue, pools, need, kind)
+}
+
+/// [`free_server`] for a queue that several pools serve.
+#[inline(never)]
+fn free_server_among(
+    m: &Model,
+    queue: QueueId,
+    pools: &[Pool],
+    need: u32,
+    kind: Option<ChannelKind>,
+) -> Option<(PoolId, f64)> {
     let mut open = servers(m, queue)
         .iter()
         .copied()
