@@ -109,6 +109,9 @@ pub(super) struct Sim<'m, O: Observer> {
     omni: omni::OmniRt,
     /// Per pool: whether the observer wants its load changes ([`Observer::wants_pool_state`]).
     pool_state_wanted: Vec<bool>,
+    /// Whether the week has closed hours at all (else nobody is turned away after hours,
+    /// and admission looks up no slot).
+    closes: bool,
 }
 
 impl<'m, O: Observer> Sim<'m, O> {
@@ -179,6 +182,7 @@ impl<'m, O: Observer> Sim<'m, O> {
             pool_state_wanted: (0..m.n_pools())
                 .map(|p| stats.wants_pool_state(PoolId::at(p)))
                 .collect(),
+            closes: m.open.contains(&false),
             stats,
         }
     }

@@ -315,7 +315,7 @@ impl<O: Observer> Sim<'_, O> {
             let key = Self::key(c);
             self.stats.arrived(key, duplicate);
         }
-        if cm.reject_after_hours && !m.open[m.week_slot(now)] {
+        if cm.reject_after_hours && self.closes && !m.open[m.week_slot(now)] {
             return self.end_contact(idx, ContactEnd::Blocked);
         }
         if let Some(lines) = cm.lines {
