@@ -157,6 +157,10 @@ impl Categorical {
     #[inline]
     pub fn pick(&self, u: f64) -> usize {
         let n = self.cumulative.len();
+        if n == 1 {
+            // One category (a single type, priority or route): the draw decides nothing.
+            return 0;
+        }
         let i = self.cumulative.iter().position(|&c| u < c).unwrap_or(n - 1);
         // Rounding can leave the last cumulative value a hair under 1: fall back to the last
         // category that has any probability.
