@@ -201,6 +201,11 @@ impl TeamQueue {
 mod tests {
     use super::*;
 
+    /// Entries held in all lanes, stale ones included.
+    fn entries(q: &TeamQueue) -> usize {
+        q.lanes.iter().chain(&q.deferred).map(VecDeque::len).sum()
+    }
+
     #[test]
     fn priority_lanes_serve_urgent_first_and_skip_stale() {
         let mut q = TeamQueue::new(true);
@@ -241,13 +246,6 @@ mod tests {
         q.forget_one();
         q.forget_one();
         assert_eq!(q.len(), 0);
-        let entries = |q: &TeamQueue| {
-            q.lanes
-                .iter()
-                .chain(&q.deferred)
-                .map(VecDeque::len)
-                .sum::<usize>()
-        };
         assert_eq!(entries(&q), 2, "left in place until cleared");
         q.drop_stale();
         assert_eq!(entries(&q), 0);
@@ -264,13 +262,6 @@ mod tests {
         // Priority lanes: urgent contacts keep the queue busy while low-priority ones give up
         // behind them, so the queue never empties and head() never reaches the stale ones.
         let mut q = TeamQueue::new(true);
-        let entries = |q: &TeamQueue| {
-            q.lanes
-                .iter()
-                .chain(&q.deferred)
-                .map(VecDeque::len)
-                .sum::<usize>()
-        };
         let w = |contact| Waiting { contact, vgen: 0 };
         let mut gone = std::collections::HashSet::new();
         q.push(w(0), 0);
