@@ -2,6 +2,7 @@
 //! along so a retry (a duplicate) continues the same incident in the same slot.
 
 use super::pool::AgentId;
+use super::queue::Waiting;
 use crate::model::{ChannelId, PoolId, Record, TeamId, TypeId};
 use rand_pcg::Pcg64Mcg;
 
@@ -94,6 +95,13 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// Whether queue entry `w` of `team`'s line still stands for this contact waiting there
+    /// (not stale: it has not left, been taken or moved since the entry was made).
+    #[inline(always)]
+    pub fn waits_as(&self, w: Waiting, team: TeamId) -> bool {
+        self.vgen == w.vgen && self.state == State::Waiting && self.team == team
+    }
+
     /// A free slot's placeholder, overwritten when the slot is used.
     pub fn spent() -> Self {
         Contact {

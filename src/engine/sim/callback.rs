@@ -57,10 +57,8 @@ impl<O: Observer> Sim<'_, O> {
         // (in their own lanes) are not ahead of it.
         let queued = if m.teams[team.index()].blend.is_some() {
             let contacts = &self.contacts;
-            self.queues[q.index()].live_lanes_len(|w| {
-                let c = &contacts[w.contact as usize];
-                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-            })
+            self.queues[q.index()]
+                .live_lanes_len(|w| contacts[w.contact as usize].waits_as(w, team))
         } else {
             self.queues[q.index()].len()
         };

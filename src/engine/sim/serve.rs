@@ -270,10 +270,7 @@ impl<O: Observer> Sim<'_, O> {
                 continue;
             }
             let team = routing::team_of(q);
-            let live = |w: Waiting| {
-                let c = &contacts[w.contact as usize];
-                c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-            };
+            let live = |w: Waiting| contacts[w.contact as usize].waits_as(w, team);
             let after = m.routing.after(pool, q);
             let sees =
                 |w: Waiting| after == 0.0 || contacts[w.contact as usize].enqueued + after <= now;
@@ -345,10 +342,7 @@ impl<O: Observer> Sim<'_, O> {
         line.forget_one();
         if line.bloated() {
             let contacts = &self.contacts;
-            line.compact(|w| {
-                let c = &contacts[w.contact as usize];
-                w.contact != idx && c.vgen == w.vgen && c.state == State::Waiting && c.team == team
-            });
+            line.compact(|w| w.contact != idx && contacts[w.contact as usize].waits_as(w, team));
         }
     }
 }

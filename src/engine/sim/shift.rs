@@ -3,7 +3,6 @@
 //! tick, and each team's load reported to the observer.
 
 use super::super::calendar::Event;
-use super::super::contact::State;
 use super::super::observe::Observer;
 use super::super::routing;
 use super::Sim;
@@ -46,7 +45,7 @@ impl<O: Observer> Sim<'_, O> {
         self.queues[q.index()].take(
             |w| {
                 let c = &contacts[w.contact as usize];
-                (c.vgen == w.vgen && c.state == State::Waiting && c.team == team).then(|| {
+                c.waits_as(w, team).then(|| {
                     // Accepted callbacks and escalated contacts are not on the line: they wait.
                     c.visits == 0
                         && !c.callback
